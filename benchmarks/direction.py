@@ -1,0 +1,342 @@
+"""Does ``jacobian(f, mode='auto')`` pick the right direction?
+
+    python -m benchmarks.direction [--quick] [--repeats N] [--memory-limit GIB]
+
+A grid of shapes, n inputs x m outputs with n, m in {1, 10, 100, 1000,
+10000} (the 10^4 x 10^4 cell, an 800 MB jacobian, is left out), for the
+function family
+
+    f(x) = tanh(c * sum(a * sin(x)) + d) + e * sum(x * x) / n
+
+(a in R^n; c, d, e in R^m): its cost is linear in n + m and its jacobian
+(rank two) is dense.  Each cell times fastgrad's ``jacobian`` with
+``mode='fwd'``, ``mode='rev'`` and ``mode='auto'`` (round-robin, medians) and
+asks whether auto is within 1.25x of the better forced mode.  fastgrad sweeps
+in chunks within its own memory budget, so the memory guard (result plus that
+budget above the limit) rarely applies; a forced mode it stops is not run, and
+auto is then compared with the mode that ran.  Results go to
+benchmarks/results/direction.md (and .json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+from . import _threads
+
+_threads.pin_env()
+
+import numpy as np  # noqa: E402
+
+from .run import GIB, check_result, first_line, fmt_bytes, fmt_time, time_limit  # noqa: E402
+
+SIZES = (1, 10, 100, 1000, 10000)
+MAX_ENTRIES = 10**7  # jacobians larger than this (only 10^4 x 10^4) are left out
+TOLERANCE = 1.25
+TARGET = 0.95
+MODES = ("fwd", "rev", "auto")
+
+
+def constants(n: int, m: int):
+    rng = np.random.default_rng(1000 * n + m)
+    return {
+        "a": rng.uniform(0.5, 1.5, n),
+        "c": rng.uniform(-1.0, 1.0, m) / math.sqrt(n),
+        "d": rng.uniform(-0.5, 0.5, m),
+        "e": rng.uniform(-1.0, 1.0, m),
+        "x": rng.standard_normal(n),
+    }
+
+
+def make_f(xp, k):
+    a, c, d, e = k["a"], k["c"], k["d"], k["e"]
+    inv_n = 1.0 / a.size
+
+    def f(x):
+        s = xp.sum(a * xp.sin(x))
+        t = xp.sum(x * x) * inv_n
+        return xp.tanh(c * s + d) + e * t
+
+    return f
+
+
+def reference(k):
+    a, c, d, e, x = k["a"], k["c"], k["d"], k["e"], k["x"]
+    y0 = np.tanh(c * np.sum(a * np.sin(x)) + d)
+    return np.outer(c * (1.0 - y0 * y0), a * np.cos(x)) + np.outer(e, x * (2.0 / x.size))
+
+
+def sweep_bytes(n: int, m: int, chunk_budget: int) -> int:
+    """fastgrad sweeps in chunks within config.sweep_memory_bytes; the result and
+    its assembly come on top."""
+    return int(3 * 8 * n * m) + chunk_budget
+
+
+def sample(call, number):
+    gc.disable()
+    try:
+        t0 = time.perf_counter()
+        for _ in range(number):
+            call()
+        return (time.perf_counter() - t0) / number
+    finally:
+        gc.enable()
+
+
+def run_cell(fg, n, m, opts):
+    k = constants(n, m)
+    ref = reference(k)
+    f = make_f(fg["np"], k)
+    x = k["x"]
+    cell = {"n": n, "m": m}
+    calls = {}
+    for mode in MODES:
+        rec = {"status": "ok", "note": "", "samples": [], "median_s": None}
+        cell[mode] = rec
+        est = sweep_bytes(n, m, opts.chunk_budget)
+        if mode != "auto" and est > opts.memory_limit:
+            rec["status"] = "skipped"
+            rec["note"] = f"skipped (memory): estimated {fmt_bytes(est)}"
+            continue
+        try:
+            with time_limit(opts.call_timeout):
+                jac = fg["jacobian"](f, mode=mode)
+                problem = check_result(jac(x), ref)
+                if problem:
+                    rec["status"], rec["note"] = "wrong", problem
+                    continue
+                t0 = time.perf_counter()
+                jac(x)
+                t = time.perf_counter() - t0
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001
+            rec["status"], rec["note"] = "error", first_line(exc)
+            continue
+        number = int(min(10000, max(1, math.ceil(opts.target / max(t, 1e-9)))))
+        rec["n_samples"] = int(min(opts.repeats, max(1 if t > opts.budget else 2,
+                                                     opts.budget // max(t * number, 1e-9))))
+        rec["calls_per_sample"] = number
+        calls[mode] = (lambda j: (lambda: j(x)))(jac)
+    # hand-written, for scale
+    t0 = time.perf_counter()
+    reference(k)
+    t = time.perf_counter() - t0
+    hand = {"status": "ok", "samples": [], "n_samples": opts.repeats,
+            "calls_per_sample": int(min(10000, max(1, math.ceil(opts.target / max(t, 1e-9)))))}
+    cell["hand-written"] = hand
+    calls["hand-written"] = lambda: reference(k)
+    rounds = max(cell[key]["n_samples"] for key in calls)
+    for _ in range(rounds):
+        for key, call in calls.items():
+            rec = cell[key]
+            if rec["status"] == "ok" and len(rec["samples"]) < rec["n_samples"]:
+                try:
+                    with time_limit(opts.call_timeout * rec["calls_per_sample"]):
+                        rec["samples"].append(sample(call, rec["calls_per_sample"]))
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # noqa: BLE001
+                    rec["status"], rec["note"], rec["samples"] = "error", first_line(exc), []
+    for key in calls:
+        rec = cell[key]
+        rec["median_s"] = float(np.median(rec["samples"])) if rec["samples"] else None
+    forced = [(cell[md]["median_s"], md) for md in ("fwd", "rev") if cell[md]["median_s"]]
+    auto = cell["auto"]["median_s"]
+    if forced and auto:
+        best_t, best_mode = min(forced)
+        cell["best_forced"] = best_mode
+        cell["auto_over_best"] = auto / best_t
+        cell["ok"] = auto <= TOLERANCE * best_t
+        if len(forced) == 2:
+            # which forced mode auto's time is closer to (on a log scale)
+            cell["auto_like"] = min(forced, key=lambda p: abs(math.log(auto / p[0])))[1]
+    else:
+        cell["ok"] = None
+    del calls
+    gc.collect()
+    return cell
+
+
+def write_markdown(data, path: Path):
+    cells = data["cells"]
+    judged = [c for c in cells if c.get("ok") is not None]
+    good = [c for c in judged if c["ok"]]
+    frac = len(good) / len(judged) if judged else float("nan")
+    L = ["# Direction choice of `jacobian(f, mode='auto')`", ""]
+    L.append("Function family (cost linear in n + m, dense rank-two jacobian): "
+             "`f(x) = tanh(c * sum(a * sin(x)) + d) + e * sum(x * x) / n`, "
+             "x in R^n, a in R^n, c, d, e in R^m. Median time of one jacobian, "
+             "float64, one thread.")
+    L.append("")
+    L.append(f"**auto within {TOLERANCE}× of the better forced mode in {len(good)} of {len(judged)} "
+             f"cells ({100 * frac:.0f}%; target ≥ {100 * TARGET:.0f}%).**")
+    L.append("")
+    skipped = [c for c in data["skipped_cells"]]
+    if skipped:
+        L.append("Left out: " + ", ".join(f"n={n} × m={m} ({n * m:.0e} entries)" for n, m in skipped)
+                 + " (jacobian above " + f"{MAX_ENTRIES:.0e} entries).")
+        L.append("")
+    bad = [c for c in judged if not c["ok"]]
+    if bad:
+        L.append("Cells where auto is not within the tolerance:")
+        L.append("")
+        for c in bad:
+            L.append(f"- n={c['n']}, m={c['m']}: auto {fmt_time(c['auto']['median_s'])}, "
+                     f"fwd {fmt_time(c['fwd']['median_s'])}, rev {fmt_time(c['rev']['median_s'])} "
+                     f"(auto / best = {c['auto_over_best']:.2f})")
+        L.append("")
+    problems = [(c, md) for c in cells for md in MODES if c[md]["status"] in ("wrong", "error")]
+    if problems:
+        L.append("Failures:")
+        L.append("")
+        for c, md in problems:
+            L.append(f"- n={c['n']}, m={c['m']}, mode='{md}': {c[md]['status']}: {c[md]['note']}")
+        L.append("")
+    L.append("## auto / best forced mode (rows n inputs, columns m outputs)")
+    L.append("")
+    sizes = data["sizes"]
+    by = {(c["n"], c["m"]): c for c in cells}
+    L.append("| n \\ m | " + " | ".join(str(m) for m in sizes) + " |")
+    L.append("|---|" + "---|" * len(sizes))
+    for n in sizes:
+        row = []
+        for m in sizes:
+            c = by.get((n, m))
+            if c is None:
+                row.append("left out")
+            elif c.get("ok") is None:
+                row.append(c["auto"]["status"])
+            else:
+                mark = "" if c["ok"] else " ✗"
+                row.append(f"{c['auto_over_best']:.2f} ({c['best_forced']}){mark}")
+        L.append(f"| {n} | " + " | ".join(row) + " |")
+    L.append("")
+    L.append("Cell: median time of auto divided by the faster of fwd and rev (in parentheses); "
+             "✗ = above the tolerance.")
+    L.append("")
+    L.append("## All timings")
+    L.append("")
+    L.append("| n | m | fwd | rev | auto | auto / best | auto behaves like | hand-written |")
+    L.append("|---|---|---|---|---|---|---|---|")
+
+    def t(rec):
+        if rec["status"] == "ok":
+            return fmt_time(rec["median_s"])
+        return "skipped (memory)" if rec["status"] == "skipped" else rec["status"]
+
+    for c in cells:
+        ratio = f"{c['auto_over_best']:.2f}" if c.get("auto_over_best") else "—"
+        L.append(f"| {c['n']} | {c['m']} | {t(c['fwd'])} | {t(c['rev'])} | {t(c['auto'])} | {ratio} | "
+                 f"{c.get('auto_like', '—')} | {t(c['hand-written'])} |")
+    L.append("")
+    meta = data["meta"]
+    L.append(f"Run: {meta['date']}, mode `{meta['mode']}`, memory limit for forced modes "
+             f"{fmt_bytes(meta['memory_limit'])}, {meta['seconds']:.0f} s. "
+             f"Versions: numpy {meta['numpy']}, fastgrad {meta['fastgrad']}.")
+    L.append("")
+    path.write_text("\n".join(L))
+    return frac, bad
+
+
+class Opts:
+    pass
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.direction",
+                                description="Direction choice of jacobian(mode='auto') on a shape grid.")
+    p.add_argument("--quick", action="store_true", help="fewer, shorter samples")
+    p.add_argument("--repeats", type=int, metavar="N", help="samples per mode (default 5, 3 with --quick)")
+    p.add_argument("--memory-limit", type=float, default=4.0, metavar="GIB",
+                   help="do not run a forced mode estimated above this many GiB (default 4)")
+    p.add_argument("--address-space-limit", type=float, default=12.0, metavar="GIB",
+                   help="cap the process's address space (a runaway sweep raises MemoryError "
+                        "instead of exhausting the machine); 0 = no cap (default 12)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default benchmarks/results, "
+                   "benchmarks/results/partial with --quick)")
+    args = p.parse_args(argv)
+
+    opts = Opts()
+    opts.repeats = args.repeats or (3 if args.quick else 5)
+    opts.target = 0.002 if args.quick else 0.005
+    opts.budget = 0.3 if args.quick else 1.5
+    opts.memory_limit = args.memory_limit * GIB
+    opts.call_timeout = 120.0
+
+    if args.address_space_limit > 0:
+        try:
+            import resource
+
+            cap = int(args.address_space_limit * GIB)
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if hard == resource.RLIM_INFINITY or hard > cap:
+                resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        except (ImportError, ValueError, OSError):
+            pass
+
+    threads = _threads.pin_runtime()
+    try:
+        import fastgrad
+        import fastgrad.numpy as fnp
+
+        fg = {"jacobian": fastgrad.jacobian, "np": fnp}
+        opts.chunk_budget = int(getattr(getattr(fastgrad, "config", None), "sweep_memory_bytes", GIB))
+        version = str(getattr(fastgrad, "__version__", "?"))
+    except Exception as exc:  # noqa: BLE001
+        print("fastgrad is not available: " + first_line(exc))
+        return 1
+
+    t0 = time.perf_counter()
+    cells, skipped = [], []
+    for n in SIZES:
+        for m in SIZES:
+            if n * m > MAX_ENTRIES:
+                skipped.append((n, m))
+                continue
+            c = run_cell(fg, n, m, opts)
+            cells.append(c)
+            parts = []
+            for md in MODES + ("hand-written",):
+                rec = c[md]
+                parts.append(f"{md} " + (fmt_time(rec["median_s"]) if rec["status"] == "ok"
+                                         else rec["status"]))
+            verdict = "" if c.get("ok") is None else (
+                f"  auto/best {c['auto_over_best']:.2f}" + ("" if c["ok"] else "  <-- not within"))
+            print(f"n={n:<6d} m={m:<6d} " + ", ".join(parts) + verdict, flush=True)
+            for md in MODES:
+                if c[md]["status"] in ("wrong", "error"):
+                    print(f"    {md}: {c[md]['status']}: {c[md]['note']}")
+    out = Path(args.out) if args.out else Path(__file__).resolve().parent / "results" / (
+        "partial" if args.quick else "")
+    out.mkdir(parents=True, exist_ok=True)
+    data = {
+        "meta": {
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "mode": "quick" if args.quick else "full",
+            "memory_limit": opts.memory_limit,
+            "seconds": time.perf_counter() - t0,
+            "numpy": np.__version__,
+            "fastgrad": version,
+            "threads": threads,
+            "tolerance": TOLERANCE,
+        },
+        "sizes": list(SIZES),
+        "skipped_cells": skipped,
+        "cells": cells,
+    }
+    (out / "direction.json").write_text(json.dumps(data, indent=1))
+    frac, bad = write_markdown(data, out / "direction.md")
+    print(f"\nauto within {TOLERANCE}x of the better forced mode in {100 * frac:.0f}% of cells "
+          f"(target {100 * TARGET:.0f}%); wrote direction.md, direction.json in {out.name}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""fastgrad: differentiate NumPy and SciPy code, with autograd's API and fast,
+complete jacobians, hessians and forward mode.
+
+    import fastgrad.numpy as np
+    from fastgrad import grad, jacobian, hessian
+"""
+
+from . import numpy  # noqa: F401  (registers the array box before anything is traced)
+from .differential_operators import (
+    checkpoint, config, deriv, elementwise_grad, grad, grad_and_aux, grad_named, hessian,
+    hessian_tensor_product, hessian_vector_product, holomorphic_grad, jacfwd, jacobian, jacrev,
+    make_ggnvp, make_hvp, make_jvp, make_jvp_reversemode, make_vjp, multigrad_dict,
+    tensor_jacobian_product, value_and_grad, vector_jacobian_product,
+)

@@ -1,0 +1,369 @@
+"""The tracing core: primitives, boxes, traces, the recorded tape and its two sweeps.
+
+Owns: `Primitive`, `Box`, `Trace`, `Node`, `Structured` (the base of symbolic
+seeds), `forward_sweep` and `backward_sweep`. Symbolic zeros are `None`.
+Must not import NumPy or any other part of fastgrad: arrays reach the core only
+as opaque values, and rules and vector spaces are plugged in from above.
+
+How it works. Calling a differentiable function on boxed values records one
+`Node` per primitive call on the innermost trace among its arguments; the box
+returned carries the node. A finished recording (the tape) can then be swept
+forward (pushing tangents from the inputs) or backward (pulling cotangents from
+the outputs) as often as needed, each sweep carrying a leading batch axis so a
+whole jacobian goes through at once.
+
+Why traces need identities. In
+    grad(lambda x: x * grad(lambda y: x + y)(1.0))(2.0)
+the inner `x + y` sees a box of the outer trace (x) and one of the inner trace
+(y). Only y is the inner derivative's variable; x is a constant to it. The
+answer is 1.0; treating x as a variable of the inner trace would give 2.0.
+Each box therefore names the trace it belongs to, and a primitive unboxes only
+the boxes of the innermost trace present, so the outer boxes flow into the
+recursive call and are traced there.
+
+Traces are ordered by their nesting depth in the calling thread's context (a
+thread-local stack), not by a global counter, so threads differentiating at
+once never see each other's traces.
+"""
+
+import threading
+from contextlib import contextmanager
+
+
+class Node:
+    """One recorded primitive call: `value = prim(*args, **kwargs)`.
+
+    `args` holds the arguments with this trace's boxes removed (boxes of outer
+    traces stay, so rules evaluated during a sweep are traced by those outer
+    traces: that is what makes every order of derivative work).
+    `parents` is a tuple of (argnum, parent node) for the traced arguments.
+    A root node (an input of the trace) has `prim` None and no parents.
+    """
+
+    __slots__ = ("prim", "args", "kwargs", "value", "parents", "index")
+
+    def __init__(self, prim, args, kwargs, value, parents, trace):
+        self.prim = prim
+        self.args = args
+        self.kwargs = kwargs
+        self.value = value
+        self.parents = parents
+        nodes = trace.nodes
+        self.index = len(nodes)
+        nodes.append(self)
+
+    def __repr__(self):
+        name = "root" if self.prim is None else self.prim.name
+        return f"<Node {self.index} {name}>"
+
+
+class Trace:
+    """A recording: the tape of nodes in the order they ran (a topological order)."""
+
+    __slots__ = ("level", "nodes", "active", "__weakref__")
+
+    def __init__(self, level):
+        self.level = level
+        self.nodes = []
+        self.active = True
+
+    def root(self, value):
+        return Node(None, (), {}, value, (), self)
+
+    def __repr__(self):
+        return f"<Trace level={self.level} nodes={len(self.nodes)}>"
+
+
+class TraceStack(threading.local):
+    """The per-thread context of open traces; `depth` orders them."""
+
+    def __init__(self):
+        self.depth = 0
+
+    @contextmanager
+    def new_trace(self):
+        self.depth += 1
+        trace = Trace(self.depth)
+        try:
+            yield trace
+        finally:
+            trace.active = False
+            self.depth -= 1
+
+
+trace_stack = TraceStack()
+
+
+class Box:
+    """A value being traced: `_value` the plain value, `_trace` its trace, `_node` its node.
+
+    Subclasses give each value type its operators; `type_mappings` maps a value
+    type to its box class (clients may register their own types there).
+    """
+
+    __slots__ = ("_value", "_trace", "_node")
+    type_mappings = {}
+    types = set()
+
+    def __init__(self, value, trace, node):
+        self._value = value
+        self._trace = trace
+        self._node = node
+
+    def __bool__(self):
+        return bool(self._value)
+
+    __nonzero__ = __bool__
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self._value!r})"
+
+    @classmethod
+    def register(cls, value_type):
+        Box.types.add(cls)
+        Box.type_mappings[value_type] = cls
+        Box.type_mappings[cls] = cls
+
+
+def new_box(value, trace, node):
+    try:
+        box_type = Box.type_mappings[type(value)]
+    except KeyError:
+        raise TypeError(
+            f"fastgrad cannot trace a value of type {type(value).__name__}: "
+            "differentiable values are floating or complex arrays and scalars, "
+            "and lists, tuples and dicts of them"
+        ) from None
+    return box_type(value, trace, node)
+
+
+def isbox(x):
+    return isinstance(x, Box)
+
+
+def getval(x):
+    """The plain value under any number of boxes."""
+    while isinstance(x, Box):
+        x = x._value
+    return x
+
+
+class Primitive:
+    """A function whose derivatives are given by rules rather than traced through.
+
+    Rules, keyed by argument number, all batched (see rules.py):
+      jvps[i](t, ans, *args, **kwargs)  tangent of the output for tangent `t` of argument i
+      vjps[i](g, ans, *args, **kwargs)  cotangent of argument i for cotangent `g` of the output
+    `structured_jvps` / `structured_vjps` optionally handle a `Structured` seed
+    without materialising it; they return NotImplemented to decline.
+    """
+
+    def __init__(self, fun, name=None):
+        self.fun = fun
+        self.name = name or getattr(fun, "__name__", repr(fun))
+        self.jvps = {}
+        self.vjps = {}
+        self.structured_jvps = {}
+        self.structured_vjps = {}
+        # Optional: one rule for all arguments at once, jvp_joint(tangents, ans, *args,
+        # **kwargs) with tangents[i] None where argument i has none; n-ary primitives
+        # (concatenate) use it to build their output tangent once rather than per argument.
+        self.jvp_joint = None
+        self.__name__ = self.name
+        self.__qualname__ = self.name
+        self.__doc__ = getattr(fun, "__doc__", None)
+        self.__wrapped__ = fun
+
+    def __call__(self, *args, **kwargs):
+        for arg in args:
+            if isinstance(arg, Box):
+                return self.bind(args, kwargs)
+        return self.fun(*args, **kwargs)
+
+    def bind(self, args, kwargs):
+        trace = None
+        level = 0
+        for arg in args:
+            if isinstance(arg, Box):
+                arg_trace = arg._trace
+                if arg_trace.level > level or (arg_trace.level == level and arg_trace.active):
+                    trace = arg_trace
+                    level = arg_trace.level
+        argvals = list(args)
+        parents = []
+        for i, arg in enumerate(args):
+            if isinstance(arg, Box) and arg._trace is trace:
+                argvals[i] = arg._value
+                parents.append((i, arg._node))
+        ans = self(*argvals, **kwargs)
+        if not trace.active:
+            # A box that outlived its trace (kept in a closure, say) is a constant now.
+            return ans
+        return new_box(ans, trace, Node(self, argvals, kwargs, ans, tuple(parents), trace))
+
+    def __get__(self, obj, objtype=None):
+        # Primitives stored as class attributes behave like functions (become methods).
+        if obj is None:
+            return self
+        return _BoundPrimitive(self, obj)
+
+    def __repr__(self):
+        return f"<fastgrad primitive {self.name}>"
+
+
+class _BoundPrimitive:
+    __slots__ = ("prim", "obj")
+
+    def __init__(self, prim, obj):
+        self.prim = prim
+        self.obj = obj
+
+    def __call__(self, *args, **kwargs):
+        return self.prim(self.obj, *args, **kwargs)
+
+
+class Structured:
+    """Base of symbolic seeds: a batched tangent or cotangent that keeps a known
+    structure (an identity, a diagonal) until a rule needs the dense array.
+    Subclasses define `shape` (batch axis first) and `materialize()`."""
+
+    __slots__ = ()
+
+
+def missing_rule(prim, argnum, mode):
+    kind = "forward (JVP)" if mode == "jvp" else "reverse (VJP)"
+    return NotImplementedError(
+        f"{kind} rule of {prim.name} with respect to argument {argnum} is not defined"
+    )
+
+
+def forward_sweep(nodes, seeds, ends, add):
+    """Push batched tangents through the tape.
+
+    seeds: {root node: tangent}; ends: the nodes whose tangents are wanted.
+    Returns the tangents of `ends` (None where the end does not depend on a seed).
+    A tangent is freed once its last consumer has run, so memory follows the
+    widest live set rather than the whole tape.
+    """
+    if not seeds:
+        return [None] * len(ends)
+    start = min(node.index for node in seeds)
+    stop = max(node.index for node in ends) + 1 if ends else start
+    tangents = {node.index: t for node, t in seeds.items()}
+    keep = {node.index for node in ends}
+    last_use = {}
+    for i in range(start, stop):
+        for _, parent in nodes[i].parents:
+            last_use[parent.index] = i
+    for i in range(start, stop):
+        node = nodes[i]
+        prim = node.prim
+        if prim is None:
+            continue
+        if prim.jvp_joint is not None:
+            out = _joint_jvp(prim, node, tangents)
+        else:
+            out = None
+            for argnum, parent in node.parents:
+                t = tangents.get(parent.index)
+                if t is None:
+                    continue
+                if isinstance(t, Structured):
+                    contrib = _structured_rule(prim.structured_jvps, argnum, t, node)
+                    if contrib is NotImplemented:
+                        t = tangents[parent.index] = t.materialize()
+                        contrib = _jvp_rule(prim, argnum)(t, node.value, *node.args, **node.kwargs)
+                else:
+                    contrib = _jvp_rule(prim, argnum)(t, node.value, *node.args, **node.kwargs)
+                out = contrib if out is None else add(out, contrib)
+        if out is not None:
+            tangents[i] = out
+        for _, parent in node.parents:
+            j = parent.index
+            if last_use.get(j) == i and j not in keep:
+                tangents.pop(j, None)
+    return [tangents.get(node.index) for node in ends]
+
+
+def backward_sweep(nodes, cotangents, roots, add):
+    """Pull batched cotangents back through the tape.
+
+    cotangents: {end node: cotangent}; roots: the nodes whose cotangents are wanted.
+    Returns the cotangents of `roots` (None where no output depends on a root).
+    """
+    if not cotangents:
+        return [None] * len(roots)
+    stop = max(node.index for node in cotangents) + 1
+    floor = min(node.index for node in roots) if roots else stop
+    grads = [None] * stop
+    for node, g in cotangents.items():
+        i = node.index
+        grads[i] = g if grads[i] is None else add(grads[i], g)
+    for i in range(stop - 1, floor - 1, -1):
+        g = grads[i]
+        if g is None:
+            continue
+        node = nodes[i]
+        prim = node.prim
+        if prim is None:
+            continue
+        grads[i] = None
+        for argnum, parent in node.parents:
+            if isinstance(g, Structured):
+                contrib = _structured_rule(prim.structured_vjps, argnum, g, node)
+                if contrib is NotImplemented:
+                    g = g.materialize()
+                    contrib = _vjp_rule(prim, argnum)(g, node.value, *node.args, **node.kwargs)
+            else:
+                contrib = _vjp_rule(prim, argnum)(g, node.value, *node.args, **node.kwargs)
+            j = parent.index
+            grads[j] = contrib if grads[j] is None else add(grads[j], contrib)
+    return [grads[node.index] if node.index < stop else None for node in roots]
+
+
+def _structured_rule(table, argnum, seed, node):
+    rule = table.get(argnum)
+    if rule is None:
+        return NotImplemented
+    return rule(seed, node.value, *node.args, **node.kwargs)
+
+
+def _joint_jvp(prim, node, tangents):
+    per_arg = [None] * len(node.args)
+    for argnum, parent in node.parents:
+        t = tangents.get(parent.index)
+        if isinstance(t, Structured):
+            t = tangents[parent.index] = t.materialize()
+        per_arg[argnum] = t
+    if all(t is None for t in per_arg):
+        return None
+    return prim.jvp_joint(per_arg, node.value, *node.args, **node.kwargs)
+
+
+def _jvp_rule(prim, argnum):
+    rule = prim.jvps.get(argnum)
+    if rule is None:
+        rule = derived_jvp(prim, argnum)
+    return rule
+
+
+def _vjp_rule(prim, argnum):
+    rule = prim.vjps.get(argnum)
+    if rule is None:
+        rule = derived_vjp(prim, argnum)
+    return rule
+
+
+def derived_jvp(prim, argnum):
+    """Hook for a rule derived from the other mode (installed by rules.py)."""
+    raise missing_rule(prim, argnum, "jvp")
+
+
+def derived_vjp(prim, argnum):
+    raise missing_rule(prim, argnum, "vjp")
+
+
+def set_derivation_hooks(jvp_from_vjp, vjp_from_jvp):
+    global derived_jvp, derived_vjp
+    derived_jvp = jvp_from_vjp
+    derived_vjp = vjp_from_jvp

@@ -1,0 +1,556 @@
+"""Differential operators: autograd's names and signatures, plus jacfwd and jacrev.
+
+Everything here is built on `Linearization`: the function traced once at a
+point, whose tape can then be swept forward or backward with a batch of seeds.
+A jacobian is one batched sweep (in chunks if memory asks for it) in the
+cheaper direction; a hessian is a forward sweep over the recorded reverse pass.
+
+Arguments and results may be nested lists, tuples and dicts of arrays: the
+operators work on their leaves.
+"""
+
+import inspect
+import warnings
+from collections import OrderedDict
+
+import numpy as _np
+
+from . import numpy as fnp
+from .core import Box, getval, new_box, trace_stack, forward_sweep, backward_sweep, Primitive
+from .seeds import Diagonal
+from .tree import flatten
+from .vspace import add_tangents
+
+__all__ = [
+    "grad", "value_and_grad", "grad_and_aux", "elementwise_grad", "jacobian", "jacfwd", "jacrev",
+    "hessian", "make_vjp", "make_jvp", "make_hvp", "hessian_tensor_product", "hessian_vector_product",
+    "tensor_jacobian_product", "vector_jacobian_product", "make_ggnvp", "holomorphic_grad",
+    "grad_named", "multigrad_dict", "checkpoint", "deriv", "make_jvp_reversemode", "config",
+]
+
+
+class config:
+    """Settings of the jacobian sweeps.
+
+    sweep_memory_bytes: the memory a batched sweep may use; a jacobian whose
+    batch of seeds would need more is swept in chunks of basis vectors.
+    """
+
+    sweep_memory_bytes = 1 << 30
+    # A forward sweep keeps a few tangents alive at once; this many per batch row
+    # of the widest intermediate is what the budget is divided by.
+    live_tangents = 4
+
+
+# ---------------------------------------------------------------- tracing once, sweeping often
+
+def _check_differentiable(leaf):
+    value = getval(leaf)
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:
+        if isinstance(value, bool) or not isinstance(value, (int, float, complex)):
+            if not isinstance(value, (_np.ndarray, _np.generic)):
+                raise TypeError(
+                    f"fastgrad can only differentiate with respect to floating-point or complex "
+                    f"arrays and scalars (and lists, tuples and dicts of them), not "
+                    f"{type(value).__name__}")
+        dtype = _np.result_type(value)
+    if dtype.kind not in "fc":
+        raise TypeError(
+            f"fastgrad cannot differentiate with respect to an input of dtype {dtype}: the "
+            f"derivative with respect to integers or booleans is not defined. Pass floating-"
+            f"point values, for example 1.0 instead of 1 or x.astype(float).")
+
+
+class Linearization:
+    """`fun` traced once at the arguments `args[argnum]`; the tape can be swept many times.
+
+    in_leaves / out_leaves: the plain values of the input and output leaves.
+    jvp(tangents) and vjp(cotangents) take and return lists of batched leaves
+    (leading batch axis k); None stands for a zero.
+    """
+
+    def __init__(self, fun, args, kwargs, argnum):
+        if isinstance(argnum, (tuple, list)):
+            argnums = tuple(argnum)
+        else:
+            argnums = (argnum,)
+        for i in argnums:
+            if not -len(args) <= i < len(args):
+                raise IndexError(
+                    f"argnum {i} is out of range: the function was called with {len(args)} "
+                    f"positional argument(s)")
+        self.multi = isinstance(argnum, (tuple, list))
+        x = tuple(args[i] for i in argnums) if self.multi else args[argnums[0]]
+        self.in_leaves, self.rebuild_in = flatten(x)
+        for leaf in self.in_leaves:
+            _check_differentiable(leaf)
+        with trace_stack.new_trace() as trace:
+            self.roots = [trace.root(leaf) for leaf in self.in_leaves]
+            boxed = self.rebuild_in([new_box(leaf, trace, root)
+                                     for leaf, root in zip(self.in_leaves, self.roots)])
+            call_args = list(args)
+            if self.multi:
+                for i, value in zip(argnums, boxed):
+                    call_args[i] = value
+            else:
+                call_args[argnums[0]] = boxed
+            out = fun(*call_args, **kwargs)
+        self.trace = trace
+        leaves, self.rebuild_out = flatten(out)
+        self.out_nodes = []
+        self.out_leaves = []
+        for leaf in leaves:
+            if isinstance(leaf, Box) and leaf._trace is trace:
+                self.out_nodes.append(leaf._node)
+                self.out_leaves.append(leaf._value)
+            else:
+                self.out_nodes.append(None)
+                self.out_leaves.append(leaf)
+        self.out = self.rebuild_out(self.out_leaves)
+
+    def jvp(self, tangents):
+        seeds = {root: t for root, t in zip(self.roots, tangents) if t is not None}
+        ends = [node for node in self.out_nodes if node is not None]
+        swept = iter(forward_sweep(self.trace.nodes, seeds, ends, add_tangents))
+        return [None if node is None else next(swept) for node in self.out_nodes]
+
+    def vjp(self, cotangents):
+        seeds = {}
+        for node, g in zip(self.out_nodes, cotangents):
+            if node is not None and g is not None:
+                seeds[node] = add_tangents(seeds.get(node), g)
+        return backward_sweep(self.trace.nodes, seeds, self.roots, add_tangents)
+
+    def widest(self):
+        """Size of the largest value on the tape (at least that of the inputs and outputs)."""
+        size = 1
+        for node in self.trace.nodes:
+            size = max(size, _np.size(getval(node.value)))
+        return size
+
+
+def _nary(fun, argnum):
+    if not isinstance(argnum, (int, tuple, list)) or isinstance(argnum, bool):
+        raise TypeError(f"argnum must be an int, a tuple or a list of ints, not {argnum!r}")
+    return fun, argnum
+
+
+def _batch1(leaf):
+    """A single tangent as a batch of one."""
+    return None if leaf is None else fnp.reshape(leaf, (1,) + _np.shape(leaf))
+
+
+def _dense(t, value, k):
+    """A swept leaf as a dense batched array: symbolic seeds materialised, zeros filled in."""
+    if t is None:
+        return _np.zeros((k,) + _np.shape(getval(value)), dtype=_np.result_type(getval(value), float))
+    if isinstance(t, Diagonal):
+        return t.materialize()
+    return t
+
+
+def _unbatch1(t, value):
+    return _dense(t, value, 1)[0]
+
+
+def _wrap(op, fun, argnum, name):
+    try:
+        op.__name__ = f"{name}_of_{getattr(fun, '__name__', 'function')}"
+        op.__doc__ = f"{name} of {getattr(fun, '__name__', 'function')} with respect to argument {argnum}."
+        op.__wrapped__ = fun
+    except (AttributeError, TypeError):
+        pass
+    return op
+
+
+# ---------------------------------------------------------------- vjp, jvp and gradients
+
+def make_vjp(fun, argnum=0):
+    """make_vjp(fun, argnum)(*args) -> (vjp, ans); vjp(g) is g's pullback, shaped like args[argnum]."""
+    _nary(fun, argnum)
+
+    def vjp_maker(*args, **kwargs):
+        lin = Linearization(fun, args, kwargs, argnum)
+
+        def vjp(g):
+            g_leaves, _ = flatten(g)
+            swept = lin.vjp([_batch1(gl) for gl in g_leaves])
+            return lin.rebuild_in([_unbatch1(t, x) for t, x in zip(swept, lin.in_leaves)])
+
+        return vjp, lin.out
+
+    return _wrap(vjp_maker, fun, argnum, "make_vjp")
+
+
+def make_jvp(fun, argnum=0):
+    """make_jvp(fun, argnum)(*args) -> jvp; jvp(v) -> (ans, J v). The function is traced
+    once; each call of jvp is one forward sweep of the recording."""
+    _nary(fun, argnum)
+
+    def jvp_maker(*args, **kwargs):
+        lin = Linearization(fun, args, kwargs, argnum)
+
+        def jvp(v):
+            v_leaves, _ = flatten(v)
+            swept = lin.jvp([_batch1(vl) for vl in v_leaves])
+            return lin.out, lin.rebuild_out([_unbatch1(t, y) for t, y in zip(swept, lin.out_leaves)])
+
+        return jvp
+
+    return _wrap(jvp_maker, fun, argnum, "make_jvp")
+
+
+def _scalar_seed(lin, opname):
+    leaves = lin.out_leaves
+    if len(leaves) != 1 or _np.size(getval(leaves[0])) != 1:
+        raise TypeError(
+            f"{opname} only applies to functions with a real scalar output; this one returned "
+            f"{_describe(lin.out)}. Try jacobian, elementwise_grad or holomorphic_grad.")
+    if _np.iscomplexobj(getval(leaves[0])):
+        raise TypeError(f"{opname} only applies to real scalar-output functions; this one is "
+                        "complex. Try holomorphic_grad, or take np.real or np.abs of the output.")
+    return [_np.ones((1,) + _np.shape(getval(leaves[0])), dtype=float)]
+
+
+def _describe(value):
+    leaves, _ = flatten(value)
+    if len(leaves) != 1:
+        return f"a container of {len(leaves)} values"
+    return f"a value of shape {_np.shape(getval(leaves[0]))}"
+
+
+def _gradient(lin, seed):
+    swept = lin.vjp(seed)
+    return lin.rebuild_in([_unbatch1(t, x) for t, x in zip(swept, lin.in_leaves)])
+
+
+def grad(fun, argnum=0):
+    """The gradient of a scalar-valued `fun` with respect to argument `argnum`,
+    shaped like that argument (a tuple of them for a tuple of argnums)."""
+    _nary(fun, argnum)
+
+    def gradfun(*args, **kwargs):
+        lin = Linearization(fun, args, kwargs, argnum)
+        return _gradient(lin, _scalar_seed(lin, "grad"))
+
+    return _wrap(gradfun, fun, argnum, "grad")
+
+
+def value_and_grad(fun, argnum=0):
+    """(fun(*args), grad(fun)(*args)) from one trace: what scipy.optimize's jac=True wants."""
+    _nary(fun, argnum)
+
+    def value_and_gradfun(*args, **kwargs):
+        lin = Linearization(fun, args, kwargs, argnum)
+        return lin.out, _gradient(lin, _scalar_seed(lin, "value_and_grad"))
+
+    return _wrap(value_and_gradfun, fun, argnum, "value_and_grad")
+
+
+def grad_and_aux(fun, argnum=0):
+    """For `fun` returning (scalar, aux): returns (gradient of the scalar, aux)."""
+    _nary(fun, argnum)
+
+    def grad_and_auxfun(*args, **kwargs):
+        lin = Linearization(lambda *a, **k: _pair(fun(*a, **k)), args, kwargs, argnum)
+        ans, aux = lin.out
+        first = lin.out_leaves[0]
+        if _np.size(getval(first)) != 1:
+            raise TypeError("grad_and_aux needs the first output to be a scalar")
+        seed = [_np.ones((1,) + _np.shape(getval(first)))] + [None] * (len(lin.out_leaves) - 1)
+        return _gradient(lin, seed), aux
+
+    return _wrap(grad_and_auxfun, fun, argnum, "grad_and_aux")
+
+
+def _pair(out):
+    ans, aux = out
+    return (ans, aux)
+
+
+def elementwise_grad(fun, argnum=0):
+    """The sum of the jacobian's rows (one reverse sweep seeded with ones); for an
+    elementwise function this is the diagonal of its jacobian."""
+    _nary(fun, argnum)
+
+    def elementwise_gradfun(*args, **kwargs):
+        lin = Linearization(fun, args, kwargs, argnum)
+        if any(_np.iscomplexobj(getval(y)) for y in lin.out_leaves):
+            raise TypeError("elementwise_grad only applies to real-output functions")
+        seed = [_np.ones((1,) + _np.shape(getval(y))) for y in lin.out_leaves]
+        return _gradient(lin, seed)
+
+    return _wrap(elementwise_gradfun, fun, argnum, "elementwise_grad")
+
+
+def deriv(fun, argnum=0):
+    """The JVP with a tangent of ones: the derivative of a scalar-input function."""
+    _nary(fun, argnum)
+
+    def derivfun(*args, **kwargs):
+        lin = Linearization(fun, args, kwargs, argnum)
+        ones = [_np.ones((1,) + _np.shape(getval(x)), dtype=_np.result_type(getval(x)))
+                for x in lin.in_leaves]
+        swept = lin.jvp(ones)
+        return lin.rebuild_out([_unbatch1(t, y) for t, y in zip(swept, lin.out_leaves)])
+
+    return _wrap(derivfun, fun, argnum, "deriv")
+
+
+def holomorphic_grad(fun, argnum=0):
+    """f'(z) for a holomorphic `fun` of a complex argument."""
+    _nary(fun, argnum)
+
+    def holomorphic_gradfun(*args, **kwargs):
+        x = args[argnum] if isinstance(argnum, int) else args[argnum[0]]
+        if not _np.iscomplexobj(getval(x)):
+            warnings.warn("Input to holomorphic_grad is not complex")
+        return grad(lambda *a, **k: fnp.real(fun(*a, **k)), argnum)(*args, **kwargs)
+
+    return _wrap(holomorphic_gradfun, fun, argnum, "holomorphic_grad")
+
+
+def grad_named(fun, argname):
+    """The gradient with respect to the argument called `argname` (not *args or **kwargs)."""
+    params = list(inspect.signature(fun).parameters)
+    return grad(fun, params.index(argname))
+
+
+def multigrad_dict(fun):
+    """Gradients with respect to all arguments at once, as an OrderedDict by argument name."""
+    sig = inspect.signature(fun)
+    params = sig.parameters
+
+    def gradfun(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        arguments = OrderedDict(bound.arguments)
+
+        def by_name(values):
+            positional, keyword = [], {}
+            for name, value in values.items():
+                kind = params[name].kind
+                if kind == params[name].VAR_POSITIONAL:
+                    positional.extend(value)
+                elif kind == params[name].VAR_KEYWORD:
+                    keyword.update(value)
+                elif kind == params[name].KEYWORD_ONLY:
+                    keyword[name] = value
+                else:
+                    positional.append(value)
+            return fun(*positional, **keyword)
+
+        return grad(by_name)(arguments)
+
+    return gradfun
+
+
+# ---------------------------------------------------------------- jacobians
+
+def _chunk_rows(total, lin, chunk_size, itemsize=8):
+    if chunk_size is not None:
+        return max(1, int(chunk_size))
+    per_row = itemsize * lin.widest() * config.live_tangents
+    return max(1, min(total, config.sweep_memory_bytes // max(per_row, 1)))
+
+
+def _seed_chunks(shape, total, rows):
+    for start in range(0, total, rows):
+        yield Diagonal(1.0, shape, start, min(start + rows, total))
+
+
+def _concat_rows(parts):
+    return parts[0] if len(parts) == 1 else fnp.concatenate(parts, axis=0)
+
+
+def _jacobian_blocks(lin, mode, chunk_size):
+    """blocks[i][j]: d out_leaf_i / d in_leaf_j, shaped out_i.shape + in_j.shape."""
+    in_shapes = [_np.shape(getval(x)) for x in lin.in_leaves]
+    out_shapes = [_np.shape(getval(y)) for y in lin.out_leaves]
+    n = sum(int(_np.prod(s, dtype=int)) for s in in_shapes)
+    m = sum(int(_np.prod(s, dtype=int)) for y, s in zip(lin.out_nodes, out_shapes) if y is not None)
+    if mode == "auto":
+        mode = "fwd" if n < m else "rev"
+    elif mode not in ("fwd", "rev"):
+        raise ValueError(f"mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
+    blocks = [[None] * len(in_shapes) for _ in out_shapes]
+    if mode == "fwd":
+        for j, shape in enumerate(in_shapes):
+            size = int(_np.prod(shape, dtype=int))
+            parts = [[] for _ in out_shapes]
+            for seed in _seed_chunks(shape, size, _chunk_rows(size, lin, chunk_size)):
+                tangents = [None] * len(in_shapes)
+                tangents[j] = seed
+                k = seed.stop - seed.start
+                for i, t in enumerate(lin.jvp(tangents)):
+                    parts[i].append(_dense(t, lin.out_leaves[i], k))
+            for i, out_shape in enumerate(out_shapes):
+                swept = _concat_rows(parts[i])
+                if size == 0:
+                    swept = _np.zeros((0,) + out_shape)
+                moved = fnp.moveaxis(swept, 0, -1) if _np.ndim(swept) > 1 else swept
+                blocks[i][j] = fnp.reshape(moved, out_shape + shape)
+    else:
+        for i, shape in enumerate(out_shapes):
+            size = int(_np.prod(shape, dtype=int))
+            parts = [[] for _ in in_shapes]
+            if lin.out_nodes[i] is not None:
+                for seed in _seed_chunks(shape, size, _chunk_rows(size, lin, chunk_size)):
+                    cotangents = [None] * len(out_shapes)
+                    cotangents[i] = seed
+                    k = seed.stop - seed.start
+                    for j, g in enumerate(lin.vjp(cotangents)):
+                        parts[j].append(_dense(g, lin.in_leaves[j], k))
+            for j, in_shape in enumerate(in_shapes):
+                if not parts[j]:
+                    parts[j] = [_np.zeros((size,) + in_shape)]
+                blocks[i][j] = fnp.reshape(_concat_rows(parts[j]), shape + in_shape)
+    return blocks
+
+
+def jacobian(fun, argnum=0, *, mode="auto", chunk_size=None):
+    """The jacobian of `fun` with respect to argument `argnum`, shaped
+    output.shape + input.shape (autograd's layout).
+
+    The function is traced once; the jacobian is then one batched sweep of the
+    recording, forward when the input has fewer elements than the output
+    (mode='auto'), or as forced by mode='fwd' or 'rev'. A sweep whose batch would
+    exceed `config.sweep_memory_bytes` runs in chunks of basis vectors;
+    `chunk_size` sets their size directly. With a tuple of argnums the result is a
+    tuple of blocks, one per argument; a function returning a list, tuple or dict
+    gets one jacobian per output leaf in that structure.
+    """
+    _nary(fun, argnum)
+
+    def jacfun(*args, **kwargs):
+        lin = Linearization(fun, args, kwargs, argnum)
+        blocks = _jacobian_blocks(lin, mode, chunk_size)
+        per_output = [lin.rebuild_in(row) for row in blocks]
+        return lin.rebuild_out(per_output)
+
+    return _wrap(jacfun, fun, argnum, "jacobian")
+
+
+def jacfwd(fun, argnum=0, *, chunk_size=None):
+    """`jacobian` forced to one forward sweep (batched over the input's basis)."""
+    return jacobian(fun, argnum, mode="fwd", chunk_size=chunk_size)
+
+
+def jacrev(fun, argnum=0, *, chunk_size=None):
+    """`jacobian` forced to one reverse sweep (batched over the output's basis)."""
+    return jacobian(fun, argnum, mode="rev", chunk_size=chunk_size)
+
+
+def hessian(fun, argnum=0, *, chunk_size=None):
+    """The hessian, shaped output.shape + input.shape + input.shape: a forward sweep
+    (batched over the input's basis) of the recorded reverse pass."""
+    inner = jacobian(fun, argnum, mode="rev")
+    return _wrap(jacobian(inner, argnum, mode="fwd", chunk_size=chunk_size), fun, argnum, "hessian")
+
+
+def make_hvp(fun, argnum=0):
+    """make_hvp(fun, argnum)(*args) -> (hvp, grad); hvp(v) is the hessian times v.
+    The gradient is traced once; each hvp(v) is one sweep of that recording."""
+    return make_vjp(grad(fun, argnum), argnum)
+
+
+def hessian_tensor_product(fun, argnum=0):
+    """A function of (*args, tensor) returning the hessian contracted with tensor."""
+    fun_grad = grad(fun, argnum)
+
+    def vector_dot_grad(*args, **kwargs):
+        args, vector = args[:-1], args[-1]
+        return fnp.tensordot(fun_grad(*args, **kwargs), vector, _np.ndim(vector))
+
+    return grad(vector_dot_grad, argnum)
+
+
+hessian_vector_product = hessian_tensor_product
+
+
+def tensor_jacobian_product(fun, argnum=0):
+    """A function of (*args, tensor) returning tensor contracted with the jacobian."""
+    def vector_dot_fun(*args, **kwargs):
+        args, vector = args[:-1], args[-1]
+        return fnp.tensordot(vector, fun(*args, **kwargs), axes=_np.ndim(vector))
+
+    return jacobian(vector_dot_fun, argnum)
+
+
+vector_jacobian_product = tensor_jacobian_product
+
+
+def make_jvp_reversemode(fun, argnum=0):
+    """make_jvp_reversemode(fun, argnum)(*args) -> jvp; jvp(v) is J v.
+
+    autograd obtains it by transposing the VJP; fastgrad traces the function once
+    and sweeps the recording forward, which gives the same numbers for less work."""
+    _nary(fun, argnum)
+
+    def maker(*args, **kwargs):
+        lin = Linearization(fun, args, kwargs, argnum)
+
+        def jvp(v):
+            v_leaves, _ = flatten(v)
+            swept = lin.jvp([_batch1(vl) for vl in v_leaves])
+            return lin.rebuild_out([_unbatch1(t, y) for t, y in zip(swept, lin.out_leaves)])
+
+        return jvp
+
+    return _wrap(maker, fun, argnum, "make_jvp_reversemode")
+
+
+def make_ggnvp(f, g=lambda x: 1.0 / 2 * fnp.sum(x ** 2, axis=-1), f_argnum=0):
+    """Generalised Gauss-Newton products: ggnvp(v) = J^T H_g J v, J the jacobian of f
+    and H_g the hessian of g at f(x)."""
+    def maker(*args, **kwargs):
+        lin = Linearization(f, args, kwargs, f_argnum)
+        g_hvp, _ = make_hvp(g)(lin.out)
+
+        def ggnvp(v):
+            v_leaves, _ = flatten(v)
+            jv = lin.rebuild_out([_unbatch1(t, y) for t, y in
+                                  zip(lin.jvp([_batch1(vl) for vl in v_leaves]), lin.out_leaves)])
+            hjv = g_hvp(jv)
+            h_leaves, _ = flatten(hjv)
+            swept = lin.vjp([_batch1(h) for h in h_leaves])
+            return lin.rebuild_in([_unbatch1(t, x) for t, x in zip(swept, lin.in_leaves)])
+
+        return ggnvp
+
+    return maker
+
+
+def checkpoint(fun):
+    """`fun` as a primitive that keeps no intermediate values: each sweep through it
+    traces `fun` again (trading time for memory)."""
+    def jvp(argnum):
+        def rule(t, ans, *args, **kwargs):
+            lin = Linearization(fun, args, kwargs, argnum)
+            (out,) = lin.jvp([t])
+            return _dense(out, lin.out_leaves[0], _np.shape(t)[0])
+        return rule
+
+    def vjp(argnum):
+        def rule(g, ans, *args, **kwargs):
+            lin = Linearization(fun, args, kwargs, argnum)
+            (out,) = lin.vjp([g])
+            return _dense(out, lin.in_leaves[0], _np.shape(g)[0])
+        return rule
+
+    prim = Primitive(fun, getattr(fun, "__name__", "checkpointed"))
+    prim.jvps = _RulesByArgnum(jvp)
+    prim.vjps = _RulesByArgnum(vjp)
+    return prim
+
+
+class _RulesByArgnum(dict):
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def get(self, argnum, default=None):
+        if argnum not in self:
+            self[argnum] = self.make(argnum)
+        return dict.get(self, argnum)

@@ -1,0 +1,226 @@
+"""ArrayBox: a traced array or scalar, with NumPy's operators, methods and properties.
+
+It also answers NumPy's dispatch protocols, so a plain `numpy` function applied
+to a traced value runs fastgrad's version of it, and one fastgrad does not know
+raises an error that names it, rather than dropping the derivative or building
+an object array.
+"""
+
+import numpy as _np
+
+from ..core import Box
+from ..vspace import ARRAY_TYPES
+from .. import numpy as fnp
+from .indexing import index as index_array
+from .reductions import _axis_arg
+
+
+class ArrayBox(Box):
+    __slots__ = ()
+    __array_priority__ = 100.0
+
+    # -- properties
+    shape = property(lambda self: _np.shape(self._value))
+    ndim = property(lambda self: _np.ndim(self._value))
+    size = property(lambda self: _np.size(self._value))
+    dtype = property(lambda self: getattr(self._value, "dtype", None) or _np.result_type(self._value))
+    T = property(lambda self: fnp.transpose(self))
+    real = property(lambda self: fnp.real(self))
+    imag = property(lambda self: fnp.imag(self))
+    mT = property(lambda self: fnp.swapaxes(self, -1, -2))
+
+    def __len__(self):
+        return len(self._value)
+
+    def __iter__(self):
+        for i in range(len(self._value)):
+            yield self[i]
+
+    def __hash__(self):
+        return id(self)
+
+    def __getitem__(self, index):
+        return index_array(self, index)
+
+    def __setitem__(self, index, value):
+        raise TypeError(
+            "fastgrad cannot differentiate through assignment into an array (x[...] = v). "
+            "Build the new array instead, for example with np.where(mask, v, x), "
+            "np.concatenate, or np.stack."
+        )
+
+    # -- arithmetic
+    def __neg__(self): return fnp.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return fnp.absolute(self)
+    def __add__(self, other): return fnp.add(self, other)
+    def __radd__(self, other): return fnp.add(other, self)
+    def __sub__(self, other): return fnp.subtract(self, other)
+    def __rsub__(self, other): return fnp.subtract(other, self)
+    def __mul__(self, other): return fnp.multiply(self, other)
+    def __rmul__(self, other): return fnp.multiply(other, self)
+    def __truediv__(self, other): return fnp.divide(self, other)
+    def __rtruediv__(self, other): return fnp.divide(other, self)
+    def __pow__(self, other): return fnp.power(self, other)
+    def __rpow__(self, other): return fnp.power(other, self)
+    def __mod__(self, other): return fnp.mod(self, other)
+    def __rmod__(self, other): return fnp.mod(other, self)
+    def __floordiv__(self, other): return fnp.floor_divide(self, other)
+    def __rfloordiv__(self, other): return fnp.floor_divide(other, self)
+    def __matmul__(self, other): return fnp.matmul(self, other)
+    def __rmatmul__(self, other): return fnp.matmul(other, self)
+
+    # -- comparisons carry no derivative
+    def __eq__(self, other): return fnp.equal(self, other)
+    def __ne__(self, other): return fnp.not_equal(self, other)
+    def __gt__(self, other): return fnp.greater(self, other)
+    def __ge__(self, other): return fnp.greater_equal(self, other)
+    def __lt__(self, other): return fnp.less(self, other)
+    def __le__(self, other): return fnp.less_equal(self, other)
+
+    # -- conversions that would drop the derivative
+    def __float__(self):
+        raise TypeError(_dropped("float()"))
+
+    def __int__(self):
+        raise TypeError(_dropped("int()"))
+
+    def __complex__(self):
+        raise TypeError(_dropped("complex()"))
+
+    def __index__(self):
+        raise TypeError(_dropped("use as an index"))
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(_dropped("conversion to a plain NumPy array (np.asarray, np.array, or assignment "
+                                 "into a NumPy array)"))
+
+    def item(self, *args):
+        raise TypeError(_dropped(".item()"))
+
+    def tolist(self):
+        raise TypeError(_dropped(".tolist()"))
+
+    # -- NumPy's protocols
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        name = getattr(ufunc, "__name__", str(ufunc))
+        if method != "__call__":
+            raise TypeError(f"numpy.{name}.{method} on a traced value: fastgrad has no rule for it; "
+                            f"use the functions of fastgrad.numpy (for example np.sum for add.reduce)")
+        if kwargs.get("out") is not None:
+            raise TypeError(f"numpy.{name} with out= on a traced value: fastgrad cannot trace writes "
+                            "into an array")
+        fun = getattr(fnp, _UFUNC_ALIASES.get(name, name), None)
+        if fun is None:
+            raise TypeError(f"numpy.{name} was applied to a traced value, and fastgrad.numpy has no "
+                            f"{name}: its derivative would be lost")
+        kwargs.pop("out", None)
+        return fun(*inputs, **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        fun = _lookup(func)
+        if fun is None:
+            module = getattr(func, "__module__", "numpy")
+            raise TypeError(
+                f"{module}.{func.__name__} was applied to a traced value, and fastgrad has no "
+                f"{func.__name__}: its derivative would be lost. Use fastgrad.numpy "
+                "(import fastgrad.numpy as np) and only the functions it provides."
+            )
+        return fun(*args, **kwargs)
+
+    # -- methods
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
+        return fnp.sum(self, axis=_axis_arg(axis), keepdims=keepdims)
+
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
+        return fnp.mean(self, axis=_axis_arg(axis), keepdims=keepdims)
+
+    def prod(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
+        return fnp.prod(self, axis=_axis_arg(axis), keepdims=keepdims)
+
+    def max(self, axis=None, out=None, keepdims=False, **kw):
+        return fnp.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, out=None, keepdims=False, **kw):
+        return fnp.min(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        return fnp.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        return fnp.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def cumsum(self, axis=None, dtype=None, out=None):
+        return fnp.cumsum(self, axis=axis)
+
+    def cumprod(self, axis=None, dtype=None, out=None):
+        return fnp.cumprod(self, axis=axis)
+
+    def reshape(self, *shape, order="C"):
+        if len(shape) == 1 and not isinstance(shape[0], int):
+            shape = shape[0]
+        return fnp.reshape(self, tuple(shape) if isinstance(shape, list) else shape, order=order)
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and not isinstance(axes[0], int):
+            axes = axes[0]
+        return fnp.transpose(self, tuple(axes) if axes else None)
+
+    def ravel(self, order="C"): return fnp.ravel(self, order)
+    def flatten(self, order="C"): return fnp.ravel(self, order)
+    def squeeze(self, axis=None): return fnp.squeeze(self, axis)
+    def swapaxes(self, axis1, axis2): return fnp.swapaxes(self, axis1, axis2)
+    def dot(self, other): return fnp.dot(self, other)
+    def clip(self, min=None, max=None, **kw): return fnp.clip(self, min, max)
+    def conj(self): return fnp.conj(self)
+    conjugate = conj
+    def take(self, indices, axis=None): return fnp.take(self, indices, axis)
+    def repeat(self, repeats, axis=None): return fnp.repeat(self, repeats, axis)
+    def diagonal(self, offset=0, axis1=0, axis2=1): return fnp.diagonal(self, offset, axis1, axis2)
+    def trace(self, offset=0, axis1=0, axis2=1): return fnp.trace(self, offset, axis1, axis2)
+    def round(self, decimals=0): return fnp.round(self, decimals)
+    def copy(self): return self
+    def astype(self, dtype, *args, **kwargs): return fnp.astype(self, dtype)
+    def argmax(self, axis=None, **kw): return fnp.argmax(self, axis)
+    def argmin(self, axis=None, **kw): return fnp.argmin(self, axis)
+    def argsort(self, axis=-1, **kw): return fnp.argsort(self, axis)
+    def nonzero(self): return fnp.nonzero(self)
+    def all(self, axis=None, **kw): return fnp.all(self, axis)
+    def any(self, axis=None, **kw): return fnp.any(self, axis)
+
+    def sort(self, *args, **kwargs):
+        raise TypeError(_inplace("sort()", "np.sort(x)"))
+
+    def fill(self, value):
+        raise TypeError(_inplace("fill()", "np.full_like(x, value)"))
+
+
+def _dropped(what):
+    return (f"{what} on a traced value would drop its derivative. Keep the computation in "
+            "fastgrad.numpy functions, or take the plain value outside the function being "
+            "differentiated.")
+
+
+def _inplace(what, instead):
+    return f"x.{what} changes an array in place, which fastgrad cannot differentiate: use {instead}."
+
+
+_UFUNC_ALIASES = {"absolute": "absolute", "conjugate": "conj", "true_divide": "divide"}
+
+
+def _lookup(func):
+    """fastgrad's counterpart of a NumPy function, by module and name, or None."""
+    module = getattr(func, "__module__", "") or ""
+    name = getattr(func, "__name__", "")
+    namespace = fnp
+    for sub in ("linalg", "fft"):
+        if module.endswith(sub):
+            namespace = getattr(fnp, sub, None)
+            break
+    return getattr(namespace, name, None) if namespace is not None else None
+
+
+for _t in ARRAY_TYPES:
+    Box.type_mappings[_t] = ArrayBox
+Box.type_mappings[ArrayBox] = ArrayBox
+Box.types.add(ArrayBox)

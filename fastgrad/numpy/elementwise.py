@@ -1,0 +1,358 @@
+"""Elementwise functions (NumPy's ufuncs and their relatives), one line of rule each.
+
+Each differentiable entry gives the partial derivative of the output with respect
+to each argument as a function of (ans, *args); JVP, VJP, broadcasting, batching
+and symbolic seeds follow from it (rules.elementwise). Functions whose output
+has zero derivative everywhere it exists (floor, sign, comparisons) are listed
+as non-differentiable at the end of the file.
+"""
+
+import numpy as _np
+
+from ..rules import Primitive, defrules, elementwise, lift, broadcast_batch, nondifferentiable, unbroadcast
+
+__all__ = [
+    "add",
+    "subtract",
+    "multiply",
+    "divide",
+    "true_divide",
+    "negative",
+    "positive",
+    "reciprocal",
+    "square",
+    "sqrt",
+    "cbrt",
+    "power",
+    "float_power",
+    "mod",
+    "remainder",
+    "fmod",
+    "exp",
+    "exp2",
+    "expm1",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "logaddexp",
+    "logaddexp2",
+    "sin",
+    "cos",
+    "tan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "arctan2",
+    "hypot",
+    "deg2rad",
+    "radians",
+    "rad2deg",
+    "degrees",
+    "sinc",
+    "maximum",
+    "minimum",
+    "fmax",
+    "fmin",
+    "fabs",
+    "copysign",
+    "nan_to_num",
+    "where",
+    "clip",
+    "real",
+    "imag",
+    "conj",
+    "conjugate",
+    "absolute",
+    "abs",
+    "angle",
+    "floor",
+    "ceil",
+    "trunc",
+    "fix",
+    "rint",
+    "round",
+    "around",
+    "sign",
+    "floor_divide",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "isneginf",
+    "isposinf",
+    "signbit",
+    "iscomplex",
+    "isreal",
+    "isclose",
+    "allclose",
+    "array_equal",
+    "array_equiv",
+    "equal",
+    "not_equal",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
+    "logical_and",
+    "logical_or",
+    "logical_not",
+    "logical_xor",
+    "nonzero",
+    "heaviside",
+]
+
+
+_LOG2 = _np.log(2.0)
+_LOG10 = _np.log(10.0)
+
+
+def _nonzero(x):
+    """x with zeros replaced by 1, for a denominator whose 0/0 limit is taken as 0."""
+    return where(x == 0, 1.0, x)
+
+
+# ---------------------------------------------------------------- arithmetic
+add = elementwise(_np.add, 1, 1)
+subtract = elementwise(_np.subtract, 1, -1)
+multiply = elementwise(_np.multiply, lambda ans, x, y: y, lambda ans, x, y: x)
+divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: -ans / y)
+true_divide = divide
+negative = elementwise(_np.negative, -1)
+positive = elementwise(_np.positive, 1)
+reciprocal = elementwise(_np.reciprocal, lambda ans, x: -ans * ans)
+square = elementwise(_np.square, lambda ans, x: 2 * x)
+sqrt = elementwise(_np.sqrt, lambda ans, x: 0.5 / ans)
+cbrt = elementwise(_np.cbrt, lambda ans, x: 1.0 / (3 * ans * ans))
+# d/dy x**y = log(x) x**y; at x == 0 the limit (y > 0) is 0, so log(0) is never formed.
+power = elementwise(
+    _np.power,
+    lambda ans, x, y: y * power(x, where(y == 0, 1.0, y - 1)),
+    lambda ans, x, y: log(_nonzero(x)) * ans,
+)
+float_power = elementwise(
+    _np.float_power,
+    lambda ans, x, y: y * float_power(x, where(y == 0, 1.0, y - 1)),
+    lambda ans, x, y: log(_nonzero(x)) * ans,
+)
+# x mod y = x - floor(x / y) * y, piecewise linear in both.
+mod = elementwise(_np.mod, 1, lambda ans, x, y: -floor(x / y))
+remainder = mod
+fmod = elementwise(_np.fmod, 1, lambda ans, x, y: -trunc(x / y))
+
+# ---------------------------------------------------------------- exponentials and logarithms
+exp = elementwise(_np.exp, lambda ans, x: ans)
+exp2 = elementwise(_np.exp2, lambda ans, x: ans * _LOG2)
+expm1 = elementwise(_np.expm1, lambda ans, x: ans + 1)
+log = elementwise(_np.log, lambda ans, x: 1.0 / x)
+log2 = elementwise(_np.log2, lambda ans, x: 1.0 / (x * _LOG2))
+log10 = elementwise(_np.log10, lambda ans, x: 1.0 / (x * _LOG10))
+log1p = elementwise(_np.log1p, lambda ans, x: 1.0 / (x + 1))
+# Written with exp(x - ans) rather than exp(x) / (exp(x) + exp(y)) so it never overflows.
+logaddexp = elementwise(_np.logaddexp, lambda ans, x, y: exp(x - ans), lambda ans, x, y: exp(y - ans))
+logaddexp2 = elementwise(_np.logaddexp2, lambda ans, x, y: exp2(x - ans), lambda ans, x, y: exp2(y - ans))
+
+# ---------------------------------------------------------------- trigonometric and hyperbolic
+sin = elementwise(_np.sin, lambda ans, x: cos(x))
+cos = elementwise(_np.cos, lambda ans, x: -sin(x))
+tan = elementwise(_np.tan, lambda ans, x: 1 + ans * ans)
+arcsin = elementwise(_np.arcsin, lambda ans, x: 1.0 / sqrt(1 - x * x))
+arccos = elementwise(_np.arccos, lambda ans, x: -1.0 / sqrt(1 - x * x))
+arctan = elementwise(_np.arctan, lambda ans, x: 1.0 / (1 + x * x))
+sinh = elementwise(_np.sinh, lambda ans, x: cosh(x))
+cosh = elementwise(_np.cosh, lambda ans, x: sinh(x))
+tanh = elementwise(_np.tanh, lambda ans, x: 1 - ans * ans)
+arcsinh = elementwise(_np.arcsinh, lambda ans, x: 1.0 / sqrt(x * x + 1))
+arccosh = elementwise(_np.arccosh, lambda ans, x: 1.0 / sqrt(x * x - 1))
+arctanh = elementwise(_np.arctanh, lambda ans, x: 1.0 / (1 - x * x))
+arctan2 = elementwise(
+    _np.arctan2,
+    lambda ans, y, x: x / (x * x + y * y),
+    lambda ans, y, x: -y / (x * x + y * y),
+)
+hypot = elementwise(_np.hypot, lambda ans, x, y: x / _nonzero(ans), lambda ans, x, y: y / _nonzero(ans))
+deg2rad = elementwise(_np.deg2rad, _np.pi / 180)
+radians = elementwise(_np.radians, _np.pi / 180)
+rad2deg = elementwise(_np.rad2deg, 180 / _np.pi)
+degrees = elementwise(_np.degrees, 180 / _np.pi)
+
+
+# sinc(x) = sin(pi x) / (pi x); its derivative (cos(pi x) - sinc(x)) / x tends to 0 at 0.
+def _sinc_deriv(ans, x):
+    safe_x = _nonzero(x)
+    return where(x == 0, 0.0, (cos(_np.pi * safe_x) - ans) / safe_x)
+
+
+sinc = elementwise(_np.sinc, _sinc_deriv)
+
+# ---------------------------------------------------------------- selections, piecewise
+# Where both arguments are equal, maximum and minimum split the derivative
+# evenly between them (the symmetric choice; the sum of the two is 1 as it must be).
+_TIE = 0.5
+
+
+def _pick_first(ans, x, y):
+    return where(x == y, _TIE, x == ans)
+
+
+def _pick_second(ans, x, y):
+    return where(x == y, _TIE, y == ans)
+
+
+maximum = elementwise(_np.maximum, _pick_first, _pick_second)
+minimum = elementwise(_np.minimum, _pick_first, _pick_second)
+fmax = elementwise(_np.fmax, _pick_first, _pick_second)
+fmin = elementwise(_np.fmin, _pick_first, _pick_second)
+# A one-sided choice at |x| = 0: the derivative of |x| there is taken as 0.
+fabs = elementwise(_np.fabs, lambda ans, x: sign(x))
+copysign = elementwise(_np.copysign, lambda ans, x, y: sign(x) * sign(ans), None)
+nan_to_num = elementwise(_np.nan_to_num, lambda ans, x, **kw: isfinite(x))
+
+
+def _where3(condition, x, y):
+    return _np.where(condition, x, y)
+
+
+_where = elementwise(_where3, None, lambda ans, c, x, y: c, lambda ans, c, x, y: logical_not(c),
+                     name="where")
+
+
+def where(condition, x=None, y=None):
+    if x is None and y is None:
+        return nonzero(condition)
+    return _where(condition, x, y)
+
+
+def _clip_args(x, a_min, a_max):
+    return _np.clip(x, a_min, a_max)
+
+
+# The bounds receive the derivative where they bind; at a boundary the input keeps it.
+_clip = elementwise(
+    _clip_args,
+    lambda ans, x, lo, hi: (x >= _bound(lo, -_np.inf)) & (x <= _bound(hi, _np.inf)),
+    lambda ans, x, lo, hi: x < lo,
+    lambda ans, x, lo, hi: x > hi,
+    name="clip",
+)
+
+
+def _bound(b, default):
+    return default if b is None else b
+
+
+def clip(a, a_min=None, a_max=None, out=None, **kwargs):
+    if out is not None:
+        raise TypeError("fastgrad.numpy.clip does not support out=: it cannot trace writes into an array")
+    a_min = kwargs.pop("min", a_min)
+    a_max = kwargs.pop("max", a_max)
+    return _clip(a, a_min, a_max)
+
+
+# ---------------------------------------------------------------- complex parts
+# Convention (autograd's): the pairing of a cotangent g with a tangent t is
+# Re(sum(g * t)), with no conjugate, so a holomorphic rule's VJP is g * f'(x).
+def _match(x, g):
+    """A cotangent for x: real if x is real."""
+    return g if _np.iscomplexobj(x) else real(g)
+
+
+def _as_complex_like(x, g):
+    return g + 0j if _np.iscomplexobj(x) else g
+
+
+real = defrules(
+    Primitive(_np.real, "real"),
+    jvp=[lambda t, ans, x: real(t)],
+    vjp=[lambda g, ans, x: _as_complex_like(x, g)],
+)
+imag = defrules(
+    Primitive(_np.imag, "imag"),
+    jvp=[lambda t, ans, x: imag(t)],
+    vjp=[lambda g, ans, x: _match(x, -1j * g)],
+)
+conj = defrules(
+    Primitive(_np.conj, "conjugate"),
+    jvp=[lambda t, ans, x: conj(t)],
+    vjp=[lambda g, ans, x: conj(g)],
+)
+conjugate = conj
+
+
+def _abs_jvp(t, ans, x):
+    direction = conj(x) / _nonzero(ans)
+    return real(t * direction) if _np.iscomplexobj(x) else t * direction
+
+
+# d|x| = Re(conj(x) dx) / |x|; at x == 0 the derivative is taken as 0.
+absolute = defrules(
+    Primitive(_np.absolute, "absolute"),
+    jvp=[_abs_jvp],
+    vjp=[lambda g, ans, x: g * (conj(x) / _nonzero(ans))],
+)
+abs = absolute
+
+
+def _angle_jvp(t, ans, x):
+    if not _np.iscomplexobj(x):
+        return None
+    return imag(conj(x) * t) / _nonzero(real(x * conj(x)))
+
+
+def _angle_vjp(g, ans, x):
+    if not _np.iscomplexobj(x):
+        return None
+    return -1j * g * conj(x) / _nonzero(real(x * conj(x)))
+
+
+def _angle(z, deg=False):
+    return _np.angle(z, deg)
+
+
+_angle_prim = defrules(Primitive(_angle, "angle"), jvp=[_angle_jvp], vjp=[_angle_vjp])
+
+
+def angle(z, deg=False):
+    out = _angle_prim(z)
+    return out * (180 / _np.pi) if deg else out
+
+
+# ---------------------------------------------------------------- non-differentiable
+floor = nondifferentiable(_np.floor)
+ceil = nondifferentiable(_np.ceil)
+trunc = nondifferentiable(_np.trunc)
+fix = nondifferentiable(_np.fix)
+rint = nondifferentiable(_np.rint)
+round = nondifferentiable(_np.round, "round")
+around = round
+sign = nondifferentiable(_np.sign)
+floor_divide = nondifferentiable(_np.floor_divide)
+isfinite = nondifferentiable(_np.isfinite)
+isinf = nondifferentiable(_np.isinf)
+isnan = nondifferentiable(_np.isnan)
+isneginf = nondifferentiable(_np.isneginf)
+isposinf = nondifferentiable(_np.isposinf)
+signbit = nondifferentiable(_np.signbit)
+iscomplex = nondifferentiable(_np.iscomplex)
+isreal = nondifferentiable(_np.isreal)
+isclose = nondifferentiable(_np.isclose)
+allclose = nondifferentiable(_np.allclose)
+array_equal = nondifferentiable(_np.array_equal)
+array_equiv = nondifferentiable(_np.array_equiv)
+equal = nondifferentiable(_np.equal)
+not_equal = nondifferentiable(_np.not_equal)
+greater = nondifferentiable(_np.greater)
+greater_equal = nondifferentiable(_np.greater_equal)
+less = nondifferentiable(_np.less)
+less_equal = nondifferentiable(_np.less_equal)
+logical_and = nondifferentiable(_np.logical_and)
+logical_or = nondifferentiable(_np.logical_or)
+logical_not = nondifferentiable(_np.logical_not)
+logical_xor = nondifferentiable(_np.logical_xor)
+nonzero = nondifferentiable(_np.nonzero)
+heaviside = nondifferentiable(_np.heaviside)

@@ -1,0 +1,1 @@
+"""fastgrad.numpy.fft (to be completed by the NumPy-namespace issue)."""

@@ -1,0 +1,143 @@
+"""Indexing: `x[index]` (basic and advanced) and its transpose, the scatter-add
+`untake`; `take` and the functions composed from them.
+
+`getitem` and `untake` are a transpose pair, each the other's VJP, and each its
+own JVP applied to the batched tangent, so every order of derivative follows.
+A batched tangent is indexed with a leading `slice(None)` for the batch axis;
+NumPy moves the dimensions of advanced indices separated by a slice to the front,
+which would put them before the batch axis, so `_batch_index` records how to
+move them back.
+"""
+
+import numpy as _np
+
+from ..core import getval
+from ..rules import Primitive, defrules
+
+__all__ = [
+    "take",
+    "take_along_axis",
+]
+
+
+
+def _plain_index(index):
+    """The index with traced pieces replaced by their values, lists made arrays."""
+    if isinstance(index, tuple):
+        return tuple(_plain_item(i) for i in index)
+    return (_plain_item(index),)
+
+
+def _plain_item(item):
+    item = getval(item)
+    if isinstance(item, list):
+        return _np.asarray(item)
+    return item
+
+
+def _advanced_front_ndim(index):
+    """If NumPy will put the advanced-index dimensions first (advanced indices
+    separated by a slice, Ellipsis or None), their number of dimensions, else 0."""
+    positions, arrays = [], []
+    for pos, item in enumerate(index):
+        if isinstance(item, _np.ndarray) or isinstance(item, (int, _np.integer)) or item is True or item is False:
+            positions.append(pos)
+            arrays.append(item)
+    if not any(isinstance(a, _np.ndarray) for a in arrays):
+        return 0
+    if positions == list(range(positions[0], positions[0] + len(positions))):
+        return 0
+    expanded = []
+    for a in arrays:
+        if isinstance(a, _np.ndarray) and a.dtype == bool:
+            expanded.extend(_np.nonzero(a))
+        else:
+            expanded.append(_np.asarray(a))
+    return len(_np.broadcast_shapes(*[a.shape for a in expanded]))
+
+
+def _batch_index(index):
+    return (slice(None),) + index
+
+
+def _getitem(A, index):
+    return A[index]
+
+
+def _getitem_jvp(t, ans, A, index):
+    front = _advanced_front_ndim(index)
+    out = getitem(t, _batch_index(index))
+    return moveaxis(out, front, 0) if front else out
+
+
+def _getitem_vjp(g, ans, A, index):
+    k = _np.shape(g)[0]
+    front = _advanced_front_ndim(index)
+    if front:
+        g = moveaxis(g, 0, front)
+    return untake(g, _batch_index(index), (k,) + _np.shape(A))
+
+
+getitem = defrules(Primitive(_getitem, "getitem"), jvp=[_getitem_jvp], vjp=[_getitem_vjp])
+
+
+def _untake(x, index, shape):
+    """zeros(shape) with x added at `index` (repeated positions accumulate)."""
+    out = _np.zeros(shape, dtype=_np.result_type(x, float))
+    if any(isinstance(i, _np.ndarray) for i in index):
+        _np.add.at(out, index, x)
+    else:
+        out[index] = x
+    return out
+
+
+def _untake_jvp(t, ans, x, index, shape):
+    k = _np.shape(t)[0]
+    front = _advanced_front_ndim(index)
+    if front:
+        t = moveaxis(t, 0, front)
+    return untake(t, _batch_index(index), (k,) + tuple(shape))
+
+
+def _untake_vjp(g, ans, x, index, shape):
+    front = _advanced_front_ndim(index)
+    out = getitem(g, _batch_index(index))
+    return moveaxis(out, front, 0) if front else out
+
+
+untake = defrules(Primitive(_untake, "untake"), jvp=[_untake_jvp], vjp=[_untake_vjp])
+
+
+def index(A, index):
+    """`A[index]` for a traced A (what ArrayBox.__getitem__ calls)."""
+    return getitem(A, _normalize(index))
+
+
+def _normalize(index):
+    plain = _plain_index(index)
+    return tuple(_np.asarray(i) if isinstance(i, list) else i for i in plain)
+
+
+def take(a, indices, axis=None, out=None, mode="raise"):
+    if out is not None:
+        raise TypeError("fastgrad.numpy.take does not support out=: it cannot trace writes into an array")
+    indices = _np.asarray(getval(indices))
+    if axis is None:
+        return getitem(ravel(a), (indices,))
+    axis %= _np.ndim(a)
+    return getitem(a, (slice(None),) * axis + (indices,))
+
+
+def take_along_axis(arr, indices, axis):
+    indices = _np.asarray(getval(indices))
+    if axis is None:
+        return take(ravel(arr), ravel(indices))
+    shape = _np.shape(arr)
+    axis %= len(shape)
+    grids = _np.ogrid[tuple(slice(n) for n in indices.shape)]
+    index = tuple(indices if i == axis else _np.broadcast_to(grids[i], indices.shape) if shape[i] != 1 else
+                  _np.zeros_like(indices) for i in range(len(shape)))
+    return getitem(arr, index)
+
+
+from .shape import moveaxis, ravel  # noqa: E402

@@ -1,0 +1,1 @@
+"""fastgrad.numpy.linalg (to be completed by the NumPy-namespace issue)."""

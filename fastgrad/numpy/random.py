@@ -1,0 +1,1 @@
+"""fastgrad.numpy.random (to be completed by the NumPy-namespace issue)."""

@@ -1,0 +1,283 @@
+"""Reductions and scans: sum, mean, prod, max/min, cumsum, cumprod; var and std composed.
+
+Batched tangents have their batch axis first, so every `axis` argument is
+shifted by one (rules.batch_axis) when a rule applies the op to a tangent, and a
+cotangent is expanded back over the reduced axes before it is broadcast.
+"""
+
+import numpy as _np
+
+from ..core import getval
+from ..rules import Primitive, batch_axis, defrules, nondifferentiable
+from ..seeds import Diagonal
+
+__all__ = [
+    "sum",
+    "mean",
+    "prod",
+    "max",
+    "min",
+    "amax",
+    "amin",
+    "cumsum",
+    "cumprod",
+    "var",
+    "std",
+    "argmax",
+    "argmin",
+    "argsort",
+    "all",
+    "any",
+    "count_nonzero",
+]
+
+
+
+def _normalize_axis(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (tuple, list)):
+        return tuple(sorted(a % ndim for a in axis))
+    return (axis % ndim,) if ndim else ()
+
+
+def _expand(g, x_ndim, axis, keepdims):
+    """A batched cotangent of a reduction, reshaped so it broadcasts against the batched input."""
+    if keepdims:
+        return g
+    shape = list(_np.shape(g))
+    for a in _normalize_axis(axis, x_ndim):
+        shape.insert(a + 1, 1)
+    return reshape(g, tuple(shape))
+
+
+def _spread(g, x, axis, keepdims):
+    """The transpose of summing x over `axis`: g copied back over the reduced axes."""
+    k = _np.shape(g)[0]
+    return broadcast_to(_expand(g, _np.ndim(x), axis, keepdims), (k,) + _np.shape(x))
+
+
+def _sum(x, axis=None, dtype=None, keepdims=False):
+    return _np.sum(x, axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+def _sum_jvp(t, ans, x, axis=None, dtype=None, keepdims=False):
+    return _sum(t, axis=batch_axis(axis, _np.ndim(x)), keepdims=keepdims)
+
+
+def _sum_structured_jvp(seed, ans, x, axis=None, dtype=None, keepdims=False):
+    if type(seed) is not Diagonal or axis is not None or keepdims:
+        return NotImplemented
+    return seed.row_values()
+
+
+sum = defrules(
+    Primitive(_sum, "sum"),
+    jvp=[_sum_jvp],
+    vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False: _spread(g, x, axis, keepdims)],
+)
+sum.structured_jvps[0] = _sum_structured_jvp
+
+
+def _count(x, axis):
+    shape = _np.shape(x)
+    n = 1
+    for a in _normalize_axis(axis, len(shape)):
+        n *= shape[a]
+    return n
+
+
+def _mean(x, axis=None, dtype=None, keepdims=False):
+    return _np.mean(x, axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+mean = defrules(
+    Primitive(_mean, "mean"),
+    jvp=[lambda t, ans, x, axis=None, dtype=None, keepdims=False:
+         _mean(t, axis=batch_axis(axis, _np.ndim(x)), keepdims=keepdims)],
+    vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False:
+         _spread(g, x, axis, keepdims) / _count(x, axis)],
+)
+
+
+def _prod_partials(ans, x, axis):
+    """d prod / d x_i, the product of the other entries, exact when entries are 0:
+    with no zero in a slice it is prod / x_i; with one zero, it is the product of the
+    nonzero entries at the zero and 0 elsewhere; with two or more, 0 everywhere."""
+    is_zero = x == 0
+    zeros = _np.sum(is_zero, axis=axis, keepdims=True)
+    safe = where(is_zero, 1.0, x)
+    nonzero_prod = _prod(safe, axis=axis, keepdims=True)
+    return where(is_zero, (zeros == 1) * nonzero_prod, (zeros == 0) * nonzero_prod / safe)
+
+
+def _prod(x, axis=None, dtype=None, keepdims=False):
+    return _np.prod(x, axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+prod = defrules(
+    Primitive(_prod, "prod"),
+    jvp=[lambda t, ans, x, axis=None, dtype=None, keepdims=False:
+         _sum(t * _prod_partials(ans, x, axis), axis=batch_axis(axis, _np.ndim(x)), keepdims=keepdims)],
+    vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False:
+         _expand(g, _np.ndim(x), axis, keepdims) * _prod_partials(ans, x, axis)],
+)
+
+
+def _extremum_weights(ans, x, axis, keepdims):
+    """Where several entries attain the max (or min), they share its derivative equally."""
+    hit = x == _expand_plain(ans, _np.ndim(x), axis, keepdims)
+    return hit / _np.sum(hit, axis=axis, keepdims=True)
+
+
+def _expand_plain(ans, x_ndim, axis, keepdims):
+    if keepdims:
+        return ans
+    shape = list(_np.shape(ans))
+    for a in _normalize_axis(axis, x_ndim):
+        shape.insert(a, 1)
+    return reshape(ans, tuple(shape))
+
+
+def _make_extremum(np_fun, name):
+    def fun(x, axis=None, keepdims=False):
+        return np_fun(x, axis=axis, keepdims=keepdims)
+
+    fun.__name__ = name
+    return defrules(
+        Primitive(fun, name),
+        jvp=[lambda t, ans, x, axis=None, keepdims=False:
+             _sum(t * _extremum_weights(ans, x, axis, keepdims),
+                  axis=batch_axis(axis, _np.ndim(x)), keepdims=keepdims)],
+        vjp=[lambda g, ans, x, axis=None, keepdims=False:
+             _expand(g, _np.ndim(x), axis, keepdims) * _extremum_weights(ans, x, axis, keepdims)],
+    )
+
+
+_max = _make_extremum(_np.max, "max")
+_min = _make_extremum(_np.min, "min")
+
+
+def max(a, axis=None, out=None, keepdims=False, **kwargs):
+    _no_out(out, "max")
+    return _max(a, axis=_axis_arg(axis), keepdims=keepdims)
+
+
+def min(a, axis=None, out=None, keepdims=False, **kwargs):
+    _no_out(out, "min")
+    return _min(a, axis=_axis_arg(axis), keepdims=keepdims)
+
+
+amax = max
+amin = min
+
+
+def _axis_arg(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _no_out(out, name):
+    if out is not None:
+        raise TypeError(f"fastgrad.numpy.{name} does not support out=: it cannot trace writes into an array")
+
+
+def _scan_axis(x, axis):
+    """cumsum and cumprod flatten when axis is None; the rules then work on the flat input."""
+    return (reshape(x, (-1,)), 0) if axis is None else (x, axis)
+
+
+def _reverse_cumsum(g, axis):
+    return flip(_cumsum(flip(g, axis), axis), axis)
+
+
+def _cumsum(x, axis=None, dtype=None):
+    return _np.cumsum(x, axis=axis, dtype=dtype)
+
+
+def _cumsum_jvp(t, ans, x, axis=None, dtype=None):
+    if axis is None:
+        t = reshape(t, (_np.shape(t)[0], -1))
+        return _cumsum(t, axis=1)
+    return _cumsum(t, axis=batch_axis(axis, _np.ndim(x)))
+
+
+def _cumsum_vjp(g, ans, x, axis=None, dtype=None):
+    out = _reverse_cumsum(g, 1 if axis is None else batch_axis(axis, _np.ndim(x)))
+    return reshape(out, (_np.shape(g)[0],) + _np.shape(x))
+
+
+cumsum = defrules(Primitive(_cumsum, "cumsum"), jvp=[_cumsum_jvp], vjp=[_cumsum_vjp])
+
+
+def _cumprod(x, axis=None, dtype=None):
+    return _np.cumprod(x, axis=axis, dtype=dtype)
+
+
+def _cumprod_matrix(x, axis):
+    """M[..., i, j] = d y_i / d x_j = prod of x_l for l <= i, l != j (zero for j > i),
+    built without division so it is exact when entries are zero; x's scanned axis last."""
+    n = _np.shape(x)[-1]
+    lower = _np.tril(_np.ones((n, n), dtype=bool))
+    # factors[..., i, j, l] = x_l if l <= i and l != j else 1
+    keep = lower[:, None, :] & ~_np.eye(n, dtype=bool)[None, :, :]
+    factors = where(keep, x[..., None, None, :], 1.0)
+    return _prod(factors, axis=-1) * lower
+
+
+# With no zero along the axis, dy_i = y_i * sum_{j<=i} t_j / x_j (a cumsum); with a
+# zero, that quotient is 0/0, and the exact product-of-others matrix is used instead.
+def _cumprod_jvp(t, ans, x, axis=None, dtype=None):
+    k = _np.shape(t)[0]
+    ax = -1 if axis is None else axis % _np.ndim(x) - _np.ndim(x)
+    xs = moveaxis(reshape(x, (-1,)) if axis is None else x, ax, -1)
+    ts = moveaxis(reshape(t, (k, -1)) if axis is None else t, ax, -1)
+    if not _np.any(getval(xs) == 0):
+        out = moveaxis(ans, ax, -1) * _cumsum(ts / xs, axis=-1)
+    else:
+        out = einsum("...ij,z...j->z...i", _cumprod_matrix(xs, ax), ts)
+    return moveaxis(out, -1, ax)
+
+
+def _cumprod_vjp(g, ans, x, axis=None, dtype=None):
+    k = _np.shape(g)[0]
+    ax = -1 if axis is None else axis % _np.ndim(x) - _np.ndim(x)
+    xs = moveaxis(reshape(x, (-1,)) if axis is None else x, ax, -1)
+    gs = moveaxis(g, ax, -1)
+    if not _np.any(getval(xs) == 0):
+        out = _reverse_cumsum(gs * moveaxis(ans, ax, -1), -1) / xs
+    else:
+        out = einsum("...ij,z...i->z...j", _cumprod_matrix(xs, ax), gs)
+    out = moveaxis(out, -1, ax)
+    return reshape(out, (k,) + _np.shape(x))
+
+
+cumprod = defrules(Primitive(_cumprod, "cumprod"), jvp=[_cumprod_jvp], vjp=[_cumprod_vjp])
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
+    _no_out(out, "var")
+    axis = _axis_arg(axis)
+    centered = a - mean(a, axis=axis, keepdims=True)
+    if _np.iscomplexobj(a):
+        squares = real(centered * conj(centered))
+    else:
+        squares = centered * centered
+    n = _count(a, axis)
+    return sum(squares, axis=axis, keepdims=keepdims) / (n - ddof)
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
+    return sqrt(var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims))
+
+
+argmax = nondifferentiable(_np.argmax)
+argmin = nondifferentiable(_np.argmin)
+argsort = nondifferentiable(_np.argsort)
+all = nondifferentiable(_np.all)
+any = nondifferentiable(_np.any)
+count_nonzero = nondifferentiable(_np.count_nonzero)
+
+
+from .elementwise import conj, real, sqrt, where  # noqa: E402
+from .shape import broadcast_to, flip, moveaxis, reshape  # noqa: E402
+from .products import einsum  # noqa: E402

@@ -1,0 +1,370 @@
+"""Shape operations: reshape, transpose, broadcast_to, concatenate, tile, flip and
+what is composed from them (ravel, squeeze, expand_dims, swapaxes, moveaxis,
+stack, hstack, vstack, repeat, ...).
+
+All are linear: each rule applies the same operation to the batched tangent (the
+batch axis kept first) or its transpose to the batched cotangent.
+"""
+
+import numpy as _np
+
+from ..rules import Primitive, batch_axis, defrules, lift, nondifferentiable, unbroadcast
+from ..seeds import Diagonal
+from ..core import Box, getval
+
+__all__ = [
+    "reshape",
+    "ravel",
+    "squeeze",
+    "expand_dims",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "transpose",
+    "swapaxes",
+    "moveaxis",
+    "rollaxis",
+    "broadcast_to",
+    "broadcast_arrays",
+    "concatenate",
+    "stack",
+    "hstack",
+    "vstack",
+    "row_stack",
+    "dstack",
+    "column_stack",
+    "append",
+    "tile",
+    "repeat",
+    "flip",
+    "fliplr",
+    "flipud",
+    "shape",
+    "ndim",
+    "size",
+]
+
+
+
+def _batch_shape(t, shape):
+    return (_np.shape(t)[0],) + tuple(shape)
+
+
+# ---------------------------------------------------------------- reshape
+def _reshape(a, newshape, order="C"):
+    return _np.reshape(a, newshape, order=order)
+
+
+def _reshape_structured(seed, ans, a, newshape, order="C"):
+    # C-order reshape keeps flat positions, so the diagonal only changes its shape.
+    if type(seed) is not Diagonal or order != "C":
+        return NotImplemented
+    d = seed.d if _np.ndim(seed.d) == 0 else _reshape(broadcast_to(seed.d, _np.shape(a)), _np.shape(ans))
+    return Diagonal(d, _np.shape(ans), seed.start, seed.stop)
+
+
+_reshape_prim = defrules(
+    Primitive(_reshape, "reshape"),
+    jvp=[lambda t, ans, a, newshape, order="C": _order_reshape(t, _batch_shape(t, _np.shape(ans)), order)],
+    vjp=[lambda g, ans, a, newshape, order="C": _order_reshape(g, _batch_shape(g, _np.shape(a)), order)],
+)
+_reshape_prim.structured_jvps[0] = _reshape_structured
+_reshape_prim.structured_vjps[0] = lambda seed, ans, a, newshape, order="C": (
+    _reshape_structured(seed, a, ans, _np.shape(a), order))
+
+
+def _order_reshape(t, shape, order):
+    """Reshape a batched array in `order` within each batch row."""
+    if order == "C":
+        return _reshape_prim(t, shape)
+    if order in ("F", "A"):
+        # Fortran order within each row: move the batch axis last, reshape in F order, move back.
+        moved = moveaxis(t, 0, -1)
+        return moveaxis(_reshape_prim(moved, tuple(shape[1:]) + (shape[0],), "F"), -1, 0)
+    raise ValueError(f"unknown order {order!r}")
+
+
+def reshape(a, newshape=None, order="C", *, shape=None, **kwargs):
+    if shape is not None:
+        newshape = shape
+    if isinstance(newshape, list):
+        newshape = tuple(newshape)
+    return _reshape_prim(a, newshape, order=order)
+
+
+def ravel(a, order="C"):
+    return _reshape_prim(a, (-1,), order=order)
+
+
+def squeeze(a, axis=None):
+    shape = _np.shape(a)
+    if axis is None:
+        new = tuple(s for s in shape if s != 1)
+    else:
+        axes = {ax % len(shape) for ax in (axis if isinstance(axis, (tuple, list)) else (axis,))}
+        for ax in axes:
+            if shape[ax] != 1:
+                raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
+        new = tuple(s for i, s in enumerate(shape) if i not in axes)
+    return _reshape_prim(a, new)
+
+
+def expand_dims(a, axis):
+    shape = list(_np.shape(a))
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    ndim = len(shape) + len(axes)
+    for ax in sorted(x % ndim for x in axes):
+        shape.insert(ax, 1)
+    return _reshape_prim(a, tuple(shape))
+
+
+def atleast_1d(*arys):
+    out = [a if _np.ndim(a) >= 1 else reshape(a, (1,)) for a in arys]
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_2d(*arys):
+    out = []
+    for a in arys:
+        nd = _np.ndim(a)
+        out.append(a if nd >= 2 else reshape(a, (1,) * (2 - nd) + _np.shape(a)))
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_3d(*arys):
+    out = []
+    for a in arys:
+        nd, shape = _np.ndim(a), _np.shape(a)
+        if nd == 0:
+            a = reshape(a, (1, 1, 1))
+        elif nd == 1:
+            a = reshape(a, (1,) + shape + (1,))
+        elif nd == 2:
+            a = reshape(a, shape + (1,))
+        out.append(a)
+    return out[0] if len(out) == 1 else out
+
+
+# ---------------------------------------------------------------- transpose
+def _transpose(a, axes=None):
+    return _np.transpose(a, axes)
+
+
+def _full_axes(axes, ndim):
+    return tuple(range(ndim))[::-1] if axes is None else tuple(ax % ndim for ax in axes)
+
+
+def _batched_axes(axes):
+    return (0,) + tuple(ax + 1 for ax in axes)
+
+
+transpose = defrules(
+    Primitive(_transpose, "transpose"),
+    jvp=[lambda t, ans, a, axes=None: _transpose(t, _batched_axes(_full_axes(axes, _np.ndim(a))))],
+    vjp=[lambda g, ans, a, axes=None: _transpose(g, _batched_axes(_np.argsort(_full_axes(axes, _np.ndim(a)))))],
+)
+
+
+def swapaxes(a, axis1, axis2):
+    axes = list(range(_np.ndim(a)))
+    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    return transpose(a, tuple(axes))
+
+
+def moveaxis(a, source, destination):
+    ndim = _np.ndim(a)
+    src = [s % ndim for s in (source if isinstance(source, (tuple, list)) else (source,))]
+    dst = [d % ndim for d in (destination if isinstance(destination, (tuple, list)) else (destination,))]
+    order = [n for n in range(ndim) if n not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    if order == list(range(ndim)):
+        return a
+    return transpose(a, tuple(order))
+
+
+def rollaxis(a, axis, start=0):
+    ndim = _np.ndim(a)
+    axis %= ndim
+    start = start % (ndim + 1) if start < 0 else start
+    if axis < start:
+        start -= 1
+    return moveaxis(a, axis, start)
+
+
+# ---------------------------------------------------------------- broadcasting
+def _broadcast_to(array, shape):
+    return _np.broadcast_to(array, shape)
+
+
+broadcast_to = defrules(
+    Primitive(_broadcast_to, "broadcast_to"),
+    jvp=[lambda t, ans, array, shape: _broadcast_to(lift(t, _np.ndim(ans)), _batch_shape(t, _np.shape(ans)))],
+    vjp=[lambda g, ans, array, shape: unbroadcast(g, array)],
+)
+
+
+def broadcast_arrays(*args):
+    shape = _np.broadcast_shapes(*[_np.shape(a) for a in args])
+    return [broadcast_to(a, shape) for a in args]
+
+
+# ---------------------------------------------------------------- joining
+def _concatenate_args(axis, *arrays):
+    return _np.concatenate(arrays, axis=axis)
+
+
+def _concatenate_joint_jvp(tangents, ans, axis, *arrays):
+    k = next(_np.shape(t)[0] for t in tangents if t is not None)
+    parts = []
+    for t, a in zip(tangents[1:], arrays):
+        if t is None:
+            t = _np.zeros((k,) + _np.shape(a), dtype=_np.result_type(getval(ans)))
+        parts.append(t)
+    return _concatenate_args(batch_axis(axis, _np.ndim(ans)), *parts)
+
+
+def _concatenate_vjp(argnum):
+    def vjp(g, ans, axis, *arrays):
+        ax = axis % _np.ndim(ans)
+        start = 0
+        for a in arrays[:argnum - 1]:
+            start += _np.shape(a)[ax]
+        stop = start + _np.shape(arrays[argnum - 1])[ax]
+        index = (slice(None),) * (ax + 1) + (slice(start, stop),)
+        return g[index]
+    return vjp
+
+
+class _ConcatenateVJPs(dict):
+    """The VJP of every array argument of concatenate, made on first use (any arity)."""
+
+    def get(self, argnum, default=None):
+        if argnum == 0:
+            return None
+        if argnum not in self:
+            self[argnum] = _concatenate_vjp(argnum)
+        return dict.get(self, argnum)
+
+
+concatenate_args = Primitive(_concatenate_args, "concatenate")
+concatenate_args.vjps = _ConcatenateVJPs()
+concatenate_args.jvp_joint = _concatenate_joint_jvp
+
+
+def concatenate(arrays, axis=0, out=None, **kwargs):
+    if out is not None:
+        raise TypeError("fastgrad.numpy.concatenate does not support out=: it cannot trace writes into an array")
+    arrays = list(arrays)
+    if axis is None:
+        arrays = [ravel(a) for a in arrays]
+        axis = 0
+    return concatenate_args(axis, *arrays)
+
+
+def stack(arrays, axis=0, out=None, **kwargs):
+    arrays = list(arrays)
+    if not arrays:
+        raise ValueError("need at least one array to stack")
+    ndim = _np.ndim(arrays[0]) + 1
+    axis = axis % ndim
+    return concatenate([expand_dims(a, axis) for a in arrays], axis=axis, out=out)
+
+
+def hstack(tup, **kwargs):
+    arrays = [atleast_1d(a) for a in tup]
+    return concatenate(arrays, axis=0 if _np.ndim(arrays[0]) == 1 else 1)
+
+
+def vstack(tup, **kwargs):
+    return concatenate([atleast_2d(a) for a in tup], axis=0)
+
+
+row_stack = vstack
+
+
+def dstack(tup):
+    return concatenate([atleast_3d(a) for a in tup], axis=2)
+
+
+def column_stack(tup):
+    arrays = [reshape(a, (-1, 1)) if _np.ndim(a) < 2 else a for a in tup]
+    return concatenate(arrays, axis=1)
+
+
+def append(arr, values, axis=None):
+    if axis is None:
+        return concatenate([ravel(arr), ravel(values)])
+    return concatenate([arr, values], axis=axis)
+
+
+# ---------------------------------------------------------------- repetition
+def _tile(A, reps):
+    return _np.tile(A, reps)
+
+
+def _tile_layout(A, reps):
+    reps = tuple(reps) if _np.iterable(reps) else (reps,)
+    shape = _np.shape(A)
+    ndim = max(len(shape), len(reps))
+    return (1,) * (ndim - len(shape)) + shape, (1,) * (ndim - len(reps)) + reps
+
+
+def _tile_jvp(t, ans, A, reps):
+    shape, reps = _tile_layout(A, reps)
+    return _tile(reshape(t, _batch_shape(t, shape)), (1,) + reps)
+
+
+def _tile_vjp(g, ans, A, reps):
+    # ans reshaped to (r0, s0, r1, s1, ...): each (s0, s1, ...) block is one copy of A.
+    shape, reps = _tile_layout(A, reps)
+    k = _np.shape(g)[0]
+    interleaved = tuple(n for pair in zip(reps, shape) for n in pair)
+    blocks = reshape(g, (k,) + interleaved)
+    summed = _sum_axes(blocks, axis=tuple(range(1, 2 * len(shape), 2)))
+    return reshape(summed, (k,) + _np.shape(A))
+
+
+tile = defrules(Primitive(_tile, "tile"), jvp=[_tile_jvp], vjp=[_tile_vjp])
+
+
+def repeat(a, repeats, axis=None):
+    if axis is None:
+        a, axis = ravel(a), 0
+    n = _np.shape(a)[axis]
+    index = _np.repeat(_np.arange(n), getval(repeats))
+    return take(a, index, axis=axis)
+
+
+# ---------------------------------------------------------------- reversal
+def _flip(m, axis=None):
+    return _np.flip(m, axis)
+
+
+flip = defrules(
+    Primitive(_flip, "flip"),
+    jvp=[lambda t, ans, m, axis=None: _flip(t, batch_axis(axis, _np.ndim(m)))],
+    vjp=[lambda g, ans, m, axis=None: _flip(g, batch_axis(axis, _np.ndim(m)))],
+)
+
+
+def fliplr(m):
+    return flip(m, 1)
+
+
+def flipud(m):
+    return flip(m, 0)
+
+
+shape = nondifferentiable(_np.shape)
+ndim = nondifferentiable(_np.ndim)
+size = nondifferentiable(_np.size)
+
+
+def _sum_axes(x, axis=None):
+    from .reductions import sum as _sum
+
+    return _sum(x, axis=axis)
+
+
+from .indexing import take  # noqa: E402

@@ -1,0 +1,241 @@
+"""The rule record and its helpers: elementwise, general, non-differentiable.
+
+Every rule is batched: a tangent `t` has shape (k,) + shape(x) and a cotangent
+`g` has shape (k,) + shape(ans), the batch axis always first. A rule returns
+exactly (k,) + shape of what it differentiates (or None for a zero). Rules are
+written with fastgrad's own operators, so a sweep run under an outer trace is
+itself traced and every order of derivative works.
+
+Helpers:
+  elementwise(fun, *derivs)   give each argument's local derivative d(ans, *args);
+                              JVP, VJP, broadcasting and symbolic seeds follow.
+  defrules(prim, jvp=..., vjp=...)  general rules, one per argument.
+  nondifferentiable(fun)      passes values through and never traces.
+  lift / unbroadcast / batch_axis   the batch-aware shape helpers.
+A primitive that has rules in one mode only gets the other derived by
+transposition (see `_jvp_from_vjp`), so no function works in one mode and fails
+in the other.
+Imports: core, seeds, vspace, NumPy; the numpy namespace only inside functions.
+"""
+
+import numpy as _np
+
+from . import core
+from .core import Box, Primitive, getval
+from .seeds import Diagonal
+
+
+def primitive(fun, name=None):
+    return Primitive(fun, name)
+
+
+def defrules(prim, jvp=None, vjp=None):
+    """Attach rules given as {argnum: rule} (or sequences in argument order)."""
+    for table, rules in ((prim.jvps, jvp), (prim.vjps, vjp)):
+        if rules is None:
+            continue
+        if not isinstance(rules, dict):
+            rules = dict(enumerate(rules))
+        for argnum, rule in rules.items():
+            table[argnum] = zero_rule if rule is None else rule
+    return prim
+
+
+def zero_rule(t, ans, *args, **kwargs):
+    return None
+
+
+def _fnp():
+    from . import numpy as fnp
+
+    return fnp
+
+
+# ---------------------------------------------------------------- batch-aware shape helpers
+
+def lift(t, ndim):
+    """Insert axes after the batch axis so a batched `t` broadcasts against a value of `ndim` dims."""
+    missing = ndim + 1 - _np.ndim(t)
+    if missing <= 0:
+        return t
+    shape = _np.shape(t)
+    return _fnp().reshape(t, shape[:1] + (1,) * missing + shape[1:])
+
+
+def broadcast_batch(t, k, shape):
+    """Make a batched result exactly (k,) + shape."""
+    full = (k,) + tuple(shape)
+    if _np.shape(t) == full:
+        return t
+    return _fnp().broadcast_to(t, full)
+
+
+def unbroadcast(g, x):
+    """Sum a batched cotangent (k,) + ans.shape down to (k,) + shape(x), real if x is real."""
+    return sum_to_shape(g, _np.shape(x), real=not _np.iscomplexobj(x))
+
+
+def sum_to_shape(g, shape, real=False):
+    """Sum a batched g over the axes that broadcasting added to (k,) + shape."""
+    gshape = _np.shape(g)
+    extra = len(gshape) - 1 - len(shape)
+    if extra > 0:
+        g = _fnp().sum(g, axis=tuple(range(1, 1 + extra)))
+        gshape = _np.shape(g)
+    axes = tuple(i + 1 for i, s in enumerate(shape) if s == 1 and gshape[i + 1] != 1)
+    if axes:
+        g = _fnp().sum(g, axis=axes, keepdims=True)
+    if real and _np.iscomplexobj(g):
+        g = _fnp().real(g)
+    return g
+
+
+def batch_axis(axis, ndim):
+    """An `axis` argument of a primitive on an ndim-dim value, as the same axis of
+    its batched tangent (one leading axis more); None stays None."""
+    if axis is None:
+        return tuple(range(1, ndim + 1))
+    if isinstance(axis, (tuple, list)):
+        return tuple(batch_axis(a, ndim) for a in axis)
+    return axis % ndim + 1 if ndim else axis + 1
+
+
+def iscomplex(x):
+    return _np.iscomplexobj(x)
+
+
+# ---------------------------------------------------------------- elementwise rules
+
+def elementwise(fun, *derivs, name=None):
+    """A primitive applied elementwise with NumPy broadcasting.
+
+    derivs[i] is the partial derivative of the output with respect to argument i,
+    as a function of (ans, *args) returning something broadcastable to ans, or a
+    number (1 for add, -1 for subtract's second argument), or None where the
+    argument is not differentiable. Complex inputs follow autograd's convention:
+    a holomorphic rule's VJP is the plain transpose, g * f'(x), no conjugate.
+    """
+    prim = Primitive(fun, name)
+    for i, deriv in enumerate(derivs):
+        if deriv is None:
+            prim.jvps[i] = prim.vjps[i] = zero_rule
+            continue
+        prim.jvps[i] = _elementwise_jvp(deriv)
+        prim.vjps[i] = _elementwise_vjp(i, deriv)
+        prim.structured_jvps[i] = _elementwise_structured(i, deriv, transpose=False)
+        prim.structured_vjps[i] = _elementwise_structured(i, deriv, transpose=True)
+    return prim
+
+
+def _elementwise_jvp(deriv):
+    if isinstance(deriv, (int, float)):
+        def jvp(t, ans, *args, **kwargs):
+            out = lift(t, _np.ndim(ans))
+            if deriv != 1:
+                out = out * deriv
+            return broadcast_batch(out, _np.shape(t)[0], _np.shape(ans))
+    else:
+        def jvp(t, ans, *args, **kwargs):
+            out = lift(t, _np.ndim(ans)) * deriv(ans, *args, **kwargs)
+            return broadcast_batch(out, _np.shape(t)[0], _np.shape(ans))
+    return jvp
+
+
+def _elementwise_vjp(argnum, deriv):
+    if isinstance(deriv, (int, float)):
+        def vjp(g, ans, *args, **kwargs):
+            return unbroadcast(g if deriv == 1 else g * deriv, args[argnum])
+    else:
+        def vjp(g, ans, *args, **kwargs):
+            return unbroadcast(g * deriv(ans, *args, **kwargs), args[argnum])
+    return vjp
+
+
+def _elementwise_structured(argnum, deriv, transpose):
+    def rule(seed, ans, *args, **kwargs):
+        if type(seed) is not Diagonal or _np.shape(args[argnum]) != _np.shape(ans):
+            return NotImplemented
+        if isinstance(deriv, (int, float)):
+            return seed if deriv == 1 else seed.scaled(deriv)
+        d = deriv(ans, *args, **kwargs)
+        if transpose and iscomplex(d) and not iscomplex(args[argnum]):
+            return NotImplemented
+        return seed.scaled(d)
+    return rule
+
+
+# ---------------------------------------------------------------- non-differentiable functions
+
+def nondifferentiable(fun, name=None):
+    """A function whose output carries no derivative: it sees plain values only."""
+    def passthrough(*args, **kwargs):
+        for arg in args:
+            if isinstance(arg, Box):
+                break
+        else:
+            return fun(*args, **kwargs)
+        return fun(*[getval(a) for a in args], **kwargs)
+
+    passthrough.__name__ = name or getattr(fun, "__name__", "function")
+    passthrough.__doc__ = getattr(fun, "__doc__", None)
+    passthrough.__wrapped__ = fun
+    passthrough.nondifferentiable = True
+    return passthrough
+
+
+# ---------------------------------------------------------------- one mode derived from the other
+
+def _jvp_from_vjp(prim, argnum):
+    """The JVP of a primitive known only by its VJP: the VJP is linear in the
+    cotangent, and the JVP is its transpose, obtained by differentiating the VJP
+    in reverse mode with respect to its cotangent. Costs one extra trace of the
+    VJP per use."""
+    vjp = prim.vjps.get(argnum)
+    if vjp is None:
+        raise core.missing_rule(prim, argnum, "jvp")
+
+    def jvp(t, ans, *args, **kwargs):
+        return _transpose(lambda g: vjp(g, ans, *args, **kwargs), _np.shape(ans), ans, t)
+
+    prim.jvps[argnum] = jvp
+    return jvp
+
+
+def _vjp_from_jvp(prim, argnum):
+    """The VJP of a primitive known only by its JVP, by transposing the JVP."""
+    jvp = prim.jvps.get(argnum)
+    if jvp is None:
+        raise core.missing_rule(prim, argnum, "vjp")
+
+    def vjp(g, ans, *args, **kwargs):
+        x = args[argnum]
+        return _transpose(lambda t: jvp(t, ans, *args, **kwargs), _np.shape(x), x, g)
+
+    prim.vjps[argnum] = vjp
+    return vjp
+
+
+def _transpose(linear_map, in_shape, like, cotangent):
+    """Apply the transpose of a batched linear map to a batch of cotangents.
+
+    `linear_map` takes (1,) + in_shape to (1,) + out_shape; `cotangent` is
+    (k,) + out_shape; returns (k,) + in_shape."""
+    from .vspace import add_tangents
+
+    dtype = _np.result_type(getval(like), float)
+    with core.trace_stack.new_trace() as trace:
+        point = _np.zeros((1,) + tuple(in_shape), dtype=dtype)
+        root = trace.root(point)
+        out = linear_map(core.new_box(point, trace, root))
+    if not (isinstance(out, Box) and out._trace is trace):
+        return None
+    cotangent = cotangent.materialize() if isinstance(cotangent, core.Structured) else cotangent
+    k = _np.shape(cotangent)[0]
+    seeded = lift(cotangent, _np.ndim(cotangent))
+    (result,) = core.backward_sweep(trace.nodes, {out._node: seeded}, [root], add_tangents)
+    if result is None:
+        return None
+    return _fnp().reshape(result, (k,) + tuple(in_shape))
+
+
+core.set_derivation_hooks(_jvp_from_vjp, _vjp_from_jvp)

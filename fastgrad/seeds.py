@@ -1,0 +1,84 @@
+"""Symbolic seeds: batched tangents and cotangents that keep their structure.
+
+Owns: `Diagonal`, the seed of a jacobian sweep. A jacobian seeds its sweep with
+the identity over the flattened input (forward) or output (reverse), or a block
+of its rows when it sweeps in chunks. Materialising it costs a k x N array and,
+worse, makes the first linear primitive multiply by it: `W @ I` is a full
+matrix product whose answer is `W`. So the seed stays symbolic while the rules
+that meet it can keep it so: an elementwise primitive scales its diagonal, a
+matrix product absorbs it (`W @ diag(d)` is `W * d`). Any other rule sees a
+dense array (`materialize()`).
+Imports: core, NumPy; operators of the numpy namespace only inside functions.
+"""
+
+import numpy as _np
+
+from .core import Box, Structured
+
+
+class Diagonal(Structured):
+    """A batched array of shape (stop - start,) + vshape whose row j is
+    `d.flat[start + j]` times the unit array at flat position `start + j`:
+    rows start..stop of diag(d) over the flattened space of shape `vshape`.
+    `d` broadcasts to `vshape` (a scalar 1.0 is the identity)."""
+
+    __slots__ = ("d", "vshape", "start", "stop")
+
+    def __init__(self, d, vshape, start=0, stop=None):
+        self.d = d
+        self.vshape = tuple(vshape)
+        self.start = start
+        self.stop = _size(vshape) if stop is None else stop
+
+    @property
+    def shape(self):
+        return (self.stop - self.start,) + self.vshape
+
+    @property
+    def ndim(self):
+        return len(self.vshape) + 1
+
+    @property
+    def dtype(self):
+        return _np.result_type(getattr(self.d, "dtype", float), float)
+
+    def scaled(self, factor):
+        """diag(d * factor); `factor` broadcasts to vshape."""
+        return Diagonal(self.d * factor, self.vshape, self.start, self.stop)
+
+    def row_values(self):
+        """The k nonzero entries, one per row (shape (k,))."""
+        from .numpy import broadcast_to, reshape
+
+        d = self.d
+        if _np.ndim(d) == 0 and not isinstance(d, Box):
+            return _np.full(self.stop - self.start, d, dtype=self.dtype)
+        return reshape(broadcast_to(d, self.vshape), (-1,))[self.start:self.stop]
+
+    def add_structured(self, other):
+        if (type(other) is Diagonal and other.vshape == self.vshape
+                and other.start == self.start and other.stop == self.stop):
+            return Diagonal(self.d + other.d, self.vshape, self.start, self.stop)
+        return NotImplemented
+
+    def materialize(self):
+        k, n = self.stop - self.start, _size(self.vshape)
+        rows = self.row_values()
+        if isinstance(rows, Box):
+            from .numpy import reshape
+
+            unit_rows = _np.eye(n)[self.start:self.stop]
+            return reshape(unit_rows * rows[:, None], self.shape)
+        out = _np.zeros((k, n), dtype=rows.dtype)
+        out[_np.arange(k), _np.arange(self.start, self.stop)] = rows
+        return out.reshape(self.shape)
+
+    def __repr__(self):
+        return f"Diagonal(shape={self.shape}, start={self.start})"
+
+
+def _size(shape):
+    size = 1
+    for s in shape:
+        size *= s
+    return size

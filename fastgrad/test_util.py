@@ -1,0 +1,156 @@
+"""Derivative checks for users' own functions and primitives (autograd's test_util).
+
+check_grads compares forward mode with central finite differences in a random
+direction, and reverse mode with forward mode through the identity
+<u, J v> = <J^T u, v>; with order > 1 it checks the derivative functions
+themselves, recursively.
+"""
+
+from itertools import product
+
+import numpy as _np
+
+from .core import getval
+from .differential_operators import make_jvp, make_vjp
+from .tree import flatten
+from .vspace import vspace
+
+__all__ = ["check_grads", "check_equivalent", "combo_check", "scalar_close", "TOL", "RTOL", "EPS"]
+
+TOL = 1e-6
+RTOL = 1e-6
+EPS = 1e-6
+
+
+def scalar_close(a, b):
+    """|a - b| within an absolute 1e-6 or a relative 1e-6."""
+    a, b = getval(a), getval(b)
+    return abs(a - b) < TOL or abs(a - b) / abs(a + b) < RTOL
+
+
+def _axpy(alpha, v, x):
+    """x + alpha * v over nested containers."""
+    xs, rebuild = flatten(x)
+    vs, _ = flatten(v)
+    return rebuild([xi + alpha * vi for xi, vi in zip(xs, vs)])
+
+
+def _random_like(x, rng):
+    leaves, rebuild = flatten(x)
+    out = []
+    for leaf in leaves:
+        shape = _np.shape(leaf)
+        if _np.iscomplexobj(leaf):
+            out.append(rng.standard_normal(shape) + 1j * rng.standard_normal(shape))
+        else:
+            out.append(rng.standard_normal(shape) * 1.0)
+    return rebuild(out)
+
+
+def _pair(a, b):
+    """The real pairing Re(sum(a * b)) over matching containers (fastgrad's convention:
+    no conjugate, so a VJP is the plain transpose)."""
+    la, _ = flatten(a)
+    lb, _ = flatten(b)
+    return sum(float(_np.real(_np.sum(_np.asarray(getval(x)) * _np.asarray(getval(y))))) for x, y in zip(la, lb))
+
+
+def _numerical_jvp(f, x, v):
+    return _axpy(-1.0, f(_axpy(-EPS / 2, v, x)), f(_axpy(EPS / 2, v, x)))
+
+
+def _scale(tree, alpha):
+    leaves, rebuild = flatten(tree)
+    return rebuild([leaf * alpha for leaf in leaves])
+
+
+def check_equivalent(x, y):
+    """Assert that two values (or containers of them) have the same space and agree."""
+    assert vspace(x) == vspace(y), f"VSpace mismatch:\nx: {vspace(x)}\ny: {vspace(y)}"
+    v = _random_like(x, _np.random.default_rng(0))
+    assert scalar_close(_pair(x, v), _pair(y, v)), f"Value mismatch:\nx: {x}\ny: {y}"
+
+
+def _check_jvp(f, x, rng):
+    v = _random_like(x, rng)
+    _, exact = make_jvp(f)(x)(v)
+    numeric = _scale(_numerical_jvp(f, x, v), 1.0 / EPS)
+    w = _random_like(exact, rng)
+    assert scalar_close(_pair(exact, w), _pair(numeric, w)), (
+        f"Forward-mode (JVP) check of {getattr(f, '__name__', f)} failed at {x}:\n"
+        f"analytic: {exact}\nnumeric:  {numeric}")
+
+
+def _check_vjp(f, x, rng):
+    vjp, y = make_vjp(f)(x)
+    u = _random_like(y, rng)
+    v = _random_like(x, rng)
+    exact = _pair(vjp(u), v)
+    numeric = _pair(u, _numerical_jvp(f, x, v)) / EPS
+    assert scalar_close(exact, numeric), (
+        f"Reverse-mode (VJP) check of {getattr(f, '__name__', f)} failed at {x}:\n"
+        f"analytic: {exact}\nnumeric:  {numeric}")
+
+
+def check_grads(f, argnum=0, modes=("fwd", "rev"), order=2):
+    """check_grads(f, modes=['fwd', 'rev'], order=2)(*args): assert f's derivatives
+    with respect to args[argnum], in the modes given and to the order given, agree
+    with finite differences. Raises AssertionError naming the mode that failed."""
+    modes = list(modes)
+    if not all(m in ("fwd", "rev") for m in modes):
+        raise ValueError(f"modes must be drawn from 'fwd' and 'rev', not {modes}")
+
+    def checker(*args, **kwargs):
+        rng = _np.random.default_rng(0)
+        if isinstance(argnum, (tuple, list)):
+            x = tuple(args[i] for i in argnum)
+
+            def unary(xs):
+                call = list(args)
+                for i, xi in zip(argnum, xs):
+                    call[i] = xi
+                return f(*call, **kwargs)
+        else:
+            x = args[argnum]
+
+            def unary(xi):
+                call = list(args)
+                call[argnum] = xi
+                return f(*call, **kwargs)
+        unary.__name__ = getattr(f, "__name__", "function")
+        _check_all(unary, x, modes, order, rng)
+
+    return checker
+
+
+def _check_all(f, x, modes, order, rng):
+    if "fwd" in modes:
+        _check_jvp(f, x, rng)
+        if order > 1:
+            v = _random_like(x, rng)
+
+            def jvp_f(x, v):
+                return make_jvp(f)(x)(v)[1]
+            jvp_f.__name__ = f"jvp_{getattr(f, '__name__', 'f')}"
+            _check_all(lambda xv: jvp_f(*xv), (x, v), modes, order - 1, rng)
+    if "rev" in modes:
+        _check_vjp(f, x, rng)
+        if order > 1:
+            u = _random_like(f(x), rng)
+
+            def vjp_f(x, u):
+                return make_vjp(f)(x)[0](u)
+            vjp_f.__name__ = f"vjp_{getattr(f, '__name__', 'f')}"
+            _check_all(lambda xu: vjp_f(*xu), (x, u), modes, order - 1, rng)
+
+
+def combo_check(fun, *args, **kwargs):
+    """combo_check(fun, argnum, modes=..., order=...)(arg_values..., kw=values...): run
+    check_grads on every combination of the candidate values given for each argument."""
+    def checker(*arg_options, **kwarg_options):
+        kw_items = [[(key, value) for value in values] for key, values in kwarg_options.items()]
+        for combo in product(*arg_options):
+            for kw_combo in product(*kw_items):
+                check_grads(fun, *args, **kwargs)(*combo, **dict(kw_combo))
+
+    return checker

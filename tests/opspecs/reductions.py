@@ -1,0 +1,35 @@
+"""Records for fastgrad/numpy/reductions.py."""
+
+import fastgrad.numpy as np
+
+from . import OpSpec
+
+AXES = [{}, {"axis": 0}, {"axis": -1, "keepdims": True}, {"axis": (0, 1)}]
+SHAPES = [((3, 4),)]
+
+
+def reduction(name, domain="real", complex=False, kwargs=AXES, **kw):
+    return OpSpec(name, getattr(np, name), domain=domain, shapes=SHAPES + [((5,),)] * 0, kwargs=kwargs,
+                  complex=complex, **kw)
+
+
+SPECS = [
+    reduction("sum", complex=True),
+    OpSpec("sum_1d", np.sum, shapes=[((5,),), ((),)]),
+    reduction("mean", complex=True),
+    reduction("prod", "nonzero", complex=True),
+    OpSpec("prod_with_zeros", lambda x: np.prod(x * (np.arange(4) != 1), axis=1), shapes=[((3, 4),)]),
+    OpSpec("prod_two_zeros", lambda x: np.prod(x * (np.arange(4) > 1), axis=1), shapes=[((3, 4),)]),
+    reduction("max"),
+    reduction("min"),
+    reduction("amax"),
+    reduction("amin"),
+    OpSpec("max_ties", lambda x: np.max(np.minimum(x, 0.5)), domain="positive", shapes=[((6,),)],
+           make_args=lambda rng, shapes, dtype: (rng.uniform(0.6, 2.0, 6),)),
+    OpSpec("cumsum", np.cumsum, shapes=[((3, 4),)], kwargs=[{}, {"axis": 0}, {"axis": -1}], complex=True),
+    OpSpec("cumprod", np.cumprod, domain="nonzero", shapes=[((3, 4),)], kwargs=[{}, {"axis": 0}, {"axis": 1}]),
+    OpSpec("cumprod_zero", lambda x: np.cumprod(x * (np.arange(4) != 1), axis=1), shapes=[((3, 4),)]),
+    reduction("var", kwargs=AXES + [{"ddof": 1}]),
+    reduction("std", kwargs=AXES + [{"ddof": 1}]),
+    OpSpec("var_complex", np.var, shapes=SHAPES, complex=True),
+]

@@ -1,0 +1,44 @@
+"""Records for fastgrad/numpy/shape.py."""
+
+import fastgrad.numpy as np
+
+from . import OpSpec
+
+SPECS = [
+    OpSpec("reshape", lambda x: np.reshape(x, (4, 3)), shapes=[((3, 4),)], complex=True),
+    OpSpec("reshape_F", lambda x: np.reshape(x, (2, 6), order="F"), shapes=[((3, 4),)]),
+    OpSpec("ravel", np.ravel, shapes=[((3, 4),), ((),)]),
+    OpSpec("squeeze", np.squeeze, shapes=[((3, 1, 4),), ((1,),)]),
+    OpSpec("expand_dims", lambda x: np.expand_dims(x, 1), shapes=[((3, 4),), ((3,),)]),
+    OpSpec("atleast_1d", np.atleast_1d, shapes=[((),), ((3,),)]),
+    OpSpec("atleast_2d", np.atleast_2d, shapes=[((),), ((3,),)]),
+    OpSpec("atleast_3d", np.atleast_3d, shapes=[((),), ((3,),), ((3, 4),)]),
+    OpSpec("transpose", np.transpose, shapes=[((3, 4),), ((2, 3, 4),)], complex=True),
+    OpSpec("transpose_axes", lambda x: np.transpose(x, (1, 2, 0)), shapes=[((2, 3, 4),)]),
+    OpSpec("swapaxes", lambda x: np.swapaxes(x, 0, 2), shapes=[((2, 3, 4),)]),
+    OpSpec("moveaxis", lambda x: np.moveaxis(x, 0, -1), shapes=[((2, 3, 4),)]),
+    OpSpec("rollaxis", lambda x: np.rollaxis(x, 2), shapes=[((2, 3, 4),)]),
+    OpSpec("broadcast_to", lambda x: np.broadcast_to(x, (2, 3, 4)), shapes=[((3, 1),), ((4,),), ((),)]),
+    OpSpec("broadcast_arrays", lambda x, y: np.broadcast_arrays(x, y), shapes=[((3, 1), (4,))]),
+    OpSpec("concatenate", lambda x, y: np.concatenate([x, y], axis=0), shapes=[((2, 3), (4, 3))],
+           complex=True),
+    OpSpec("concatenate_axis1", lambda x, y, z: np.concatenate([x, y, z], axis=-1),
+           shapes=[((2, 1), (2, 3), (2, 2))], diff_args=(0, 2)),
+    OpSpec("concatenate_none", lambda x, y: np.concatenate([x, y], axis=None), shapes=[((2, 3), (4,))]),
+    OpSpec("stack", lambda x, y: np.stack([x, y], axis=1), shapes=[((3, 4), (3, 4)), ((), ())]),
+    OpSpec("hstack", lambda x, y: np.hstack([x, y]), shapes=[((3,), (2,)), ((2, 3), (2, 1))]),
+    OpSpec("vstack", lambda x, y: np.vstack([x, y]), shapes=[((3,), (3,)), ((2, 3), (1, 3))]),
+    OpSpec("row_stack", lambda x, y: np.row_stack([x, y]), shapes=[((3,), (3,))]),
+    OpSpec("dstack", lambda x, y: np.dstack([x, y]), shapes=[((2, 3), (2, 3))]),
+    OpSpec("column_stack", lambda x, y: np.column_stack([x, y]), shapes=[((3,), (3, 2))]),
+    OpSpec("append", lambda x, y: np.append(x, y), shapes=[((2, 3), (2,))]),
+    OpSpec("array_of_boxes", lambda x, y: np.array([[x, y], [y, x]]), shapes=[((), ()), ((3,), (3,))]),
+    OpSpec("tile", lambda x: np.tile(x, (2, 3)), shapes=[((3,),), ((2, 3),), ((2, 1, 3),)]),
+    OpSpec("repeat", lambda x: np.repeat(x, 2, axis=0), shapes=[((3, 2),)]),
+    OpSpec("repeat_flat", lambda x: np.repeat(x, [1, 0, 3]), shapes=[((3,),)]),
+    OpSpec("flip", np.flip, shapes=[((3, 4),)], kwargs=[{}, {"axis": 1}]),
+    OpSpec("fliplr", np.fliplr, shapes=[((3, 4),)]),
+    OpSpec("flipud", np.flipud, shapes=[((3, 4),)]),
+    OpSpec("astype", lambda x: np.astype(x, np.float32) * 1.0, shapes=[((3,),)], rtol=1e-3, eps=1e-3),
+    OpSpec("astype_complex", lambda x: np.real(np.astype(x, complex) * (1 + 2j)), shapes=[((3,),)]),
+]
