@@ -43,7 +43,8 @@ class OpSpec:
     make_args: optional (rng, shapes, dtype) -> args, for structured inputs (SPD matrices...).
     rtol: tolerance of the finite-difference comparisons.
     special: list of argument tuples at special values (0, poles, large) where
-             forward and reverse must agree and be finite (or match `special_ok`).
+             forward and reverse must agree and be finite where the value is.
+    covers: public names this record exercises besides `name` (aliases, wrappers).
     """
 
     name: str
@@ -59,6 +60,7 @@ class OpSpec:
     rtol: float = 1e-5
     special: list = field(default_factory=list)
     eps: float = 1e-6
+    covers: tuple = ()
 
     def cases(self):
         dtypes = ["f64"] + (["c128"] if self.complex else [])
@@ -103,13 +105,24 @@ class Case:
         return tuple(range(n)) if self.spec.diff_args is None else tuple(self.spec.diff_args)
 
 
-def all_specs():
-    """Every record of every family module in this package."""
+def families():
+    """Every family module of this package (each has SPECS and may have NONDIFFERENTIABLE)."""
     import importlib
     import pkgutil
 
-    specs = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        specs.extend(module.SPECS)
-    return specs
+    return [importlib.import_module(f"{__name__}.{info.name}")
+            for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)]
+
+
+def all_specs():
+    """Every record of every family module in this package."""
+    return [spec for family in families() for spec in family.SPECS]
+
+
+def nondifferentiable_names():
+    """{public name: reason} for functions whose output carries no derivative (constructors
+    that take no differentiable input, shape queries, ...), gathered from the families."""
+    names = {}
+    for family in families():
+        names.update(getattr(family, "NONDIFFERENTIABLE", {}))
+    return names

@@ -32,7 +32,8 @@ SPECS = [
     OpSpec("dstack", lambda x, y: np.dstack([x, y]), shapes=[((2, 3), (2, 3))]),
     OpSpec("column_stack", lambda x, y: np.column_stack([x, y]), shapes=[((3,), (3, 2))]),
     OpSpec("append", lambda x, y: np.append(x, y), shapes=[((2, 3), (2,))]),
-    OpSpec("array_of_boxes", lambda x, y: np.array([[x, y], [y, x]]), shapes=[((), ()), ((3,), (3,))]),
+    OpSpec("array_of_boxes", lambda x, y: np.array([[x, y], [y, x]]), shapes=[((), ()), ((3,), (3,))],
+           covers=("array", "asarray")),
     OpSpec("tile", lambda x: np.tile(x, (2, 3)), shapes=[((3,),), ((2, 3),), ((2, 1, 3),)]),
     OpSpec("repeat", lambda x: np.repeat(x, 2, axis=0), shapes=[((3, 2),)]),
     OpSpec("repeat_flat", lambda x: np.repeat(x, [1, 0, 3]), shapes=[((3,),)]),
@@ -42,3 +43,21 @@ SPECS = [
     OpSpec("astype", lambda x: np.astype(x, np.float32) * 1.0, shapes=[((3,),)], rtol=1e-3, eps=1e-3),
     OpSpec("astype_complex", lambda x: np.real(np.astype(x, complex) * (1 + 2j)), shapes=[((3,),)]),
 ]
+
+NONDIFFERENTIABLE = {
+    name: "builds an array from shapes or plain values; no differentiable input"
+    for name in ("zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace", "logspace",
+                 "geomspace", "indices", "tri", "meshgrid", "zeros_like", "ones_like", "empty_like",
+                 "full_like")
+}
+NONDIFFERENTIABLE.update({
+    name: "a query about an array's type, shape or dtype"
+    for name in ("shape", "ndim", "size", "result_type", "iscomplexobj", "isrealobj", "isscalar")
+})
+NONDIFFERENTIABLE.update({
+    "copy": "returns its input (a traced value is immutable, so no copy is needed)",
+    "array": "covered by array_of_boxes; for plain input it is numpy.array",
+    "asarray": "array() of its input",
+    "asanyarray": "array() of its input",
+    "ascontiguousarray": "array() of its input",
+})
