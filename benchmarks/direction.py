@@ -180,8 +180,8 @@ def write_markdown(data, path: Path):
     L.append("")
     skipped = [c for c in data["skipped_cells"]]
     if skipped:
-        L.append("Left out: " + ", ".join(f"n={n} × m={m} ({n * m:.0e} entries)" for n, m in skipped)
-                 + " (jacobian above " + f"{MAX_ENTRIES:.0e} entries).")
+        L.append("Left out: " + ", ".join(f"n={n} × m={m} ({n * m:,} entries)" for n, m in skipped)
+                 + f" (jacobian above {MAX_ENTRIES:,} entries).")
         L.append("")
     bad = [c for c in judged if not c["ok"]]
     if bad:
@@ -253,7 +253,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.direction",
                                 description="Direction choice of jacobian(mode='auto') on a shape grid.")
     p.add_argument("--quick", action="store_true", help="fewer, shorter samples")
-    p.add_argument("--repeats", type=int, metavar="N", help="samples per mode (default 5, 3 with --quick)")
+    p.add_argument("--repeats", type=int, metavar="N", help="samples per mode (default 7, 3 with --quick)")
     p.add_argument("--memory-limit", type=float, default=4.0, metavar="GIB",
                    help="do not run a forced mode estimated above this many GiB (default 4)")
     p.add_argument("--address-space-limit", type=float, default=12.0, metavar="GIB",
@@ -264,9 +264,9 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
 
     opts = Opts()
-    opts.repeats = args.repeats or (3 if args.quick else 5)
-    opts.target = 0.002 if args.quick else 0.005
-    opts.budget = 0.3 if args.quick else 1.5
+    opts.repeats = args.repeats or (3 if args.quick else 7)
+    opts.target = 0.002 if args.quick else 0.01
+    opts.budget = 0.3 if args.quick else 2.0
     opts.memory_limit = args.memory_limit * GIB
     opts.call_timeout = 120.0
 

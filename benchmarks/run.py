@@ -669,6 +669,13 @@ def best(sc: Dict[str, Any], lib: str) -> Optional[Dict[str, Any]]:
     return min(ok, key=lambda r: r["median_s"]) if ok else None
 
 
+def short_label(rec: Dict[str, Any]) -> str:
+    if rec["role"] in ("make_jvp loop", "make_jvp_reversemode loop", "make_hvp loop",
+                       "tape backward"):
+        return rec["role"]
+    return rec["label"].split(" = ")[0].replace("torch.func.", "")
+
+
 def cell(rec: Optional[Dict[str, Any]], with_label: bool = False) -> str:
     if rec is None:
         return "—"
@@ -677,7 +684,7 @@ def cell(rec: Optional[Dict[str, Any]], with_label: bool = False) -> str:
         if rec["single_run"]:
             text += " †"
         if with_label:
-            text += f" `{rec['label']}`"
+            text += f" `{short_label(rec)}`"
         return text
     if rec["status"] == "skipped":
         note = rec["note"]
@@ -798,20 +805,23 @@ def write_markdown(data: Dict[str, Any], path: Path) -> None:
     L.append("")
 
     notes = []
+    unavailable: Dict[tuple, List[str]] = {}
     for sc in scs:
         for r in sc["methods"]:
-            if r["status"] in ("wrong", "error") or (
-                r["status"] == "skipped" and r["note"].startswith("skipped")
-            ) or r["single_run"]:
-                notes.append(f"- {sc['key']} {LIB_TITLES[r['lib']]} `{r['label']}`: "
-                             f"{r['status']}: {r['note']}")
-    unavailable = {r["lib"]: r["note"] for sc in scs for r in sc["methods"]
-                   if r["status"] == "skipped" and r["note"].startswith("not available")}
+            if r["status"] == "skipped" and r["note"].startswith("not available"):
+                unavailable.setdefault((r["lib"], r["note"]), [])
+                if sc["key"] not in unavailable[(r["lib"], r["note"])]:
+                    unavailable[(r["lib"], r["note"])].append(sc["key"])
+            elif r["status"] in ("wrong", "error", "skipped") or r["single_run"]:
+                what = r["note"] if r["note"].startswith(r["status"]) else f"{r['status']}: {r['note']}"
+                if r["single_run"]:
+                    what = r["note"]
+                notes.append(f"- {sc['key']} {LIB_TITLES[r['lib']]} `{r['label']}`: {what}")
     if notes or unavailable:
         L.append("## Notes")
         L.append("")
-        for lib, note in unavailable.items():
-            L.append(f"- {LIB_TITLES[lib]}: {note}")
+        for (lib, note), keys in unavailable.items():
+            L.append(f"- {LIB_TITLES[lib]} ({', '.join(keys)}): {note}")
         L += notes
         L.append("")
 
@@ -846,6 +856,7 @@ def write_plot(data: Dict[str, Any], path: Path) -> Optional[str]:
     width = 0.8 / len(libs)
     fig, ax = plt.subplots(figsize=(max(8, 1.6 * len(scs) + 2), 5.5))
     ymin, ymax = 1.0, 1.0
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     missing = []
@@ -870,10 +881,11 @@ def write_plot(data: Dict[str, Any], path: Path) -> Optional[str]:
                 color="#555555")
     handles = [Patch(facecolor=colors[lib], edgecolor="black", linewidth=0.4,
                      label=LIB_TITLES[lib] + " (best method)") for lib in libs]
+    handles.append(Line2D([0], [0], color="black", linewidth=0.8, linestyle="--",
+                          label="hand-written NumPy/SciPy = 1"))
     ax.set_yscale("log")
     ax.set_ylim(ymin / 2, ymax * 8)
     ax.axhline(1.0, color="black", linewidth=0.8, linestyle="--")
-    ax.text(len(scs) - 0.5, 1.05, "hand-written NumPy = 1", ha="right", va="bottom", fontsize=7)
     ax.set_xticks(range(len(scs)))
     ax.set_xticklabels([sc["key"] for sc in scs])
     ax.set_ylabel("time / hand-written NumPy derivative (log scale)")

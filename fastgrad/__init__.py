@@ -5,7 +5,11 @@ complete jacobians, hessians and forward mode.
     from fastgrad import grad, jacobian, hessian
 """
 
-from . import numpy  # noqa: F401  (registers the array box before anything is traced)
+from ._memory import tune_allocator
+
+tune_allocator()
+
+from . import numpy  # noqa: E402,F401  (registers the array box before anything is traced)
 from .differential_operators import (
     checkpoint, config, deriv, elementwise_grad, grad, grad_and_aux, grad_named, hessian,
     hessian_tensor_product, hessian_vector_product, holomorphic_grad, jacfwd, jacobian, jacrev,

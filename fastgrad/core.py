@@ -181,21 +181,33 @@ class Primitive:
         return self.fun(*args, **kwargs)
 
     def bind(self, args, kwargs):
+        # The hot path of tracing: keep it to one pass over the arguments when a
+        # single trace is involved, which is the common case.
         trace = None
         level = 0
+        mixed = False
         for arg in args:
             if isinstance(arg, Box):
                 arg_trace = arg._trace
+                if arg_trace is trace:
+                    continue
+                if trace is not None:
+                    mixed = True
                 if arg_trace.level > level or (arg_trace.level == level and arg_trace.active):
                     trace = arg_trace
                     level = arg_trace.level
         argvals = list(args)
         parents = []
-        for i, arg in enumerate(args):
+        i = 0
+        for arg in args:
             if isinstance(arg, Box) and arg._trace is trace:
-                argvals[i] = arg._value
+                value = argvals[i] = arg._value
                 parents.append((i, arg._node))
-        ans = self(*argvals, **kwargs)
+                if isinstance(value, Box):
+                    mixed = True
+            i += 1
+        # Boxes of outer traces are still in argvals: go round again so they are traced.
+        ans = self(*argvals, **kwargs) if mixed or not trace.active else self.fun(*argvals, **kwargs)
         if not trace.active:
             # A box that outlived its trace (kept in a closure, say) is a constant now.
             return ans
@@ -224,10 +236,15 @@ class _BoundPrimitive:
 
 class Structured:
     """Base of symbolic seeds: a batched tangent or cotangent that keeps a known
-    structure (an identity, a diagonal) until a rule needs the dense array.
-    Subclasses define `shape` (batch axis first) and `materialize()`."""
+    structure (an identity, a diagonal, a few nonzero batch rows) until a rule needs
+    the dense array. Subclasses define `shape` (batch axis first), `materialize()`,
+    and `apply(rule)`: the result of a batched linear rule on this seed, which may
+    materialise it or keep a structure (see seeds.py)."""
 
     __slots__ = ()
+
+    def apply(self, rule):
+        return rule(self.materialize())
 
 
 def missing_rule(prim, argnum, mode):
@@ -268,13 +285,11 @@ def forward_sweep(nodes, seeds, ends, add):
                 t = tangents.get(parent.index)
                 if t is None:
                     continue
+                rule = prim.jvps.get(argnum) or derived_jvp(prim, argnum)
                 if isinstance(t, Structured):
-                    contrib = _structured_rule(prim.structured_jvps, argnum, t, node)
-                    if contrib is NotImplemented:
-                        t = tangents[parent.index] = t.materialize()
-                        contrib = _jvp_rule(prim, argnum)(t, node.value, *node.args, **node.kwargs)
+                    contrib = _structured(rule, prim.structured_jvps, argnum, t, node)
                 else:
-                    contrib = _jvp_rule(prim, argnum)(t, node.value, *node.args, **node.kwargs)
+                    contrib = rule(t, node.value, *node.args, **node.kwargs)
                 out = contrib if out is None else add(out, contrib)
         if out is not None:
             tangents[i] = out
@@ -309,23 +324,25 @@ def backward_sweep(nodes, cotangents, roots, add):
             continue
         grads[i] = None
         for argnum, parent in node.parents:
+            rule = prim.vjps.get(argnum) or derived_vjp(prim, argnum)
             if isinstance(g, Structured):
-                contrib = _structured_rule(prim.structured_vjps, argnum, g, node)
-                if contrib is NotImplemented:
-                    g = g.materialize()
-                    contrib = _vjp_rule(prim, argnum)(g, node.value, *node.args, **node.kwargs)
+                contrib = _structured(rule, prim.structured_vjps, argnum, g, node)
             else:
-                contrib = _vjp_rule(prim, argnum)(g, node.value, *node.args, **node.kwargs)
+                contrib = rule(g, node.value, *node.args, **node.kwargs)
             j = parent.index
             grads[j] = contrib if grads[j] is None else add(grads[j], contrib)
     return [grads[node.index] if node.index < stop else None for node in roots]
 
 
-def _structured_rule(table, argnum, seed, node):
-    rule = table.get(argnum)
-    if rule is None:
-        return NotImplemented
-    return rule(seed, node.value, *node.args, **node.kwargs)
+def _structured(rule, structured_rules, argnum, seed, node):
+    """Apply a rule to a symbolic seed: the primitive's own structured rule if it has one
+    that accepts this seed, else the seed's generic route (Structured.apply)."""
+    special = structured_rules.get(argnum)
+    if special is not None:
+        out = special(seed, node.value, *node.args, **node.kwargs)
+        if out is not NotImplemented:
+            return out
+    return seed.apply(lambda dense: rule(dense, node.value, *node.args, **node.kwargs))
 
 
 def _joint_jvp(prim, node, tangents):
@@ -333,25 +350,11 @@ def _joint_jvp(prim, node, tangents):
     for argnum, parent in node.parents:
         t = tangents.get(parent.index)
         if isinstance(t, Structured):
-            t = tangents[parent.index] = t.materialize()
+            t = t.materialize()
         per_arg[argnum] = t
     if all(t is None for t in per_arg):
         return None
     return prim.jvp_joint(per_arg, node.value, *node.args, **node.kwargs)
-
-
-def _jvp_rule(prim, argnum):
-    rule = prim.jvps.get(argnum)
-    if rule is None:
-        rule = derived_jvp(prim, argnum)
-    return rule
-
-
-def _vjp_rule(prim, argnum):
-    rule = prim.vjps.get(argnum)
-    if rule is None:
-        rule = derived_vjp(prim, argnum)
-    return rule
 
 
 def derived_jvp(prim, argnum):

@@ -16,7 +16,7 @@ from collections import OrderedDict
 import numpy as _np
 
 from . import numpy as fnp
-from .core import Box, getval, new_box, trace_stack, forward_sweep, backward_sweep, Primitive
+from .core import Box, Primitive, Structured, backward_sweep, forward_sweep, getval, new_box, trace_stack
 from .seeds import Diagonal
 from .tree import flatten
 from .vspace import add_tangents
@@ -145,7 +145,7 @@ def _dense(t, value, k):
     """A swept leaf as a dense batched array: symbolic seeds materialised, zeros filled in."""
     if t is None:
         return _np.zeros((k,) + _np.shape(getval(value)), dtype=_np.result_type(getval(value), float))
-    if isinstance(t, Diagonal):
+    if isinstance(t, Structured):
         return t.materialize()
     return t
 

@@ -55,37 +55,57 @@ def _fnp():
 
 def lift(t, ndim):
     """Insert axes after the batch axis so a batched `t` broadcasts against a value of `ndim` dims."""
-    missing = ndim + 1 - _np.ndim(t)
+    shape = shape_of(t)
+    missing = ndim + 1 - len(shape)
     if missing <= 0:
         return t
-    shape = _np.shape(t)
     return _fnp().reshape(t, shape[:1] + (1,) * missing + shape[1:])
 
 
 def broadcast_batch(t, k, shape):
     """Make a batched result exactly (k,) + shape."""
     full = (k,) + tuple(shape)
-    if _np.shape(t) == full:
+    if shape_of(t) == full:
         return t
     return _fnp().broadcast_to(t, full)
 
 
+def shape_of(x):
+    """np.shape without its Python-level overhead for arrays and boxes."""
+    try:
+        return x.shape
+    except AttributeError:
+        return _np.shape(x)
+
+
+def _is_complex(x):
+    try:
+        return x.dtype.kind == "c"
+    except AttributeError:
+        return isinstance(x, complex) or _np.iscomplexobj(x)
+
+
 def unbroadcast(g, x):
     """Sum a batched cotangent (k,) + ans.shape down to (k,) + shape(x), real if x is real."""
-    return sum_to_shape(g, _np.shape(x), real=not _np.iscomplexobj(x))
+    shape = shape_of(x)
+    if shape_of(g)[1:] == shape:
+        if _is_complex(g) and not _is_complex(x):
+            return _fnp().real(g)
+        return g
+    return sum_to_shape(g, shape, real=not _is_complex(x))
 
 
 def sum_to_shape(g, shape, real=False):
     """Sum a batched g over the axes that broadcasting added to (k,) + shape."""
-    gshape = _np.shape(g)
+    gshape = shape_of(g)
     extra = len(gshape) - 1 - len(shape)
     if extra > 0:
         g = _fnp().sum(g, axis=tuple(range(1, 1 + extra)))
-        gshape = _np.shape(g)
+        gshape = shape_of(g)
     axes = tuple(i + 1 for i, s in enumerate(shape) if s == 1 and gshape[i + 1] != 1)
     if axes:
         g = _fnp().sum(g, axis=axes, keepdims=True)
-    if real and _np.iscomplexobj(g):
+    if real and _is_complex(g):
         g = _fnp().real(g)
     return g
 
@@ -130,14 +150,16 @@ def elementwise(fun, *derivs, name=None):
 def _elementwise_jvp(deriv):
     if isinstance(deriv, (int, float)):
         def jvp(t, ans, *args, **kwargs):
-            out = lift(t, _np.ndim(ans))
+            ans_shape = shape_of(ans)
+            out = lift(t, len(ans_shape))
             if deriv != 1:
                 out = out * deriv
-            return broadcast_batch(out, _np.shape(t)[0], _np.shape(ans))
+            return broadcast_batch(out, shape_of(t)[0], ans_shape)
     else:
         def jvp(t, ans, *args, **kwargs):
-            out = lift(t, _np.ndim(ans)) * deriv(ans, *args, **kwargs)
-            return broadcast_batch(out, _np.shape(t)[0], _np.shape(ans))
+            ans_shape = shape_of(ans)
+            out = lift(t, len(ans_shape)) * deriv(ans, *args, **kwargs)
+            return broadcast_batch(out, shape_of(t)[0], ans_shape)
     return jvp
 
 
@@ -153,15 +175,44 @@ def _elementwise_vjp(argnum, deriv):
 
 def _elementwise_structured(argnum, deriv, transpose):
     def rule(seed, ans, *args, **kwargs):
-        if type(seed) is not Diagonal or _np.shape(args[argnum]) != _np.shape(ans):
+        if type(seed) is not Diagonal:
             return NotImplemented
+        x = args[argnum]
         if isinstance(deriv, (int, float)):
-            return seed if deriv == 1 else seed.scaled(deriv)
-        d = deriv(ans, *args, **kwargs)
-        if transpose and iscomplex(d) and not iscomplex(args[argnum]):
-            return NotImplemented
-        return seed.scaled(d)
+            scaled = seed if deriv == 1 else seed.scaled(deriv)
+        else:
+            d = deriv(ans, *args, **kwargs)
+            if transpose and iscomplex(d) and not iscomplex(x):
+                return NotImplemented
+            scaled = seed.scaled(d)
+        if _np.shape(x) == _np.shape(ans):
+            return scaled
+        if transpose:
+            return _sum_diagonal_to(scaled, _np.shape(x))
+        return NotImplemented
     return rule
+
+
+def _sum_diagonal_to(seed, shape):
+    """A diagonal cotangent over the output, summed down to a broadcast argument of
+    `shape`: each batch row keeps its one entry, moved to the argument element it
+    came from. Dense, (k,) + shape, but never the k x output-size intermediate."""
+    k = seed.stop - seed.start
+    out_positions = _np.unravel_index(_np.arange(seed.start, seed.stop), seed.vshape)
+    offset = len(seed.vshape) - len(shape)
+    arg_index = tuple(
+        _np.zeros(k, dtype=_np.intp) if n == 1 else out_positions[offset + i] for i, n in enumerate(shape))
+    flat = _np.ravel_multi_index(arg_index, shape) if shape else _np.zeros(k, dtype=_np.intp)
+    size = int(_np.prod(shape, dtype=int))
+    rows = seed.row_values()
+    if isinstance(rows, Box):
+        from .numpy.indexing import untake
+
+        dense = untake(rows, (_np.arange(k), flat), (k, size))
+    else:
+        dense = _np.zeros((k, size), dtype=_np.result_type(rows))
+        dense[_np.arange(k), flat] = rows
+    return _fnp().reshape(dense, (k,) + tuple(shape))
 
 
 # ---------------------------------------------------------------- non-differentiable functions

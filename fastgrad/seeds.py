@@ -1,6 +1,7 @@
 """Symbolic seeds: batched tangents and cotangents that keep their structure.
 
-Owns: `Diagonal`, the seed of a jacobian sweep. A jacobian seeds its sweep with
+Owns: `Diagonal`, the seed of a jacobian sweep, and `Rows`, a batch in which
+only a few rows are nonzero. A jacobian seeds its sweep with
 the identity over the flattened input (forward) or output (reverse), or a block
 of its rows when it sweeps in chunks. Materialising it costs a k x N array and,
 worse, makes the first linear primitive multiply by it: `W @ I` is a full
@@ -8,6 +9,12 @@ matrix product whose answer is `W`. So the seed stays symbolic while the rules
 that meet it can keep it so: an elementwise primitive scales its diagonal, a
 matrix product absorbs it (`W @ diag(d)` is `W * d`). Any other rule sees a
 dense array (`materialize()`).
+
+Indexing one element out of a diagonal seed (`mu, sigma = p[0], p[1]`, the
+usual way a model unpacks its parameters) leaves a batch with a single nonzero
+row. `Rows` keeps only those rows, and a rule meeting it is applied to each of
+them, so a model of a few parameters pushes each parameter's direction only
+through the computations that depend on it, with no zero rows swept along.
 Imports: core, NumPy; operators of the numpy namespace only inside functions.
 """
 
@@ -22,13 +29,14 @@ class Diagonal(Structured):
     rows start..stop of diag(d) over the flattened space of shape `vshape`.
     `d` broadcasts to `vshape` (a scalar 1.0 is the identity)."""
 
-    __slots__ = ("d", "vshape", "start", "stop")
+    __slots__ = ("d", "vshape", "start", "stop", "_dense")
 
     def __init__(self, d, vshape, start=0, stop=None):
         self.d = d
         self.vshape = tuple(vshape)
         self.start = start
         self.stop = _size(vshape) if stop is None else stop
+        self._dense = None
 
     @property
     def shape(self):
@@ -62,6 +70,11 @@ class Diagonal(Structured):
         return NotImplemented
 
     def materialize(self):
+        if self._dense is None:
+            self._dense = self._build()
+        return self._dense
+
+    def _build(self):
         k, n = self.stop - self.start, _size(self.vshape)
         rows = self.row_values()
         if isinstance(rows, Box):
@@ -75,6 +88,74 @@ class Diagonal(Structured):
 
     def __repr__(self):
         return f"Diagonal(shape={self.shape}, start={self.start})"
+
+
+class Rows(Structured):
+    """A batch of k tangents (or cotangents) of shape `vshape` of which only the rows
+    in `rows` ({batch index: value of shape vshape}) are nonzero."""
+
+    __slots__ = ("k", "vshape", "rows")
+
+    def __init__(self, k, vshape, rows):
+        self.k = k
+        self.vshape = tuple(vshape)
+        self.rows = rows
+
+    @property
+    def shape(self):
+        return (self.k,) + self.vshape
+
+    @property
+    def ndim(self):
+        return len(self.vshape) + 1
+
+    def apply(self, rule):
+        from .numpy import reshape
+
+        out, vshape = {}, None
+        for j, row in self.rows.items():
+            result = rule(reshape(row, (1,) + _np.shape(row)))
+            if result is None:
+                continue
+            if isinstance(result, Structured):
+                result = result.materialize()
+            vshape = _np.shape(result)[1:]
+            out[j] = result[0]
+        if not out:
+            return None
+        return Rows(self.k, vshape, out)
+
+    def add_structured(self, other):
+        if type(other) is not Rows or other.k != self.k or other.vshape != self.vshape:
+            return NotImplemented
+        rows = dict(self.rows)
+        for j, row in other.rows.items():
+            rows[j] = rows[j] + row if j in rows else row
+        return Rows(self.k, self.vshape, rows)
+
+    def add_dense(self, dense):
+        """dense + self, touching only the nonzero rows."""
+        if isinstance(dense, Box) or any(isinstance(r, Box) for r in self.rows.values()):
+            return dense + self.materialize()
+        out = _np.array(dense, dtype=_np.result_type(dense, *self.rows.values()), copy=True)
+        for j, row in self.rows.items():
+            out[j] += row
+        return out
+
+    def materialize(self):
+        values = list(self.rows.values())
+        if any(isinstance(r, Box) for r in values):
+            from .numpy import stack
+
+            zero = _np.zeros(self.vshape)
+            return stack([self.rows.get(j, zero) for j in range(self.k)])
+        out = _np.zeros((self.k,) + self.vshape, dtype=_np.result_type(*values) if values else float)
+        for j, row in self.rows.items():
+            out[j] = row
+        return out
+
+    def __repr__(self):
+        return f"Rows(k={self.k}, vshape={self.vshape}, rows={sorted(self.rows)})"
 
 
 def _size(shape):

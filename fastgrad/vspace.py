@@ -343,6 +343,10 @@ def _add_structured(x, y):
         combined = x.add_structured(y)
         if combined is not NotImplemented:
             return combined
+    if isinstance(y, Structured) and not isinstance(x, Structured):
+        x, y = y, x
+    if not isinstance(y, Structured) and hasattr(x, "add_dense"):
+        return x.add_dense(y)
     if isinstance(x, Structured):
         x = x.materialize()
     if isinstance(y, Structured):

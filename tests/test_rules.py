@@ -5,6 +5,7 @@ For every record and every case (shapes x keyword arguments x dtype):
   rev        reverse mode by the dot-product identity <u, J v> = <J^T u, v>, J v by differences
   fwd_rev    forward against reverse, no differences, tight tolerance
   batched    a batch of k seeds against k single sweeps, some operands without a seed
+  structured symbolic diagonal seeds against their dense rows, forward and reverse
   second     forward over forward, reverse over reverse, forward over reverse
   jacobian   the one-sweep forward and reverse jacobians and stacked single VJPs agree
   special    forward and reverse agree and are finite at special points
@@ -17,6 +18,7 @@ import pytest
 from fastgrad import jacobian, make_jvp, make_vjp
 from fastgrad.core import getval
 from fastgrad.differential_operators import Linearization
+from fastgrad.seeds import Diagonal
 from fastgrad.tree import flatten
 
 from opspecs import all_specs
@@ -186,6 +188,47 @@ def test_batched(case):
         for g_batch, g_one, xleaf in zip(pulled, one, lin.in_leaves):
             onp.testing.assert_allclose(_dense(g_batch, xleaf, k)[row], _dense(g_one, xleaf, 1)[0],
                                         rtol=1e-10, atol=1e-12, err_msg=f"batched VJP of {case.id}")
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+def test_structured_seeds(case):
+    """A symbolic diagonal seed (what jacobians sweep with) gives what its dense rows give,
+    for the full identity, a block of its rows, and a scaled diagonal."""
+    if case.spec.missing.get("fwd") or case.spec.missing.get("rev"):
+        return
+    F, x = _problem(case)
+    lin = Linearization(F, (x,), {}, 0)
+    rng = onp.random.default_rng(7)
+
+    def seeds(shape):
+        size = int(onp.prod(shape, dtype=int))
+        yield Diagonal(1.0, shape)
+        if size > 2:
+            yield Diagonal(1.0, shape, 1, size - 1)
+        yield Diagonal(rng.standard_normal(shape) if shape else rng.standard_normal(), shape)
+
+    for j, leaf in enumerate(lin.in_leaves):
+        for seed in seeds(onp.shape(leaf)):
+            k = seed.stop - seed.start
+            structured = [None] * len(lin.in_leaves)
+            structured[j] = seed
+            dense = [None] * len(lin.in_leaves)
+            dense[j] = seed.materialize()
+            for a, b, y in zip(lin.jvp(structured), lin.jvp(dense), lin.out_leaves):
+                onp.testing.assert_allclose(_dense(a, y, k), _dense(b, y, k), rtol=1e-12, atol=1e-14,
+                                            err_msg=f"structured JVP of {case.id}")
+    for i, y in enumerate(lin.out_leaves):
+        if lin.out_nodes[i] is None:
+            continue
+        for seed in seeds(onp.shape(getval(y))):
+            k = seed.stop - seed.start
+            structured = [None] * len(lin.out_leaves)
+            structured[i] = seed
+            dense = [None] * len(lin.out_leaves)
+            dense[i] = seed.materialize()
+            for a, b, xleaf in zip(lin.vjp(structured), lin.vjp(dense), lin.in_leaves):
+                onp.testing.assert_allclose(_dense(a, xleaf, k), _dense(b, xleaf, k), rtol=1e-12, atol=1e-14,
+                                            err_msg=f"structured VJP of {case.id}")
 
 
 # ---------------------------------------------------------------- second order

@@ -13,6 +13,7 @@ import numpy as _np
 
 from ..core import getval
 from ..rules import Primitive, defrules
+from ..seeds import Diagonal, Rows
 
 __all__ = [
     "take",
@@ -78,7 +79,21 @@ def _getitem_vjp(g, ans, A, index):
     return untake(g, _batch_index(index), (k,) + _np.shape(A))
 
 
+def _getitem_structured_jvp(seed, ans, A, index):
+    """One element picked out of a diagonal seed: a batch with at most one nonzero row."""
+    shape = _np.shape(A)
+    if type(seed) is not Diagonal or len(index) != len(shape) or not all(
+            isinstance(i, (int, _np.integer)) for i in index):
+        return NotImplemented
+    flat = int(_np.ravel_multi_index(tuple(int(i) % n for i, n in zip(index, shape)), shape))
+    if not seed.start <= flat < seed.stop:
+        return None
+    d = seed.d if _np.ndim(seed.d) == 0 else reshape(broadcast_to(seed.d, shape), (-1,))[flat]
+    return Rows(seed.stop - seed.start, (), {flat - seed.start: d})
+
+
 getitem = defrules(Primitive(_getitem, "getitem"), jvp=[_getitem_jvp], vjp=[_getitem_vjp])
+getitem.structured_jvps[0] = _getitem_structured_jvp
 
 
 def _untake(x, index, shape):
@@ -140,4 +155,4 @@ def take_along_axis(arr, indices, axis):
     return getitem(arr, index)
 
 
-from .shape import moveaxis, ravel  # noqa: E402
+from .shape import broadcast_to, moveaxis, ravel, reshape  # noqa: E402

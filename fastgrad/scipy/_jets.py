@@ -1,0 +1,345 @@
+"""Truncated Taylor series ("jets") in one or two variables, and the shape-parameter
+derivatives of the regularized incomplete gamma and beta functions computed with them.
+
+A jet is a nested list `J[p][q]` of arrays: the coefficient of eps**p * delta**q in
+the expansion of a function of (a + eps, b + delta). The same operations serve two
+callers:
+  * the numerical kernels below (plain NumPy values, inside primitives), which sum a
+    series or a continued fraction in jet arithmetic, so that every derivative order
+    is the term-by-term derivative of a convergent expansion;
+  * the rules in fastgrad.scipy.special, which call `exp_jet` and `jet_mul` on traced
+    values (fastgrad's operators) to build the closed-form x-derivatives, so those are
+    differentiable again.
+The jet functions only use +, -, * and / on their entries, so they work on either.
+
+Why jets. d^n/da^n of gammainc(a, x) for every n is needed (each derivative is a
+primitive whose derivative with respect to a is the next one). Differentiating the
+series and the continued fraction symbolically would need a new formula per order;
+evaluating them in truncated-Taylor arithmetic gives all orders from one code path,
+with the same convergence test as the value.
+
+Imports NumPy and SciPy only: no fastgrad module (the rules import this).
+"""
+
+from math import factorial
+
+import numpy as _np
+import scipy.special as _sc
+
+# Relative change below which a series or continued fraction has converged; a little
+# above the double-precision epsilon, so that rounding noise does not keep it running.
+_TOL = 4e-16
+_MAX_TERMS = 20000
+
+
+# ---------------------------------------------------------------- jet arithmetic
+
+def zeros_jet(P, Q, like):
+    return [[like * 0.0 for _ in range(Q + 1)] for _ in range(P + 1)]
+
+
+def jet_mul(A, B):
+    """The product of two jets of the same orders."""
+    P, Q = len(A) - 1, len(A[0]) - 1
+    out = []
+    for p in range(P + 1):
+        row = []
+        for q in range(Q + 1):
+            acc = None
+            for k in range(p + 1):
+                for l in range(q + 1):
+                    term = A[k][l] * B[p - k][q - l]
+                    acc = term if acc is None else acc + term
+            row.append(acc)
+        out.append(row)
+    return out
+
+
+def jet_recip(A):
+    """1 / A, by solving A * R = 1 order by order."""
+    P, Q = len(A) - 1, len(A[0]) - 1
+    inv0 = 1.0 / A[0][0]
+    R = [[None] * (Q + 1) for _ in range(P + 1)]
+    for p in range(P + 1):
+        for q in range(Q + 1):
+            if p == 0 and q == 0:
+                R[0][0] = inv0
+                continue
+            acc = None
+            for k in range(p + 1):
+                for l in range(q + 1):
+                    if k == 0 and l == 0:
+                        continue
+                    term = A[k][l] * R[p - k][q - l]
+                    acc = term if acc is None else acc + term
+            R[p][q] = -acc * inv0
+    return R
+
+
+def exp_jet(G):
+    """exp(G) for a jet G (G[0][0] the value of the exponent), by E' = G' E:
+    p E[p][q] = sum k G[k][l] E[p-k][q-l] (k >= 1), and the same in the second
+    variable along the first row."""
+    P, Q = len(G) - 1, len(G[0]) - 1
+    E = [[None] * (Q + 1) for _ in range(P + 1)]
+    E[0][0] = _exp(G[0][0])
+    for q in range(1, Q + 1):
+        acc = None
+        for l in range(1, q + 1):
+            term = (l * G[0][l]) * E[0][q - l]
+            acc = term if acc is None else acc + term
+        E[0][q] = acc / q
+    for p in range(1, P + 1):
+        for q in range(Q + 1):
+            acc = None
+            for k in range(1, p + 1):
+                for l in range(q + 1):
+                    term = (k * G[k][l]) * E[p - k][q - l]
+                    acc = term if acc is None else acc + term
+            E[p][q] = acc / p
+    return E
+
+
+def _exp(x):
+    if isinstance(x, (_np.ndarray, _np.generic, float, int)):
+        return _np.exp(x)
+    from .. import numpy as fnp
+
+    return fnp.exp(x)
+
+
+def derivative(J, p, q=0):
+    """d^p/da^p d^q/db^q from the jet's coefficient."""
+    return J[p][q] * float(factorial(p) * factorial(q))
+
+
+def lgamma_coeffs(z, n, polygamma):
+    """Taylor coefficients c[m] (m = 1..n) of lgamma(z + eps): psi^(m-1)(z) / m!."""
+    return [None] + [polygamma(m - 1, z) / float(factorial(m)) for m in range(1, n + 1)]
+
+
+# ---------------------------------------------------------------- incomplete gamma
+
+def _linear_recip_jet(c, P):
+    """1 / (c + eps) as a one-variable jet: (-1)**m / c**(m+1)."""
+    inv = 1.0 / c
+    out, power = [], inv
+    for m in range(P + 1):
+        out.append([power if m % 2 == 0 else -power])
+        power = power * inv
+    return out
+
+
+def _gamma_prefactor(a, x, P, shift):
+    """The jet in a of exp(a log x - x - lgamma(a + shift))."""
+    logx = _np.log(x)
+    c = lgamma_coeffs(a + shift, P, _sc.polygamma)
+    G = [[a * logx - x - _sc.gammaln(a + shift)]]
+    for m in range(1, P + 1):
+        G.append([(logx if m == 1 else 0.0) - c[m]])
+    return exp_jet(G)
+
+
+def _gammainc_series(a, x, P):
+    """Jet in a of P(a, x) = x^a e^-x / Gamma(a+1) * sum_j x^j / ((a+1)...(a+j)).
+    The terms decrease from the first when x < a + 1, so the sum converges without
+    cancellation; its a-derivatives are summed term by term with it."""
+    term = [[_np.ones_like(x)] for _ in range(P + 1)]
+    for m in range(1, P + 1):
+        term[m][0] = _np.zeros_like(x)
+    total = [[t[0].copy()] for t in term]
+    for j in range(1, _MAX_TERMS):
+        factor = _linear_recip_jet(a + j, P)
+        factor = [[f[0] * x] for f in factor]
+        term = jet_mul(term, factor)
+        done = True
+        for m in range(P + 1):
+            total[m][0] = total[m][0] + term[m][0]
+            small = _np.abs(term[m][0]) <= _TOL * _np.abs(total[m][0])
+            if not _np.all(small | ~_np.isfinite(total[m][0])):
+                done = False
+        if done:
+            break
+    return jet_mul(_gamma_prefactor(a, x, P, 1.0), total)
+
+
+def _contfrac(next_coeffs, P, Q, like, max_terms=_MAX_TERMS):
+    """Evaluate the jet of K = a_1 / (b_1 + a_2 / (b_2 + ...)) by the forward recurrence
+    of its convergents A_n / B_n (A_n = b_n A_{n-1} + a_n A_{n-2}, the same for B),
+    rescaled each step so they neither overflow nor underflow (the ratio is unchanged).
+    `next_coeffs(n)` gives the jets (a_n, b_n)."""
+    one = _np.ones_like(like)
+    A_prev = zeros_jet(P, Q, like)
+    A_prev[0][0] = one.copy()        # A_{-1}
+    A = zeros_jet(P, Q, like)        # A_0
+    B_prev = zeros_jet(P, Q, like)   # B_{-1}
+    B = zeros_jet(P, Q, like)
+    B[0][0] = one.copy()             # B_0
+    value = None
+    for n in range(1, max_terms):
+        an, bn = next_coeffs(n)
+        A_new = _add(jet_mul(bn, A), jet_mul(an, A_prev))
+        B_new = _add(jet_mul(bn, B), jet_mul(an, B_prev))
+        scale = _np.abs(B_new[0][0])
+        scale = _np.where((scale > 0) & _np.isfinite(scale), scale, 1.0)
+        A_prev, A = _scale(A, scale), _scale(A_new, scale)
+        B_prev, B = _scale(B, scale), _scale(B_new, scale)
+        if n % 4 and n > 2:
+            continue
+        new = jet_mul(A, jet_recip(B))
+        if value is not None and _converged(new, value):
+            return new
+        value = new
+    return value
+
+
+def _add(A, B):
+    return [[a + b for a, b in zip(ra, rb)] for ra, rb in zip(A, B)]
+
+
+def _scale(A, s):
+    return [[a / s for a in row] for row in A]
+
+
+def _converged(new, old):
+    for rn, ro in zip(new, old):
+        for n, o in zip(rn, ro):
+            ok = (_np.abs(n - o) <= _TOL * 4 * _np.abs(n)) | ~_np.isfinite(n)
+            if not _np.all(ok):
+                return False
+    return True
+
+
+def _gammaincc_contfrac(a, x, P):
+    """Jet in a of Q(a, x) = x^a e^-x / Gamma(a) * 1/(x+1-a- 1(1-a)/(x+3-a- 2(2-a)/(x+5-a- ...)))
+    (Legendre's continued fraction), fast and free of cancellation for x >= a + 1. Its
+    partial numerators and denominators are linear in a, so their jets are exact."""
+    like = x * 1.0
+
+    def coeffs(n):
+        if n == 1:
+            an = zeros_jet(P, 0, like)
+            an[0][0] = _np.ones_like(like)
+        else:
+            j = n - 1
+            an = zeros_jet(P, 0, like)
+            an[0][0] = -j * (j - a) + like * 0.0
+            if P >= 1:
+                an[1][0] = j + like * 0.0
+        bn = zeros_jet(P, 0, like)
+        bn[0][0] = x + 2 * n - 1 - a
+        if P >= 1:
+            bn[1][0] = -1.0 + like * 0.0
+        return an, bn
+
+    K = _contfrac(coeffs, P, 0, like)
+    return jet_mul(_gamma_prefactor(a, x, P, 0.0), K)
+
+
+def gammainc_derivative(n, a, x):
+    """d^n/da^n gammainc(a, x) for n >= 1: the series for x < a + 1, minus the n-th
+    derivative of the continued fraction of gammaincc otherwise (P = 1 - Q, so the
+    derivatives are exact negatives and no cancellation occurs in either region).
+    nan outside a > 0, x >= 0 (where gammainc itself is nan or a limit); 0 at x = 0
+    and x = inf, where gammainc is constant in a."""
+    a, x = _np.broadcast_arrays(_np.asarray(a, dtype=float), _np.asarray(x, dtype=float))
+    shape = a.shape
+    a, x = a.ravel(), x.ravel()
+    out = _np.full(a.shape, _np.nan)
+    valid = (a > 0) & (x >= 0) & ~_np.isnan(x)
+    edge = valid & ((x == 0) | _np.isinf(x))
+    out[edge] = 0.0
+    inner = valid & ~edge
+    series = inner & (x < a + 1)
+    cf = inner & ~series
+    with _np.errstate(all="ignore"):
+        if _np.any(series):
+            out[series] = derivative(_gammainc_series(a[series], x[series], n), n)[0]
+        if _np.any(cf):
+            out[cf] = -derivative(_gammaincc_contfrac(a[cf], x[cf], n), n)[0]
+    return out.reshape(shape)
+
+
+# ---------------------------------------------------------------- incomplete beta
+
+def _betainc_contfrac(a, b, x, P, Q):
+    """Jet in (a, b) of I_x(a, b) = x^a (1-x)^b / (a B(a, b)) * 1/(1+ d1/(1+ d2/(1+ ...))),
+    d_{2m+1} = -(a+m)(a+b+m) x / ((a+2m)(a+2m+1)), d_{2m} = m(b-m) x / ((a+2m-1)(a+2m)),
+    the continued fraction that converges fast for x < (a+1)/(a+b+2); the d_n are
+    rational in a and b and are formed in jet arithmetic."""
+    like = x * 1.0
+
+    def lin(c0, ca, cb):
+        J = zeros_jet(P, Q, like)
+        J[0][0] = c0 + like * 0.0
+        if P >= 1:
+            J[1][0] = ca + like * 0.0
+        if Q >= 1:
+            J[0][1] = cb + like * 0.0
+        return J
+
+    def coeffs(n):
+        bn = lin(1.0, 0.0, 0.0)
+        if n == 1:
+            return lin(1.0, 0.0, 0.0), bn
+        k = n - 1
+        if k % 2:
+            m = (k - 1) // 2
+            num = jet_mul(lin(a + m, 1.0, 0.0), lin(a + b + m, 1.0, 1.0))
+            den = jet_mul(lin(a + 2 * m, 1.0, 0.0), lin(a + 2 * m + 1, 1.0, 0.0))
+            an = jet_mul(num, jet_recip(den))
+            an = [[-v * x for v in row] for row in an]
+        else:
+            m = k // 2
+            num = lin(m * (b - m), 0.0, float(m))
+            den = jet_mul(lin(a + 2 * m - 1, 1.0, 0.0), lin(a + 2 * m, 1.0, 0.0))
+            an = jet_mul(num, jet_recip(den))
+            an = [[v * x for v in row] for row in an]
+        return an, bn
+
+    K = _contfrac(coeffs, P, Q, like)
+    # log prefactor: a log x + b log1p(-x) - lgamma(a + 1) - lgamma(b) + lgamma(a + b)
+    n = P + Q
+    ca = lgamma_coeffs(a + 1, P, _sc.polygamma)
+    cb = lgamma_coeffs(b, Q, _sc.polygamma)
+    logx, log1mx = _np.log(x), _np.log1p(-x)
+    G = zeros_jet(P, Q, like)
+    G[0][0] = a * logx + b * log1mx - _sc.gammaln(a + 1) - _sc.gammaln(b) + _sc.gammaln(a + b)
+    for p in range(P + 1):
+        for q in range(Q + 1):
+            if p + q == 0:
+                continue
+            c = _sc.polygamma(p + q - 1, a + b) / float(factorial(p) * factorial(q)) if p + q > 1 \
+                else _sc.digamma(a + b)
+            if q == 0:
+                c = c - ca[p] + (logx if p == 1 else 0.0)
+            if p == 0:
+                c = c - cb[q] + (log1mx if q == 1 else 0.0)
+            G[p][q] = c + like * 0.0
+    del n
+    return jet_mul(exp_jet(G), K)
+
+
+def betainc_derivative(i, j, a, b, x):
+    """d^i/da^i d^j/db^j betainc(a, b, x) for i + j >= 1. Where x >= (a+1)/(a+b+2) the
+    symmetry I_x(a, b) = 1 - I_{1-x}(b, a) is used, whose derivatives are exact
+    negatives (with the roles of a and b exchanged), so neither tail cancels.
+    nan outside a > 0, b > 0, 0 <= x <= 1; 0 at x = 0 and x = 1."""
+    a, b, x = _np.broadcast_arrays(*(_np.asarray(v, dtype=float) for v in (a, b, x)))
+    shape = a.shape
+    a, b, x = a.ravel(), b.ravel(), x.ravel()
+    out = _np.full(a.shape, _np.nan)
+    valid = (a > 0) & (b > 0) & (x >= 0) & (x <= 1)
+    edge = valid & ((x == 0) | (x == 1))
+    out[edge] = 0.0
+    inner = valid & ~edge
+    direct = inner & (x < (a + 1) / (a + b + 2))
+    swapped = inner & ~direct
+    with _np.errstate(all="ignore"):
+        if _np.any(direct):
+            J = _betainc_contfrac(a[direct], b[direct], x[direct], i, j)
+            out[direct] = derivative(J, i, j)
+        if _np.any(swapped):
+            J = _betainc_contfrac(b[swapped], a[swapped], 1 - x[swapped], j, i)
+            out[swapped] = -derivative(J, j, i)
+    return out.reshape(shape)

@@ -1,0 +1,299 @@
+"""The tracing core and the differential operators: nesting, perturbation confusion,
+closures, threads, containers, bad input, and the seed cases."""
+
+import threading
+
+import numpy as onp
+import pytest
+
+import fastgrad.numpy as np
+from fastgrad import (
+    deriv, elementwise_grad, grad, grad_and_aux, hessian, jacfwd, jacobian, jacrev, make_hvp,
+    make_jvp, make_jvp_reversemode, make_vjp, value_and_grad, checkpoint, holomorphic_grad,
+    hessian_tensor_product, tensor_jacobian_product, make_ggnvp, grad_named, multigrad_dict, config,
+)
+
+TIMELINE = onp.linspace(1, 100, 40000)
+
+
+def seed(p):
+    return TIMELINE * p[0] / p[1]
+
+
+def seed_jacobian(p):
+    return onp.stack([TIMELINE / p[1], -TIMELINE * p[0] / p[1] ** 2], axis=1)
+
+
+# ---------------------------------------------------------------- nesting
+
+def test_perturbation_confusion():
+    assert grad(lambda x: x * grad(lambda y: x + y)(1.0))(2.0) == 1.0
+
+
+def test_closure_over_outer_value():
+    # d/dx [x * d/dy (x*y)^2 at y=1] = d/dx [x * 2x^2] = 6x^2
+    f = lambda x: x * grad(lambda y: (x * y) ** 2)(1.0)
+    assert onp.isclose(grad(f)(1.5), 6 * 1.5 ** 2)
+
+
+def test_grad_of_grad_and_third_order():
+    f = lambda x: np.sin(x) * x
+    d3 = grad(grad(grad(f)))(0.7)
+    # f''' = -3 sin x - x cos x
+    assert onp.isclose(d3, -3 * onp.sin(0.7) - 0.7 * onp.cos(0.7))
+
+
+def test_forward_over_reverse_and_reverse_over_forward():
+    f = lambda x: np.sum(np.exp(x) * x ** 2)
+    x = onp.array([0.3, -0.4])
+    v = onp.array([1.0, 2.0])
+    hv_true = (onp.exp(x) * (x ** 2 + 4 * x + 2)) * v
+    _, hv_fwd = make_jvp(grad(f))(x)(v)
+    hv_rev = grad(lambda y: make_jvp(f)(y)(v)[1])(x)
+    onp.testing.assert_allclose(hv_fwd, hv_true)
+    onp.testing.assert_allclose(hv_rev, hv_true)
+
+
+def test_stale_box_is_a_constant():
+    kept = []
+
+    def f(x):
+        kept.append(x)
+        return x * 2.0
+
+    grad(f)(1.0)
+    # The kept box belongs to a finished trace: it acts as its value.
+    assert grad(lambda y: y * kept[0])(3.0) == 1.0
+
+
+def test_two_threads_differentiate_at_once():
+    results, errors = {}, []
+
+    def work(name, fun, x, expected):
+        try:
+            for _ in range(50):
+                value = grad(fun)(x)
+                if not onp.allclose(value, expected):
+                    errors.append((name, value))
+            results[name] = value
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append((name, exc))
+
+    x = onp.array([0.1, 0.2, 0.3])
+    threads = [
+        threading.Thread(target=work, args=("sin", lambda y: np.sum(np.sin(y)), x, onp.cos(x))),
+        threading.Thread(target=work, args=("sq", lambda y: np.sum(y ** 2 * grad(lambda z: z * y[0])(1.0)),
+                                            x, None)),
+    ]
+    threads[1]._args = ("sq", lambda y: np.sum(y * y), x, 2 * x)
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    onp.testing.assert_allclose(results["sin"], onp.cos(x))
+
+
+# ---------------------------------------------------------------- the seed case
+
+@pytest.mark.parametrize("how", ["auto", "fwd", "rev", "jacfwd", "jacrev", "make_jvp", "chunked"])
+def test_seed_jacobian(how):
+    p = onp.array([1.3, 0.7])
+    if how in ("auto", "fwd", "rev"):
+        J = jacobian(seed, mode=how)(p)
+    elif how == "jacfwd":
+        J = jacfwd(seed)(p)
+    elif how == "jacrev":
+        J = jacrev(seed, chunk_size=5000)(p)
+    elif how == "chunked":
+        J = jacobian(seed, chunk_size=1)(p)
+    else:
+        jvp = make_jvp(seed)(p)
+        J = onp.stack([jvp(e)[1] for e in onp.eye(2)], axis=1)
+    assert J.shape == (40000, 2)
+    onp.testing.assert_allclose(J, seed_jacobian(p), rtol=1e-12)
+
+
+def test_memory_budget_chunks_the_sweep(monkeypatch):
+    monkeypatch.setattr(config, "sweep_memory_bytes", 1 << 16)
+    x = onp.linspace(0.1, 1, 300)
+    J = jacobian(lambda x: np.tanh(x) * 2.0, mode="rev")(x)
+    onp.testing.assert_allclose(J, onp.diag(2 * (1 - onp.tanh(x) ** 2)))
+
+
+def test_logistic_regression_hessian():
+    rng = onp.random.default_rng(0)
+    X = rng.standard_normal((50, 4))
+    y = (rng.uniform(size=50) < 0.5).astype(float)
+    w = rng.standard_normal(4) * 0.3
+
+    def nll(w):
+        z = X @ w
+        return np.sum(np.logaddexp(0.0, z) - y * z)
+
+    s = 1 / (1 + onp.exp(-(X @ w)))
+    H_true = X.T @ (X * (s * (1 - s))[:, None])
+    onp.testing.assert_allclose(hessian(nll)(w), H_true, rtol=1e-10)
+    g_true = X.T @ (s - y)
+    onp.testing.assert_allclose(grad(nll)(w), g_true, rtol=1e-10)
+    hvp, g = make_hvp(nll)(w)
+    v = onp.arange(4.0)
+    onp.testing.assert_allclose(hvp(v), H_true @ v, rtol=1e-10)
+    onp.testing.assert_allclose(hessian_tensor_product(nll)(w, v), H_true @ v, rtol=1e-10)
+
+
+def test_square_jacobian_through_matmul():
+    rng = onp.random.default_rng(1)
+    W = rng.standard_normal((30, 30)) / 6
+    x = rng.standard_normal(30)
+    J_true = (1 - onp.tanh(W @ x) ** 2)[:, None] * W
+    for mode in ("auto", "fwd", "rev"):
+        onp.testing.assert_allclose(jacobian(lambda x: np.tanh(W @ x), mode=mode)(x), J_true, rtol=1e-12)
+        onp.testing.assert_allclose(jacobian(lambda x: np.tanh(x @ W.T), mode=mode)(x), J_true, rtol=1e-12)
+
+
+def test_elementwise_jacobian_is_diagonal():
+    x = onp.linspace(-1, 1, 50)
+    J = jacobian(lambda x: np.sin(x) * np.exp(-x ** 2))(x)
+    d = onp.cos(x) * onp.exp(-x ** 2) - 2 * x * onp.sin(x) * onp.exp(-x ** 2)
+    onp.testing.assert_allclose(J, onp.diag(d), atol=1e-14)
+
+
+# ---------------------------------------------------------------- operators
+
+def test_argnum_tuple_and_list():
+    f = lambda a, b, c: np.sum(a * b) + c
+    a, b = onp.array([1.0, 2.0]), onp.array([3.0, 4.0])
+    ga, gb = grad(f, (0, 1))(a, b, 1.0)
+    onp.testing.assert_allclose(ga, b)
+    onp.testing.assert_allclose(gb, a)
+    ga2, gb2 = grad(f, [0, 1])(a, b, 1.0)
+    onp.testing.assert_allclose(ga2, b)
+    Ja, Jb = jacobian(lambda a, b: a * b, (0, 1))(a, b)
+    onp.testing.assert_allclose(Ja, onp.diag(b))
+    onp.testing.assert_allclose(Jb, onp.diag(a))
+
+
+def test_containers_in_and_out():
+    params = {"w": onp.array([1.0, 2.0]), "b": 0.5, "layers": [onp.array([1.0]), (onp.array(2.0),)]}
+
+    def loss(p):
+        return np.sum(p["w"] ** 2) + p["b"] * p["layers"][0][0] * p["layers"][1][0]
+
+    g = grad(loss)(params)
+    assert set(g) == {"w", "b", "layers"}
+    onp.testing.assert_allclose(g["w"], 2 * params["w"])
+    assert onp.isclose(g["b"], 2.0)
+    onp.testing.assert_allclose(g["layers"][0], [1.0])
+    assert isinstance(g["layers"][1], tuple) and onp.isclose(g["layers"][1][0], 0.5)
+    vjp, out = make_vjp(lambda x: (x * 2.0, [x ** 2]))(onp.array([1.0, 3.0]))
+    onp.testing.assert_allclose(vjp((onp.ones(2), [onp.ones(2)])), [4.0, 8.0])
+
+
+def test_value_and_grad_grad_and_aux_elementwise_deriv():
+    f = lambda x: np.sum(x ** 3)
+    x = onp.array([1.0, 2.0])
+    v, g = value_and_grad(f)(x)
+    assert v == 9.0
+    onp.testing.assert_allclose(g, 3 * x ** 2)
+    g2, aux = grad_and_aux(lambda x: (np.sum(x ** 2), "aux"))(x)
+    onp.testing.assert_allclose(g2, 2 * x)
+    assert aux == "aux"
+    onp.testing.assert_allclose(elementwise_grad(np.tanh)(x), 1 - onp.tanh(x) ** 2)
+    assert onp.isclose(deriv(np.sin)(0.3), onp.cos(0.3))
+    jvp = make_jvp_reversemode(lambda x: x ** 2)(x)
+    onp.testing.assert_allclose(jvp(onp.array([1.0, 0.0])), [2.0, 0.0])
+
+
+def test_holomorphic_grad_named_multigrad_dict_checkpoint_ggnvp_tjp():
+    assert onp.isclose(holomorphic_grad(lambda z: z ** 2)(1.0 + 2.0j), 2 * (1.0 + 2.0j))
+
+    def f(a, b=2.0):
+        return a * b ** 2
+
+    assert grad_named(f, "b")(3.0, 2.0) == 12.0
+    d = multigrad_dict(f)(3.0, b=2.0)
+    assert list(d) == ["a", "b"] and d["a"] == 4.0 and d["b"] == 12.0
+    g = checkpoint(lambda x: np.sin(x) * x)
+    x = onp.array([0.3, 0.9])
+    onp.testing.assert_allclose(grad(lambda x: np.sum(g(x)))(x), onp.cos(x) * x + onp.sin(x))
+    onp.testing.assert_allclose(jacfwd(g)(x), onp.diag(onp.cos(x) * x + onp.sin(x)))
+    A = onp.array([[1.0, 2.0], [3.0, 4.0]])
+    ggnvp = make_ggnvp(lambda x: A @ x)(onp.array([1.0, 1.0]))
+    onp.testing.assert_allclose(ggnvp(onp.array([1.0, 0.0])), A.T @ A @ [1.0, 0.0])
+    tjp = tensor_jacobian_product(lambda x: A @ x)
+    onp.testing.assert_allclose(tjp(onp.array([1.0, 1.0]), onp.array([1.0, -1.0])), [-2.0, -2.0])
+
+
+# ---------------------------------------------------------------- bad input
+
+def test_grad_of_nonscalar_output_says_what_to_do():
+    with pytest.raises(TypeError, match="jacobian"):
+        grad(lambda x: x * 2)(onp.ones(3))
+
+
+def test_integer_input_is_refused():
+    with pytest.raises(TypeError, match="integer|dtype"):
+        grad(lambda x: x * 2.0)(3)
+    with pytest.raises(TypeError, match="dtype"):
+        jacobian(lambda x: x * 2.0)(onp.arange(3))
+
+
+def test_argnum_out_of_range():
+    with pytest.raises(IndexError, match="argnum"):
+        grad(lambda x: x, 2)(1.0)
+
+
+def test_assignment_into_traced_array_is_refused():
+    def f(x):
+        x[0] = 1.0
+        return np.sum(x)
+
+    with pytest.raises(TypeError, match="assignment"):
+        grad(f)(onp.ones(3))
+
+
+def test_traced_value_into_plain_numpy_array_is_refused():
+    def f(x):
+        out = onp.zeros(3)
+        out[0] = x[0]
+        return np.sum(out)
+
+    # NumPy replaces the box's own message by its generic one here; what matters is
+    # that the derivative is never silently dropped.
+    with pytest.raises((TypeError, ValueError)):
+        grad(f)(onp.ones(3))
+    with pytest.raises(TypeError, match="derivative"):
+        grad(lambda x: np.sum(onp.asarray(x)))(onp.ones(3))
+
+
+def test_plain_numpy_function_dispatches_to_fastgrad():
+    f = lambda x: onp.sum(onp.sin(x) * onp.exp(x))
+    x = onp.array([0.1, 0.5])
+    onp.testing.assert_allclose(grad(f)(x), onp.cos(x) * onp.exp(x) + onp.sin(x) * onp.exp(x))
+    onp.testing.assert_allclose(jacfwd(lambda x: onp.tanh(x))(x), onp.diag(1 - onp.tanh(x) ** 2))
+
+
+def test_unknown_numpy_function_is_named():
+    with pytest.raises(TypeError, match="packbits|unwrap|fastgrad"):
+        grad(lambda x: onp.sum(onp.unwrap(x)))(onp.ones(3))
+    with pytest.raises(TypeError, match="add.reduceat"):
+        grad(lambda x: onp.sum(onp.add.reduceat(x, [0, 1])))(onp.ones(3))
+
+
+def test_float_of_traced_value_is_refused():
+    with pytest.raises(TypeError, match="derivative"):
+        grad(lambda x: float(x) * x)(1.0)
+
+
+def test_control_flow_at_the_traced_point():
+    def f(x):
+        return x ** 2 if x > 0 else -x
+
+    assert grad(f)(3.0) == 6.0
+    assert grad(f)(-3.0) == -1.0
+
+
+def test_output_independent_of_input_gives_zeros():
+    assert grad(lambda x: 3.0)(1.0) == 0.0
+    onp.testing.assert_array_equal(jacobian(lambda x: onp.ones(3))(onp.ones(2)), onp.zeros((3, 2)))
