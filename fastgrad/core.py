@@ -125,6 +125,9 @@ class Box:
         Box.type_mappings[cls] = cls
 
 
+_box_types = Box.type_mappings
+
+
 def new_box(value, trace, node):
     try:
         box_type = Box.type_mappings[type(value)]
@@ -211,7 +214,10 @@ class Primitive:
         if not trace.active:
             # A box that outlived its trace (kept in a closure, say) is a constant now.
             return ans
-        return new_box(ans, trace, Node(self, argvals, kwargs, ans, tuple(parents), trace))
+        box_type = _box_types.get(type(ans))
+        if box_type is None:
+            return new_box(ans, trace, Node(self, argvals, kwargs, ans, tuple(parents), trace))
+        return box_type(ans, trace, Node(self, argvals, kwargs, ans, tuple(parents), trace))
 
     def __get__(self, obj, objtype=None):
         # Primitives stored as class attributes behave like functions (become methods).

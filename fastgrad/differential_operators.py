@@ -12,12 +12,14 @@ operators work on their leaves.
 import inspect
 import warnings
 from collections import OrderedDict
+from math import prod
 
 import numpy as _np
 
 from . import numpy as fnp
 from .core import Box, Primitive, Structured, backward_sweep, forward_sweep, getval, new_box, trace_stack
 from .seeds import Diagonal
+from .rules import shape_of
 from .tree import flatten
 from .vspace import add_tangents
 
@@ -97,6 +99,7 @@ class Linearization:
                 call_args[argnums[0]] = boxed
             out = fun(*call_args, **kwargs)
         self.trace = trace
+        self._widest = None
         leaves, self.rebuild_out = flatten(out)
         self.out_nodes = []
         self.out_leaves = []
@@ -124,10 +127,12 @@ class Linearization:
 
     def widest(self):
         """Size of the largest value on the tape (at least that of the inputs and outputs)."""
-        size = 1
-        for node in self.trace.nodes:
-            size = max(size, _np.size(getval(node.value)))
-        return size
+        if self._widest is None:
+            size = 1
+            for node in self.trace.nodes:
+                size = max(size, getattr(node.value, "size", 1))
+            self._widest = size
+        return self._widest
 
 
 def _nary(fun, argnum):
@@ -351,8 +356,15 @@ def multigrad_dict(fun):
 def _chunk_rows(total, lin, chunk_size, itemsize=8):
     if chunk_size is not None:
         return max(1, int(chunk_size))
+    if total * itemsize * config.live_tangents * _SMALL_WIDEST <= config.sweep_memory_bytes and total <= 64:
+        # Few seeds: only an intermediate of over a million elements could break the budget.
+        if lin.widest() <= _SMALL_WIDEST:
+            return total
     per_row = itemsize * lin.widest() * config.live_tangents
     return max(1, min(total, config.sweep_memory_bytes // max(per_row, 1)))
+
+
+_SMALL_WIDEST = 1 << 20
 
 
 def _seed_chunks(shape, total, rows):
@@ -366,10 +378,10 @@ def _concat_rows(parts):
 
 def _jacobian_blocks(lin, mode, chunk_size):
     """blocks[i][j]: d out_leaf_i / d in_leaf_j, shaped out_i.shape + in_j.shape."""
-    in_shapes = [_np.shape(getval(x)) for x in lin.in_leaves]
-    out_shapes = [_np.shape(getval(y)) for y in lin.out_leaves]
-    n = sum(int(_np.prod(s, dtype=int)) for s in in_shapes)
-    m = sum(int(_np.prod(s, dtype=int)) for y, s in zip(lin.out_nodes, out_shapes) if y is not None)
+    in_shapes = [shape_of(x) for x in lin.in_leaves]
+    out_shapes = [shape_of(y) for y in lin.out_leaves]
+    n = sum(prod(s) for s in in_shapes)
+    m = sum(prod(s) for y, s in zip(lin.out_nodes, out_shapes) if y is not None)
     if mode == "auto":
         mode = "fwd" if n < m else "rev"
     elif mode not in ("fwd", "rev"):
@@ -377,7 +389,7 @@ def _jacobian_blocks(lin, mode, chunk_size):
     blocks = [[None] * len(in_shapes) for _ in out_shapes]
     if mode == "fwd":
         for j, shape in enumerate(in_shapes):
-            size = int(_np.prod(shape, dtype=int))
+            size = prod(shape)
             parts = [[] for _ in out_shapes]
             for seed in _seed_chunks(shape, size, _chunk_rows(size, lin, chunk_size)):
                 tangents = [None] * len(in_shapes)
@@ -389,11 +401,10 @@ def _jacobian_blocks(lin, mode, chunk_size):
                 swept = _concat_rows(parts[i])
                 if size == 0:
                     swept = _np.zeros((0,) + out_shape)
-                moved = fnp.moveaxis(swept, 0, -1) if _np.ndim(swept) > 1 else swept
-                blocks[i][j] = fnp.reshape(moved, out_shape + shape)
+                blocks[i][j] = _layout_forward(swept, out_shape, shape)
     else:
         for i, shape in enumerate(out_shapes):
-            size = int(_np.prod(shape, dtype=int))
+            size = prod(shape)
             parts = [[] for _ in in_shapes]
             if lin.out_nodes[i] is not None:
                 for seed in _seed_chunks(shape, size, _chunk_rows(size, lin, chunk_size)):
@@ -407,6 +418,14 @@ def _jacobian_blocks(lin, mode, chunk_size):
                     parts[j] = [_np.zeros((size,) + in_shape)]
                 blocks[i][j] = fnp.reshape(_concat_rows(parts[j]), shape + in_shape)
     return blocks
+
+
+def _layout_forward(swept, out_shape, in_shape):
+    """(n,) + out_shape tangents as the out_shape + in_shape jacobian; for a 1-D input a
+    view (the batch axis moved last), no copy."""
+    if isinstance(swept, Box):
+        return fnp.reshape(fnp.moveaxis(swept, 0, -1), out_shape + in_shape)
+    return _np.moveaxis(swept, 0, -1).reshape(out_shape + in_shape)
 
 
 def jacobian(fun, argnum=0, *, mode="auto", chunk_size=None):

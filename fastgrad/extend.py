@@ -3,97 +3,294 @@
 autograd's rules are unbatched closures: `defvjp(f, lambda ans, x: lambda g: ...)`
 and `defjvp(f, lambda g, ans, x: ...)`. fastgrad's sweeps carry a batch axis, so
 a rule given here is applied to each batch row in turn and the rows are stacked
-(fastgrad's own primitives have natively batched rules; see rules.py). A
-primitive given rules in one mode only gets the other by transposition, so a
-client's `defvjp`-only primitive works in forward mode too (each forward use
-costs one extra small reverse trace of its VJP).
+(fastgrad's own primitives have natively batched rules; see rules.py): a
+jacobian of width k costs k calls of the client's rule closure, which is what
+autograd pays as well, but within one sweep.
+
+A primitive given rules in one mode only gets the other by transposition
+(rules._jvp_from_vjp / _vjp_from_jvp), so a client's `defvjp`-only primitive
+works in forward mode too: each forward use of it costs one extra small
+reverse trace of its VJP (and symmetrically for `defjvp`-only primitives).
+
+Containers follow autograd's semantics: a list, tuple or dict holding traced
+values that is passed to a primitive made here is traced as one value (its
+VJP receives the container's values and returns a container cotangent), and
+a container the primitive returns comes back as a plain container of traced
+items (see fastgrad.builtins).
+
+Imports: core, rules, tree, vspace, NumPy; builtins and the numpy namespace
+only inside functions (they import this module).
 """
+
+import weakref
+from collections import defaultdict
 
 import numpy as _np
 
 from .core import Box, Primitive, getval
-from .rules import nondifferentiable, zero_rule
-from .vspace import VSpace, vspace
+from .rules import nondifferentiable, sum_to_shape, zero_rule
+from .tree import flatten
+from .util import subval
+from .vspace import VSpace, fill_zeros, vspace
 
 __all__ = [
     "primitive", "defvjp", "defjvp", "defvjp_argnum", "defjvp_argnum", "defvjp_argnums",
     "defjvp_argnums", "def_linear", "notrace_primitive", "register_notrace", "VSpace", "vspace",
-    "Box", "SparseObject",
+    "Box", "SparseObject", "SparseBox", "VJPNode", "JVPNode", "translate_vjp", "translate_jvp",
+    "notrace_primitives",
 ]
+
+_CONTAINERS = (list, tuple, dict)
+
+# Primitives made by `primitive`, so the rule registries (fastgrad.core.primitive_vjps)
+# can list them.
+client_primitives = weakref.WeakSet()
+
+
+def _builtins():
+    from . import builtins
+
+    return builtins
+
+
+class _ClientPrimitive(Primitive):
+    """A primitive made by `primitive(f)`: a Primitive with autograd's handling of
+    containers of traced values in its arguments and its result."""
+
+    exempt_from_registry = True
+
+    def __call__(self, *args, **kwargs):
+        for arg in args:
+            if isinstance(arg, Box):
+                return self.bind(args, kwargs)
+        for arg in args:
+            if type(arg) in _CONTAINERS and _builtins().holds_box(arg):
+                return self.bind(tuple(_builtins().pack(a) for a in args), kwargs)
+        return self.fun(*args, **kwargs)
+
+    def bind(self, args, kwargs):
+        out = Primitive.bind(self, args, kwargs)
+        if isinstance(out, Box) and type(getval(out)) in _CONTAINERS:
+            return _builtins().unpack(out)
+        return out
 
 
 def primitive(f_raw):
-    """Wrap `f_raw` so fastgrad records calls to it instead of tracing inside it."""
+    """Wrap `f_raw` so fastgrad records calls to it instead of tracing inside it; give
+    its rules with defvjp / defjvp."""
     if isinstance(f_raw, Primitive):
         return f_raw
-    return Primitive(f_raw)
+    _builtins()  # box types for containers a primitive may take or return
+    prim = _ClientPrimitive(f_raw)
+    prim._is_autograd_primitive = True
+    client_primitives.add(prim)
+    return prim
 
 
 def notrace_primitive(f_raw):
     """Wrap `f_raw` so it always sees plain values and its output carries no derivative."""
-    return nondifferentiable(f_raw)
+    wrapped = nondifferentiable(f_raw)
+    wrapped._is_primitive = True
+    return wrapped
+
+
+# autograd records, per kind of trace, primitives to run untraced; fastgrad's traces are
+# all of one kind, so the record is kept for clients that read it and has no effect.
+notrace_primitives = defaultdict(set)
 
 
 def register_notrace(trace_type, primitive_fun):
-    """autograd registers per-trace exceptions; fastgrad's traces are all of one kind,
-    so this is a no-op kept for clients that call it."""
+    notrace_primitives[trace_type].add(primitive_fun)
+
+
+# ---------------------------------------------------------------- sparse cotangents
+
+class SparseObject:
+    """autograd's sparse cotangent: a VSpace and a function adding it into a dense value.
+    fastgrad's cotangents are dense; a rule returning one of these is densified on arrival."""
+
+    __slots__ = ("vs", "mut_add")
+
+    def __init__(self, vs, mut_add):
+        self.vs = vs
+        self.mut_add = mut_add
+
+
+class SparseBox(Box):
+    __slots__ = ()
+
+
+VSpace.register(SparseObject, lambda x: x.vs)
+SparseBox.register(SparseObject)
+
+
+def densify(value):
+    """A SparseObject as the dense value it stands for (anything else unchanged)."""
+    if isinstance(value, SparseObject):
+        return value.mut_add(value.vs.zeros())
+    return value
+
+
+# ---------------------------------------------------------------- batch rows
+
+def _leading(tree):
+    leaves, _ = flatten(tree)
+    for leaf in leaves:
+        if leaf is not None:
+            return _np.shape(leaf)[0]
+    return 0
+
+
+def _row(tree, i):
+    leaves, rebuild = flatten(tree)
+    return rebuild([leaf[i] for leaf in leaves])
+
+
+def _fit_leaf(out, like):
+    """One row of a client rule's result, shaped like `like`: summed over axes it was
+    broadcast along, or broadcast up from a scalar, real where `like` is real."""
+    from . import numpy as fnp
+
+    value = getval(like)
+    shape = _np.shape(value)
+    if not isinstance(out, Box):
+        out = _np.asarray(out)
+        if out.dtype.kind not in "fc":
+            out = out.astype(_np.result_type(value, float))
+    if _np.iscomplexobj(out) and not _np.iscomplexobj(value):
+        out = fnp.real(out)
+    out_shape = _np.shape(out)
+    if out_shape == shape:
+        return out
+    if len(out_shape) >= len(shape) and _np.broadcast_shapes(out_shape, shape) == out_shape:
+        return sum_to_shape(fnp.reshape(out, (1,) + out_shape), shape)[0]
+    return fnp.broadcast_to(out, shape)
 
 
 def _fit(out, like):
-    """A rule's output for one batch row, shaped like `like` (a Python scalar or a
-    broadcastable result, as autograd tolerates, is broadcast)."""
-    shape = _np.shape(like)
+    out = densify(out)
     if out is None:
         return None
-    if _np.shape(out) != shape:
-        from . import numpy as fnp
-
-        out = fnp.broadcast_to(out, shape)
-    return out
+    like_leaves, rebuild = flatten(getval(like) if isinstance(like, Box) else like)
+    out_leaves, _ = flatten(out)
+    if len(out_leaves) != len(like_leaves):
+        raise ValueError(
+            f"a derivative rule returned {len(out_leaves)} value(s) where the argument or "
+            f"result it belongs to holds {len(like_leaves)}")
+    return rebuild([None if o is None else _fit_leaf(densify(o), l)
+                    for o, l in zip(out_leaves, like_leaves)])
 
 
 def _stack_rows(rows, like):
+    """Stack per-row results into one batched value shaped (k,) + like (leaf-wise)."""
     from . import numpy as fnp
 
-    if any(row is None for row in rows):
-        if all(row is None for row in rows):
-            return None
-        zero = _np.zeros(_np.shape(like), dtype=_np.result_type(getval(like), float))
-        rows = [zero if row is None else row for row in rows]
-    if len(rows) == 1:
-        return fnp.reshape(rows[0], (1,) + _np.shape(rows[0]))
-    return fnp.stack(rows)
+    if all(row is None for row in rows):
+        return None
+    like_leaves, rebuild = flatten(getval(like) if isinstance(like, Box) else like)
+    columns = [[] for _ in like_leaves]
+    for row in rows:
+        row_leaves = [None] * len(like_leaves) if row is None else flatten(row)[0]
+        for column, leaf, like_leaf in zip(columns, row_leaves, like_leaves):
+            column.append(leaf)
+    stacked = []
+    for column, like_leaf in zip(columns, like_leaves):
+        if all(leaf is None for leaf in column):
+            stacked.append(None)
+            continue
+        zero = _np.zeros(_np.shape(like_leaf), dtype=_np.result_type(getval(like_leaf), float))
+        column = [zero if leaf is None else leaf for leaf in column]
+        if len(column) == 1:
+            stacked.append(fnp.reshape(column[0], (1,) + _np.shape(column[0])))
+        else:
+            stacked.append(fnp.stack(column))
+    return rebuild(stacked)
 
 
 def _batched_vjp(vjpmaker, argnum):
     def vjp(g, ans, *args, **kwargs):
         row_vjp = vjpmaker(ans, *args, **kwargs)
+        k = _leading(g)
+        g = fill_zeros(g, ans, k)
         x = args[argnum]
-        return _stack_rows([_fit(row_vjp(g[i]), x) for i in range(_np.shape(g)[0])], x)
+        return _stack_rows([_fit(row_vjp(_row(g, i)), x) for i in range(k)], x)
+    vjp.client_rule = vjpmaker
     return vjp
 
 
 def _batched_jvp(jvpfun, argnum):
     def jvp(t, ans, *args, **kwargs):
-        return _stack_rows([_fit(jvpfun(t[i], ans, *args, **kwargs), ans)
-                            for i in range(_np.shape(t)[0])], ans)
+        k = _leading(t)
+        t = fill_zeros(t, args[argnum], k)
+        return _stack_rows([_fit(jvpfun(_row(t, i), ans, *args, **kwargs), ans) for i in range(k)], ans)
+    jvp.client_rule = jvpfun
     return jvp
+
+
+# ---------------------------------------------------------------- autograd's rule forms
+
+def translate_vjp(vjpfun, fun, argnum):
+    """An autograd VJP maker from what defvjp was given: None means a zero cotangent."""
+    if vjpfun is None:
+        return lambda ans, *args, **kwargs: lambda g: vspace(args[argnum]).zeros()
+    if callable(vjpfun):
+        return vjpfun
+    raise TypeError(f"Bad VJP {vjpfun!r} for {getattr(fun, '__name__', fun)}")
+
+
+def translate_jvp(jvpfun, fun, argnum):
+    """An autograd JVP from what defjvp was given: None means zero, 'same' means the
+    function is linear in that argument (its JVP is the function applied to the tangent)."""
+    if jvpfun is None:
+        return lambda g, ans, *args, **kwargs: vspace(ans).zeros()
+    if isinstance(jvpfun, str) and jvpfun == "same":
+        return lambda g, ans, *args, **kwargs: fun(*subval(args, argnum, g), **kwargs)
+    if callable(jvpfun):
+        return jvpfun
+    raise TypeError(f"Bad JVP {jvpfun!r} for {getattr(fun, '__name__', fun)}")
+
+
+def _check_primitive(fun, what):
+    if not isinstance(fun, Primitive):
+        raise TypeError(
+            f"{what} needs a primitive (made with fastgrad.extend.primitive, or one of "
+            f"fastgrad.numpy's primitives); {getattr(fun, '__name__', fun)!r} is a "
+            f"{type(fun).__name__}: fastgrad differentiates it through the primitives it calls")
+
+
+def _is_derived(rule):
+    return "_from_" in getattr(rule, "__qualname__", "")
+
+
+def _forget_derived(table, argnums=None):
+    """Drop rules that rules.py derived from the other mode's rules, now stale."""
+    keys = list(dict.keys(table)) if argnums is None else list(argnums)
+    for argnum in keys:
+        if _is_derived(dict.get(table, argnum)):
+            dict.pop(table, argnum)
 
 
 def defvjp(fun, *vjpmakers, **kwargs):
     """autograd's defvjp: vjpmakers[i](ans, *args, **kwargs) returns g -> cotangent of
     argument argnums[i] (argnums defaults to 0, 1, ...); None means zero."""
-    argnums = kwargs.get("argnums", range(len(vjpmakers)))
+    _check_primitive(fun, "defvjp")
+    argnums = list(kwargs.get("argnums", range(len(vjpmakers))))
     for argnum, maker in zip(argnums, vjpmakers):
-        fun.vjps[argnum] = zero_rule if maker is None else _batched_vjp(maker, argnum)
+        fun.vjps[argnum] = zero_rule if maker is None else _batched_vjp(translate_vjp(maker, fun, argnum), argnum)
+        fun.structured_vjps.pop(argnum, None)
+    _forget_derived(fun.jvps, argnums)
 
 
 def defjvp(fun, *jvpfuns, **kwargs):
     """autograd's defjvp: jvpfuns[i](g, ans, *args, **kwargs) is the output tangent for
-    tangent g of argument argnums[i]; None means zero."""
-    argnums = kwargs.get("argnums", range(len(jvpfuns)))
+    tangent g of argument argnums[i]; None means zero, 'same' means linear."""
+    _check_primitive(fun, "defjvp")
+    argnums = list(kwargs.get("argnums", range(len(jvpfuns))))
     for argnum, jvpfun in zip(argnums, jvpfuns):
-        fun.jvps[argnum] = zero_rule if jvpfun is None else _batched_jvp(jvpfun, argnum)
+        fun.jvps[argnum] = zero_rule if jvpfun is None else _batched_jvp(translate_jvp(jvpfun, fun, argnum), argnum)
+        fun.structured_jvps.pop(argnum, None)
+    fun.jvp_joint = None
+    _forget_derived(fun.vjps, argnums)
 
 
 class _ByArgnum(dict):
@@ -109,57 +306,66 @@ class _ByArgnum(dict):
         return dict.get(self, argnum)
 
 
+def _set_all_vjps(fun, make):
+    fun.vjps = _ByArgnum(make)
+    fun.structured_vjps = {}
+    _forget_derived(fun.jvps)
+
+
+def _set_all_jvps(fun, make):
+    fun.jvps = _ByArgnum(make)
+    fun.structured_jvps = {}
+    fun.jvp_joint = None
+    _forget_derived(fun.vjps)
+
+
 def defvjp_argnum(fun, vjpmaker):
     """vjpmaker(argnum, ans, args, kwargs) returns g -> cotangent of argument argnum."""
-    fun.vjps = _ByArgnum(lambda argnum: _batched_vjp(
+    _check_primitive(fun, "defvjp_argnum")
+    _set_all_vjps(fun, lambda argnum: _batched_vjp(
         lambda ans, *args, **kwargs: vjpmaker(argnum, ans, args, kwargs), argnum))
 
 
 def defjvp_argnum(fun, jvpmaker):
     """jvpmaker(argnum, g, ans, args, kwargs) is the output tangent for tangent g of argument argnum."""
-    fun.jvps = _ByArgnum(lambda argnum: _batched_jvp(
+    _check_primitive(fun, "defjvp_argnum")
+    _set_all_jvps(fun, lambda argnum: _batched_jvp(
         lambda g, ans, *args, **kwargs: jvpmaker(argnum, g, ans, args, kwargs), argnum))
 
 
 def defvjp_argnums(fun, vjpmaker):
-    """vjpmaker(argnums, ans, args, kwargs) returns g -> tuple of cotangents, one per argnum."""
+    """vjpmaker(argnums, ans, args, kwargs) returns g -> the cotangents of those arguments."""
+    _check_primitive(fun, "defvjp_argnums")
+
     def make(argnum):
         def maker(ans, *args, **kwargs):
             vjp_all = vjpmaker((argnum,), ans, args, kwargs)
-            return lambda g: vjp_all(g)[0]
+            return lambda g: next(iter(vjp_all(g)))
         return _batched_vjp(maker, argnum)
-    fun.vjps = _ByArgnum(make)
+
+    _set_all_vjps(fun, make)
 
 
 def defjvp_argnums(fun, jvpmaker):
-    """jvpmaker(argnums, gs, ans, args, kwargs) is the output tangent for tangents gs."""
-    def make(argnum):
-        return _batched_jvp(lambda g, ans, *args, **kwargs: jvpmaker((argnum,), (g,), ans, args, kwargs),
-                            argnum)
-    fun.jvps = _ByArgnum(make)
+    """jvpmaker(argnums, gs, ans, args, kwargs) is the output tangent for tangents gs
+    (fastgrad asks one argument at a time; the sum over arguments follows by linearity)."""
+    _check_primitive(fun, "defjvp_argnums")
+    _set_all_jvps(fun, lambda argnum: _batched_jvp(
+        lambda g, ans, *args, **kwargs: jvpmaker((argnum,), (g,), ans, args, kwargs), argnum))
 
 
 def def_linear(fun):
     """Declare `fun` linear in each argument: its JVP is `fun` with the tangent in that
-    argument's place (applied natively to the batch when `fun` broadcasts over a
-    leading axis is not assumed, so rows are taken one at a time)."""
-    def make(argnum):
-        def jvpfun(g, ans, *args, **kwargs):
-            args = list(args)
-            args[argnum] = g
-            return fun(*args, **kwargs)
-        return _batched_jvp(jvpfun, argnum)
-    fun.jvps = _ByArgnum(make)
+    argument's place (its VJP follows by transposition)."""
+    _check_primitive(fun, "def_linear")
+    _set_all_jvps(fun, lambda argnum: _batched_jvp(translate_jvp("same", fun, argnum), argnum))
 
 
-class SparseObject:
-    """autograd's sparse cotangent (a VSpace and a function that adds it into a dense
-    value). fastgrad's cotangents are always dense; this exists for clients that
-    construct one, and is densified on arrival."""
+def __getattr__(name):
+    # autograd's extend also exports its node classes; they live with the rest of
+    # autograd's core interface (which imports this module).
+    if name in ("VJPNode", "JVPNode"):
+        from . import _autograd_core
 
-    __slots__ = ("vs", "mut_add")
-
-    def __init__(self, vs, mut_add):
-        self.vs = vs
-        self.mut_add = mut_add
-
+        return getattr(_autograd_core, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

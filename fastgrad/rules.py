@@ -45,10 +45,7 @@ def zero_rule(t, ans, *args, **kwargs):
     return None
 
 
-def _fnp():
-    from . import numpy as fnp
-
-    return fnp
+from ._lazy import fnp as _fnp
 
 
 # ---------------------------------------------------------------- batch-aware shape helpers

@@ -21,6 +21,7 @@ Imports: core, NumPy; operators of the numpy namespace only inside functions.
 import numpy as _np
 
 from .core import Box, Structured
+from ._lazy import fnp as _fnp
 
 
 class Diagonal(Structured):
@@ -56,12 +57,11 @@ class Diagonal(Structured):
 
     def row_values(self):
         """The k nonzero entries, one per row (shape (k,))."""
-        from .numpy import broadcast_to, reshape
-
+        fnp = _fnp()
         d = self.d
         if _np.ndim(d) == 0 and not isinstance(d, Box):
             return _np.full(self.stop - self.start, d, dtype=self.dtype)
-        return reshape(broadcast_to(d, self.vshape), (-1,))[self.start:self.stop]
+        return fnp.reshape(fnp.broadcast_to(d, self.vshape), (-1,))[self.start:self.stop]
 
     def add_structured(self, other):
         if (type(other) is Diagonal and other.vshape == self.vshape
@@ -110,11 +110,10 @@ class Rows(Structured):
         return len(self.vshape) + 1
 
     def apply(self, rule):
-        from .numpy import reshape
-
         out, vshape = {}, None
         for j, row in self.rows.items():
-            result = rule(reshape(row, (1,) + _np.shape(row)))
+            batch = row[None] if type(row) is _np.ndarray else _fnp().reshape(row, (1,) + _np.shape(row))
+            result = rule(batch)
             if result is None:
                 continue
             if isinstance(result, Structured):
@@ -149,7 +148,11 @@ class Rows(Structured):
 
             zero = _np.zeros(self.vshape)
             return stack([self.rows.get(j, zero) for j in range(self.k)])
-        out = _np.zeros((self.k,) + self.vshape, dtype=_np.result_type(*values) if values else float)
+        dtype = _np.result_type(*values) if values else float
+        if len(self.rows) == self.k:
+            out = _np.empty((self.k,) + self.vshape, dtype=dtype)
+        else:
+            out = _np.zeros((self.k,) + self.vshape, dtype=dtype)
         for j, row in self.rows.items():
             out[j] = row
         return out

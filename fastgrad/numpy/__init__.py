@@ -8,9 +8,9 @@ names, and NumPy's constants and types, into one namespace.
 
 import numpy as _np
 
-from . import creation, elementwise, indexing, products, reductions, shape
+from . import creation, elementwise, indexing, nan, products, reductions, shape, sorting
 
-_FAMILIES = (elementwise, reductions, shape, indexing, products, creation)
+_FAMILIES = (elementwise, reductions, nan, shape, indexing, sorting, products, creation)
 
 
 __all__ = []

@@ -9,6 +9,7 @@ as non-differentiable at the end of the file.
 
 import numpy as _np
 
+from ..core import getval
 from ..rules import Primitive, defrules, elementwise, lift, broadcast_batch, nondifferentiable, unbroadcast
 
 __all__ = [
@@ -105,6 +106,39 @@ __all__ = [
     "logical_xor",
     "nonzero",
     "heaviside",
+    # NumPy 2's array-API spellings of the functions above
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "pow",
+    # floating-point decomposition
+    "ldexp",
+    "frexp",
+    "modf",
+    "divmod",
+    "nextafter",
+    "spacing",
+    "i0",
+    "real_if_close",
+    # integer and bit operations
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "bitwise_not",
+    "bitwise_invert",
+    "bitwise_count",
+    "bitwise_left_shift",
+    "bitwise_right_shift",
+    "invert",
+    "left_shift",
+    "right_shift",
+    "gcd",
+    "lcm",
+    "isnat",
 ]
 
 
@@ -121,7 +155,8 @@ def _nonzero(x):
 add = elementwise(_np.add, 1, 1)
 subtract = elementwise(_np.subtract, 1, -1)
 multiply = elementwise(_np.multiply, lambda ans, x, y: y, lambda ans, x, y: x)
-divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: -ans / y)
+# -ans / y as ans / (-y): the negation then costs the size of y, not of the output.
+divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: ans / negative(y))
 true_divide = divide
 negative = elementwise(_np.negative, -1)
 positive = elementwise(_np.positive, 1)
@@ -216,6 +251,90 @@ nan_to_num = elementwise(_np.nan_to_num, lambda ans, x, **kw: isfinite(x))
 
 def _where3(condition, x, y):
     return _np.where(condition, x, y)
+
+
+# ---------------------------------------------------------------- floating-point decomposition
+# ldexp(x, i) = x * 2**i; the exponent is an integer and carries no derivative.
+ldexp = elementwise(_np.ldexp, lambda ans, x, i: _np.ldexp(1.0, i), None)
+
+
+def frexp(x):
+    """(mantissa, exponent) with x = mantissa * 2**exponent; the mantissa is x scaled
+    by the (locally constant) power of two, so its derivative is 2**-exponent."""
+    exponent = _np.frexp(getval(x))[1]
+    return ldexp(x, -exponent), exponent
+
+
+# The fractional part of x is x minus a locally constant integer: derivative 1.
+_modf_fraction = elementwise(lambda x: _np.modf(x)[0], 1, name="modf")
+
+
+def modf(x):
+    """(fractional part, integral part); only the fractional part carries a derivative."""
+    return _modf_fraction(x), _np.modf(getval(x))[1]
+
+
+def divmod(x, y):
+    """(floor_divide(x, y), mod(x, y)); the quotient is locally constant."""
+    return floor_divide(x, y), mod(x, y)
+
+
+# nextafter(x, y) is x moved by one unit in the last place: x plus a locally
+# constant step, so the derivative is 1 in x and 0 in y.
+nextafter = elementwise(_np.nextafter, 1, None)
+
+
+def _i0(x):
+    return _np.i0(x)
+
+
+# I0' = I1 and I1' = I0 - I1 / x (limit 1/2 at 0), so every order follows from the two.
+def _i1_value(x):
+    """The modified Bessel function I1 of real x: its power series
+    (x/2) sum_k (x^2/4)^k / (k! (k+1)!), whose terms are all positive, for |x| <= 30,
+    and the asymptotic series e^|x| / sqrt(2 pi |x|) sum_k (-1)^k a_k / |x|^k with
+    a_k = prod_{j<=k} (4 - (2j-1)^2) / (k! 8^k) beyond, where its terms fall below
+    double precision before they start to grow."""
+    x = _np.asarray(x, dtype=float)
+    ax = _np.abs(x)
+    small = ax <= 30.0
+    xs = _np.where(small, ax, 0.0)
+    quarter = xs * xs / 4
+    term = xs / 2
+    series = term.copy()
+    for k in range(1, 90):
+        term = term * quarter / (k * (k + 1))
+        series = series + term
+    xl = _np.where(small, 1.0, ax)
+    coeff = _np.ones_like(xl)
+    total = _np.ones_like(xl)
+    for k in range(1, 40):
+        coeff = coeff * (4.0 - (2 * k - 1) ** 2) / (k * 8.0)
+        total = total + (-1) ** k * coeff / xl ** k
+    with _np.errstate(over="ignore"):
+        asymptotic = _np.exp(xl) / _np.sqrt(2 * _np.pi * xl) * total
+    out = _np.where(small, series, asymptotic) * _np.sign(x)
+    return out[()] if out.ndim == 0 else out
+
+
+def _i1_deriv(ans, x):
+    return where(x == 0, 0.5, i0(x) - ans / _nonzero(x))
+
+
+_i1 = elementwise(_i1_value, _i1_deriv, name="i1")
+i0 = elementwise(_i0, lambda ans, x: _i1(x), name="i0")
+
+
+def real_if_close(a, tol=100):
+    """real(a) if every imaginary part is within tol (machine epsilons, if tol > 1) of 0, else a."""
+    value = getval(a)
+    if not _np.iscomplexobj(value):
+        return a
+    if tol > 1:
+        tol = tol * _np.finfo(value.dtype).eps
+    if _np.all(_np.abs(_np.imag(value)) < tol):
+        return real(a)
+    return a
 
 
 _where = elementwise(_where3, None, lambda ans, c, x, y: c, lambda ans, c, x, y: logical_not(c),
@@ -356,3 +475,28 @@ logical_not = nondifferentiable(_np.logical_not)
 logical_xor = nondifferentiable(_np.logical_xor)
 nonzero = nondifferentiable(_np.nonzero)
 heaviside = nondifferentiable(_np.heaviside)
+spacing = nondifferentiable(_np.spacing)
+bitwise_and = nondifferentiable(_np.bitwise_and)
+bitwise_or = nondifferentiable(_np.bitwise_or)
+bitwise_xor = nondifferentiable(_np.bitwise_xor)
+bitwise_not = nondifferentiable(_np.bitwise_not)
+invert = bitwise_not
+bitwise_invert = bitwise_not
+bitwise_count = nondifferentiable(_np.bitwise_count)
+left_shift = nondifferentiable(_np.left_shift)
+right_shift = nondifferentiable(_np.right_shift)
+bitwise_left_shift = left_shift
+bitwise_right_shift = right_shift
+gcd = nondifferentiable(_np.gcd)
+lcm = nondifferentiable(_np.lcm)
+isnat = nondifferentiable(_np.isnat)
+
+# NumPy 2's array-API names for the same functions.
+acos = arccos
+acosh = arccosh
+asin = arcsin
+asinh = arcsinh
+atan = arctan
+atan2 = arctan2
+atanh = arctanh
+pow = power

@@ -38,10 +38,25 @@ def _matmul(a, b):
     return _np.matmul(a, b)
 
 
+def _product(left, right):
+    """left @ right where one side carries batch (and stack) axes and the other is one
+    matrix: folded into a single matrix product rather than a loop over the batch of
+    matrix-vector products, which is what a batch of tangents of a vector would be."""
+    ls, rs = _np.shape(left), _np.shape(right)
+    if len(rs) == 2 and len(ls) > 2:
+        out = matmul(reshape(left, (-1, ls[-1])), right)
+        return reshape(out, ls[:-1] + (rs[-1],))
+    if len(ls) == 2 and len(rs) > 2:
+        # left @ right = (right^T @ left^T)^T, with right^T folded the same way.
+        flipped = matmul(reshape(swapaxes(right, -1, -2), (-1, rs[-2])), transpose(left))
+        return swapaxes(reshape(flipped, rs[:-2] + (rs[-1], ls[0])), -1, -2)
+    return matmul(left, right)
+
+
 def _matmul_jvp_a(t, ans, a, b):
     k = _np.shape(t)[0]
     sa, sb = _as_matrices(a, b)
-    out = _matmul(lift(reshape(t, (k,) + sa), len(_np.broadcast_shapes(sa[:-2], sb[:-2])) + 2),
+    out = _product(lift(reshape(t, (k,) + sa), len(_np.broadcast_shapes(sa[:-2], sb[:-2])) + 2),
                   reshape(b, sb))
     return reshape(out, (k,) + _np.shape(ans))
 
@@ -49,8 +64,8 @@ def _matmul_jvp_a(t, ans, a, b):
 def _matmul_jvp_b(t, ans, a, b):
     k = _np.shape(t)[0]
     sa, sb = _as_matrices(a, b)
-    out = _matmul(reshape(a, sa),
-                  lift(reshape(t, (k,) + sb), len(_np.broadcast_shapes(sa[:-2], sb[:-2])) + 2))
+    out = _product(reshape(a, sa),
+                   lift(reshape(t, (k,) + sb), len(_np.broadcast_shapes(sa[:-2], sb[:-2])) + 2))
     return reshape(out, (k,) + _np.shape(ans))
 
 
@@ -62,14 +77,14 @@ def _cotangent_as_matrix(g, a, b):
 
 def _matmul_vjp_a(g, ans, a, b):
     sa, sb = _as_matrices(a, b)
-    ga = _matmul(_cotangent_as_matrix(g, a, b), swapaxes(reshape(b, sb), -1, -2))
+    ga = _product(_cotangent_as_matrix(g, a, b), swapaxes(reshape(b, sb), -1, -2))
     ga = sum_to_shape(ga, sa, real=not _np.iscomplexobj(a))
     return reshape(ga, (_np.shape(g)[0],) + _np.shape(a))
 
 
 def _matmul_vjp_b(g, ans, a, b):
     sa, sb = _as_matrices(a, b)
-    gb = _matmul(swapaxes(reshape(a, sa), -1, -2), _cotangent_as_matrix(g, a, b))
+    gb = _product(swapaxes(reshape(a, sa), -1, -2), _cotangent_as_matrix(g, a, b))
     gb = sum_to_shape(gb, sb, real=not _np.iscomplexobj(b))
     return reshape(gb, (_np.shape(g)[0],) + _np.shape(b))
 

@@ -23,6 +23,9 @@ __all__ = [
     "cumprod",
     "var",
     "std",
+    "ptp",
+    "cumulative_sum",
+    "cumulative_prod",
     "argmax",
     "argmin",
     "argsort",
@@ -270,6 +273,39 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
     return sqrt(var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims))
 
 
+def ptp(a, axis=None, out=None, keepdims=False):
+    """max - min; where several entries attain either, they share its derivative."""
+    _no_out(out, "ptp")
+    axis = _axis_arg(axis)
+    return max(a, axis=axis, keepdims=keepdims) - min(a, axis=axis, keepdims=keepdims)
+
+
+def _cumulative(scan, initial, x, axis, dtype, out, include_initial, name):
+    _no_out(out, name)
+    if axis is None:
+        if _np.ndim(x) > 1:
+            raise ValueError(f"{name}: axis must be given for arrays of more than one dimension")
+        x, axis = reshape(x, (-1,)), 0
+    result = scan(x, axis=axis)
+    if include_initial:
+        axis %= _np.ndim(x)
+        shape = list(_np.shape(x))
+        shape[axis] = 1
+        start = _np.full(shape, initial, dtype=_np.result_type(getval(x), float))
+        result = concatenate([start, result], axis=axis)
+    return result
+
+
+def cumulative_sum(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+    """cumsum with NumPy 2's array-API signature (include_initial prepends a 0)."""
+    return _cumulative(cumsum, 0, x, axis, dtype, out, include_initial, "cumulative_sum")
+
+
+def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+    """cumprod with NumPy 2's array-API signature (include_initial prepends a 1)."""
+    return _cumulative(cumprod, 1, x, axis, dtype, out, include_initial, "cumulative_prod")
+
+
 argmax = nondifferentiable(_np.argmax)
 argmin = nondifferentiable(_np.argmin)
 argsort = nondifferentiable(_np.argsort)
@@ -279,5 +315,5 @@ count_nonzero = nondifferentiable(_np.count_nonzero)
 
 
 from .elementwise import conj, real, sqrt, where  # noqa: E402
-from .shape import broadcast_to, flip, moveaxis, reshape  # noqa: E402
+from .shape import broadcast_to, concatenate, flip, moveaxis, reshape  # noqa: E402
 from .products import einsum  # noqa: E402

@@ -9,7 +9,7 @@ batch axis kept first) or its transpose to the batched cotangent.
 import numpy as _np
 
 from ..rules import Primitive, batch_axis, defrules, lift, nondifferentiable, unbroadcast
-from ..seeds import Diagonal
+from ..seeds import Diagonal, Rows
 from ..core import Box, getval
 
 __all__ = [
@@ -236,19 +236,60 @@ def _concatenate_vjp(argnum):
     return vjp
 
 
-class _ConcatenateVJPs(dict):
-    """The VJP of every array argument of concatenate, made on first use (any arity)."""
+# A diagonal cotangent over the output (a reverse jacobian of stacked outputs, as in
+# np.array([f1(x), f2(x), f3(x)])) leaves each argument only the rows that fall in its
+# slice: kept as a few nonzero rows, so each piece is pulled back alone.
+_MAX_STRUCTURED_ROWS = 64
+
+
+def _concatenate_structured_vjp(argnum):
+    def rule(seed, ans, axis, *arrays):
+        if type(seed) is not Diagonal:
+            return NotImplemented
+        out_shape = _np.shape(ans)
+        ax = axis % len(out_shape)
+        x_shape = _np.shape(arrays[argnum - 1])
+        offset = 0
+        for a in arrays[:argnum - 1]:
+            offset += _np.shape(a)[ax]
+        position = list(_np.unravel_index(_np.arange(seed.start, seed.stop), out_shape))
+        inside = _np.nonzero((position[ax] >= offset) & (position[ax] < offset + x_shape[ax]))[0]
+        if inside.size == 0:
+            return None
+        if inside.size > _MAX_STRUCTURED_ROWS:
+            return NotImplemented
+        local = [p[inside] for p in position]
+        local[ax] = local[ax] - offset
+        local_flat = _np.ravel_multi_index(tuple(local), x_shape)
+        values = seed.row_values()
+        rows = {}
+        for j, flat in zip(inside, local_flat):
+            unit = _np.zeros(x_shape)
+            unit.flat[flat] = 1.0
+            d = values[j]
+            rows[int(j)] = unit if (not isinstance(d, Box) and d == 1) else unit * d
+        return Rows(seed.stop - seed.start, x_shape, rows)
+    return rule
+
+
+class _PerArgument(dict):
+    """Rules for every array argument of concatenate (any arity), made on first use."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
 
     def get(self, argnum, default=None):
         if argnum == 0:
             return None
         if argnum not in self:
-            self[argnum] = _concatenate_vjp(argnum)
+            self[argnum] = self.make(argnum)
         return dict.get(self, argnum)
 
 
 concatenate_args = Primitive(_concatenate_args, "concatenate")
-concatenate_args.vjps = _ConcatenateVJPs()
+concatenate_args.vjps = _PerArgument(_concatenate_vjp)
+concatenate_args.structured_vjps = _PerArgument(_concatenate_structured_vjp)
 concatenate_args.jvp_joint = _concatenate_joint_jvp
 
 

@@ -143,96 +143,58 @@ def _gamma_prefactor(a, x, P, shift):
 def _gammainc_series(a, x, P):
     """Jet in a of P(a, x) = x^a e^-x / Gamma(a+1) * sum_j x^j / ((a+1)...(a+j)).
     The terms decrease from the first when x < a + 1, so the sum converges without
-    cancellation; its a-derivatives are summed term by term with it."""
-    term = [[_np.ones_like(x)] for _ in range(P + 1)]
-    for m in range(1, P + 1):
-        term[m][0] = _np.zeros_like(x)
+    cancellation; its a-derivatives are summed term by term with it (each term's
+    derivatives all have one sign, so neither do they cancel)."""
+    size = x.size
+    idx = _np.arange(size)
+    term = zeros_jet(P, 0, _np.zeros(size))
+    term[0][0] = _np.ones(size)
     total = [[t[0].copy()] for t in term]
+    result = zeros_jet(P, 0, _np.full(size, _np.nan))
+    aa, xx = a, x
     for j in range(1, _MAX_TERMS):
-        factor = _linear_recip_jet(a + j, P)
-        factor = [[f[0] * x] for f in factor]
+        factor = [[f[0] * xx] for f in _linear_recip_jet(aa + j, P)]
         term = jet_mul(term, factor)
-        done = True
+        done = None
         for m in range(P + 1):
             total[m][0] = total[m][0] + term[m][0]
-            small = _np.abs(term[m][0]) <= _TOL * _np.abs(total[m][0])
-            if not _np.all(small | ~_np.isfinite(total[m][0])):
-                done = False
-        if done:
-            break
-    return jet_mul(_gamma_prefactor(a, x, P, 1.0), total)
-
-
-def _contfrac(next_coeffs, P, Q, like, max_terms=_MAX_TERMS):
-    """Evaluate the jet of K = a_1 / (b_1 + a_2 / (b_2 + ...)) by the forward recurrence
-    of its convergents A_n / B_n (A_n = b_n A_{n-1} + a_n A_{n-2}, the same for B),
-    rescaled each step so they neither overflow nor underflow (the ratio is unchanged).
-    `next_coeffs(n)` gives the jets (a_n, b_n)."""
-    one = _np.ones_like(like)
-    A_prev = zeros_jet(P, Q, like)
-    A_prev[0][0] = one.copy()        # A_{-1}
-    A = zeros_jet(P, Q, like)        # A_0
-    B_prev = zeros_jet(P, Q, like)   # B_{-1}
-    B = zeros_jet(P, Q, like)
-    B[0][0] = one.copy()             # B_0
-    value = None
-    for n in range(1, max_terms):
-        an, bn = next_coeffs(n)
-        A_new = _add(jet_mul(bn, A), jet_mul(an, A_prev))
-        B_new = _add(jet_mul(bn, B), jet_mul(an, B_prev))
-        scale = _np.abs(B_new[0][0])
-        scale = _np.where((scale > 0) & _np.isfinite(scale), scale, 1.0)
-        A_prev, A = _scale(A, scale), _scale(A_new, scale)
-        B_prev, B = _scale(B, scale), _scale(B_new, scale)
-        if n % 4 and n > 2:
-            continue
-        new = jet_mul(A, jet_recip(B))
-        if value is not None and _converged(new, value):
-            return new
-        value = new
-    return value
-
-
-def _add(A, B):
-    return [[a + b for a, b in zip(ra, rb)] for ra, rb in zip(A, B)]
-
-
-def _scale(A, s):
-    return [[a / s for a in row] for row in A]
-
-
-def _converged(new, old):
-    for rn, ro in zip(new, old):
-        for n, o in zip(rn, ro):
-            ok = (_np.abs(n - o) <= _TOL * 4 * _np.abs(n)) | ~_np.isfinite(n)
-            if not _np.all(ok):
-                return False
-    return True
+            small = (_np.abs(term[m][0]) <= _TOL * _np.abs(total[m][0])) | ~_np.isfinite(total[m][0])
+            done = small if done is None else done & small
+        if _np.any(done):
+            _store(result, total, idx, done)
+            keep = ~done
+            idx, aa, xx = idx[keep], aa[keep], xx[keep]
+            if idx.size == 0:
+                break
+            term, total = _take(term, keep), _take(total, keep)
+    else:
+        _store(result, total, idx, _np.ones(idx.size, dtype=bool))
+    return jet_mul(_gamma_prefactor(a, x, P, 1.0), result)
 
 
 def _gammaincc_contfrac(a, x, P):
     """Jet in a of Q(a, x) = x^a e^-x / Gamma(a) * 1/(x+1-a- 1(1-a)/(x+3-a- 2(2-a)/(x+5-a- ...)))
     (Legendre's continued fraction), fast and free of cancellation for x >= a + 1. Its
     partial numerators and denominators are linear in a, so their jets are exact."""
-    like = x * 1.0
 
-    def coeffs(n):
+    def coeffs(n, idx):
+        ai, xi = a[idx], x[idx]
+        zero = _np.zeros(idx.size)
+        an = zeros_jet(P, 0, zero)
+        bn = zeros_jet(P, 0, zero)
         if n == 1:
-            an = zeros_jet(P, 0, like)
-            an[0][0] = _np.ones_like(like)
+            an[0][0] = zero + 1.0
         else:
             j = n - 1
-            an = zeros_jet(P, 0, like)
-            an[0][0] = -j * (j - a) + like * 0.0
+            an[0][0] = -j * (j - ai)
             if P >= 1:
-                an[1][0] = j + like * 0.0
-        bn = zeros_jet(P, 0, like)
-        bn[0][0] = x + 2 * n - 1 - a
+                an[1][0] = zero + j
+        bn[0][0] = xi + 2 * n - 1 - ai
         if P >= 1:
-            bn[1][0] = -1.0 + like * 0.0
+            bn[1][0] = zero - 1.0
         return an, bn
 
-    K = _contfrac(coeffs, P, 0, like)
+    K = _contfrac(coeffs, P, 0, x.size)
     return jet_mul(_gamma_prefactor(a, x, P, 0.0), K)
 
 
@@ -254,9 +216,9 @@ def gammainc_derivative(n, a, x):
     cf = inner & ~series
     with _np.errstate(all="ignore"):
         if _np.any(series):
-            out[series] = derivative(_gammainc_series(a[series], x[series], n), n)[0]
+            out[series] = derivative(_gammainc_series(a[series], x[series], n), n)
         if _np.any(cf):
-            out[cf] = -derivative(_gammaincc_contfrac(a[cf], x[cf], n), n)[0]
+            out[cf] = -derivative(_gammaincc_contfrac(a[cf], x[cf], n), n)
     return out.reshape(shape)
 
 
@@ -267,56 +229,56 @@ def _betainc_contfrac(a, b, x, P, Q):
     d_{2m+1} = -(a+m)(a+b+m) x / ((a+2m)(a+2m+1)), d_{2m} = m(b-m) x / ((a+2m-1)(a+2m)),
     the continued fraction that converges fast for x < (a+1)/(a+b+2); the d_n are
     rational in a and b and are formed in jet arithmetic."""
-    like = x * 1.0
 
-    def lin(c0, ca, cb):
-        J = zeros_jet(P, Q, like)
-        J[0][0] = c0 + like * 0.0
-        if P >= 1:
-            J[1][0] = ca + like * 0.0
-        if Q >= 1:
-            J[0][1] = cb + like * 0.0
-        return J
+    def coeffs(n, idx):
+        ai, bi, xi = a[idx], b[idx], x[idx]
+        zero = _np.zeros(idx.size)
 
-    def coeffs(n):
+        def lin(c0, ca, cb):
+            J = zeros_jet(P, Q, zero)
+            J[0][0] = c0 + zero
+            if P >= 1:
+                J[1][0] = ca + zero
+            if Q >= 1:
+                J[0][1] = cb + zero
+            return J
+
         bn = lin(1.0, 0.0, 0.0)
         if n == 1:
             return lin(1.0, 0.0, 0.0), bn
         k = n - 1
         if k % 2:
             m = (k - 1) // 2
-            num = jet_mul(lin(a + m, 1.0, 0.0), lin(a + b + m, 1.0, 1.0))
-            den = jet_mul(lin(a + 2 * m, 1.0, 0.0), lin(a + 2 * m + 1, 1.0, 0.0))
-            an = jet_mul(num, jet_recip(den))
-            an = [[-v * x for v in row] for row in an]
+            num = jet_mul(lin(ai + m, 1.0, 0.0), lin(ai + bi + m, 1.0, 1.0))
+            den = jet_mul(lin(ai + 2 * m, 1.0, 0.0), lin(ai + 2 * m + 1, 1.0, 0.0))
+            an = [[-v * xi for v in row] for row in jet_mul(num, jet_recip(den))]
         else:
             m = k // 2
-            num = lin(m * (b - m), 0.0, float(m))
-            den = jet_mul(lin(a + 2 * m - 1, 1.0, 0.0), lin(a + 2 * m, 1.0, 0.0))
-            an = jet_mul(num, jet_recip(den))
-            an = [[v * x for v in row] for row in an]
+            num = lin(m * (bi - m), 0.0, float(m))
+            den = jet_mul(lin(ai + 2 * m - 1, 1.0, 0.0), lin(ai + 2 * m, 1.0, 0.0))
+            an = [[v * xi for v in row] for row in jet_mul(num, jet_recip(den))]
         return an, bn
 
-    K = _contfrac(coeffs, P, Q, like)
-    # log prefactor: a log x + b log1p(-x) - lgamma(a + 1) - lgamma(b) + lgamma(a + b)
-    n = P + Q
+    K = _contfrac(coeffs, P, Q, x.size)
+    # log of the prefactor: a log x + b log1p(-x) - lgamma(a + 1) - lgamma(b) + lgamma(a + b)
     ca = lgamma_coeffs(a + 1, P, _sc.polygamma)
     cb = lgamma_coeffs(b, Q, _sc.polygamma)
     logx, log1mx = _np.log(x), _np.log1p(-x)
-    G = zeros_jet(P, Q, like)
+    G = zeros_jet(P, Q, x)
     G[0][0] = a * logx + b * log1mx - _sc.gammaln(a + 1) - _sc.gammaln(b) + _sc.gammaln(a + b)
     for p in range(P + 1):
         for q in range(Q + 1):
             if p + q == 0:
                 continue
-            c = _sc.polygamma(p + q - 1, a + b) / float(factorial(p) * factorial(q)) if p + q > 1 \
-                else _sc.digamma(a + b)
+            if p + q == 1:
+                c = _sc.digamma(a + b)
+            else:
+                c = _sc.polygamma(p + q - 1, a + b) / float(factorial(p) * factorial(q))
             if q == 0:
                 c = c - ca[p] + (logx if p == 1 else 0.0)
             if p == 0:
                 c = c - cb[q] + (log1mx if q == 1 else 0.0)
-            G[p][q] = c + like * 0.0
-    del n
+            G[p][q] = c + 0.0 * x
     return jet_mul(exp_jet(G), K)
 
 
