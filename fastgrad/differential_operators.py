@@ -376,6 +376,13 @@ def _concat_rows(parts):
     return parts[0] if len(parts) == 1 else fnp.concatenate(parts, axis=0)
 
 
+def choose_direction(n_in, n_out):
+    """The sweep direction of an automatic jacobian: one sweep costs about one batch row per
+    seed in either direction, so forward when the input has fewer elements than the output,
+    reverse otherwise (on a tie reverse, whose result needs no transposition)."""
+    return "fwd" if n_in < n_out else "rev"
+
+
 def _jacobian_blocks(lin, mode, chunk_size):
     """blocks[i][j]: d out_leaf_i / d in_leaf_j, shaped out_i.shape + in_j.shape."""
     in_shapes = [shape_of(x) for x in lin.in_leaves]
@@ -383,7 +390,7 @@ def _jacobian_blocks(lin, mode, chunk_size):
     n = sum(prod(s) for s in in_shapes)
     m = sum(prod(s) for y, s in zip(lin.out_nodes, out_shapes) if y is not None)
     if mode == "auto":
-        mode = "fwd" if n < m else "rev"
+        mode = choose_direction(n, m)
     elif mode not in ("fwd", "rev"):
         raise ValueError(f"mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
     blocks = [[None] * len(in_shapes) for _ in out_shapes]

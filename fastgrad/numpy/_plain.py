@@ -28,3 +28,23 @@ def numpy_when_plain(np_fun):
             return np_fun(*args, **kwargs)
         return wrapper
     return decorate
+
+
+def writes_in_place(np_fun):
+    """NumPy's function that writes into its first argument, for plain arrays only: a
+    traced value is immutable, so a traced argument raises a TypeError naming a
+    functional alternative."""
+    name = np_fun.__name__
+
+    @functools.wraps(np_fun)
+    def wrapper(*args, **kwargs):
+        if contains_box(args) or contains_box(kwargs):
+            raise TypeError(
+                f"numpy.{name} writes into an array in place, which fastgrad cannot differentiate "
+                "(traced values are immutable). Build the new array instead, for example with "
+                "np.where(mask, values, x), np.concatenate or np.stack."
+            )
+        return np_fun(*args, **kwargs)
+
+    wrapper.nondifferentiable = True
+    return wrapper

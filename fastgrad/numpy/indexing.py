@@ -11,7 +11,7 @@ move them back.
 
 import numpy as _np
 
-from ..core import getval
+from ..core import Box, getval
 from ..rules import Primitive, defrules
 from ..seeds import Diagonal, Rows
 
@@ -80,11 +80,14 @@ def _getitem_vjp(g, ans, A, index):
 
 
 def _getitem_structured_jvp(seed, ans, A, index):
-    """One element picked out of a diagonal seed: a batch with at most one nonzero row."""
+    """x[index] of a diagonal seed. One element picked out (p[0]): a batch with at most one
+    nonzero row. Any other index: output position p of row j is d_j where p reads element
+    start + j, written straight into the (k, output size) result."""
     shape = _np.shape(A)
-    if type(seed) is not Diagonal or len(index) != len(shape) or not all(
-            isinstance(i, (int, _np.integer)) for i in index):
+    if type(seed) is not Diagonal:
         return NotImplemented
+    if len(index) != len(shape) or not all(isinstance(i, (int, _np.integer)) for i in index):
+        return _gather_diagonal(seed, shape, index)
     flat = int(_np.ravel_multi_index(tuple(int(i) % n for i, n in zip(index, shape)), shape))
     if not seed.start <= flat < seed.stop:
         return None
@@ -92,8 +95,48 @@ def _getitem_structured_jvp(seed, ans, A, index):
     return Rows(seed.stop - seed.start, (), {flat - seed.start: d})
 
 
+def _gather_diagonal(seed, shape, index):
+    size = int(_np.prod(shape, dtype=int))
+    k = seed.stop - seed.start
+    source = _np.arange(size).reshape(shape)[index]
+    out_shape = _np.shape(source)
+    flat = _np.ravel(source)
+    hit = _np.nonzero((flat >= seed.start) & (flat < seed.stop))[0]
+    d = seed.d
+    if isinstance(d, Box):
+        values = reshape(broadcast_to(d, shape), (-1,))[flat[hit]]
+        dense = untake(values, (flat[hit] - seed.start, hit), (k, flat.size))
+        return reshape(dense, (k,) + out_shape)
+    values = _np.broadcast_to(d, shape).reshape(-1)[flat[hit]] if _np.ndim(d) else d
+    out = _np.zeros((k, flat.size), dtype=_np.result_type(d, float))
+    out[flat[hit] - seed.start, hit] = values
+    return out.reshape((k,) + out_shape)
+
+
+def _getitem_structured_vjp(seed, ans, A, index):
+    """A diagonal cotangent over x[index]: row j is d_j at the element of x that output
+    position j was read from, written straight into a (k, x.size) array rather than
+    materialising the (k, output size) cotangent and scattering it back."""
+    if type(seed) is not Diagonal:
+        return NotImplemented
+    shape = _np.shape(A)
+    size = int(_np.prod(shape, dtype=int))
+    k = seed.stop - seed.start
+    if size > 4 * int(_np.prod(seed.vshape, dtype=int)):
+        return NotImplemented
+    source = _np.arange(size).reshape(shape)[index]
+    flat = _np.ravel(source)[seed.start:seed.stop]
+    values = seed.row_values()
+    if isinstance(values, Box):
+        return reshape(untake(values, (_np.arange(k), flat), (k, size)), (k,) + shape)
+    out = _np.zeros((k, size), dtype=_np.result_type(values))
+    out[_np.arange(k), flat] = values
+    return out.reshape((k,) + shape)
+
+
 getitem = defrules(Primitive(_getitem, "getitem"), jvp=[_getitem_jvp], vjp=[_getitem_vjp])
 getitem.structured_jvps[0] = _getitem_structured_jvp
+getitem.structured_vjps[0] = _getitem_structured_vjp
 
 
 def _untake(x, index, shape):

@@ -118,6 +118,82 @@ def lgamma_coeffs(z, n, polygamma):
     return [None] + [polygamma(m - 1, z) / float(factorial(m)) for m in range(1, n + 1)]
 
 
+# ---------------------------------------------------------------- series and continued fractions
+
+def _contfrac(next_coeffs, P, Q, size, max_terms=_MAX_TERMS):
+    """Evaluate the jet of K = a_1 / (b_1 + a_2 / (b_2 + ...)) for `size` elements by the
+    forward recurrence of its convergents A_n / B_n (A_n = b_n A_{n-1} + a_n A_{n-2}, the
+    same for B), rescaled each step so they neither overflow nor underflow (the ratio is
+    unchanged). `next_coeffs(n, idx)` gives the jets (a_n, b_n) of the elements `idx`;
+    an element leaves the iteration once every coefficient of its jet has converged."""
+    idx = _np.arange(size)
+    one = _np.ones(size)
+    A_prev = zeros_jet(P, Q, one)
+    A_prev[0][0] = one.copy()        # A_{-1}
+    A = zeros_jet(P, Q, one)         # A_0
+    B_prev = zeros_jet(P, Q, one)    # B_{-1}
+    B = zeros_jet(P, Q, one)
+    B[0][0] = one.copy()             # B_0
+    result = zeros_jet(P, Q, _np.full(size, _np.nan))
+    value = None
+    for n in range(1, max_terms):
+        an, bn = next_coeffs(n, idx)
+        A_new = _add(jet_mul(bn, A), jet_mul(an, A_prev))
+        B_new = _add(jet_mul(bn, B), jet_mul(an, B_prev))
+        scale = _np.abs(B_new[0][0])
+        scale = _np.where((scale > 0) & _np.isfinite(scale), scale, 1.0)
+        A_prev, A = _scale(A, scale), _scale(A_new, scale)
+        B_prev, B = _scale(B, scale), _scale(B_new, scale)
+        new = jet_mul(A, jet_recip(B))
+        if value is not None:
+            done = _converged(new, value)
+            if _np.any(done):
+                _store(result, new, idx, done)
+                keep = ~done
+                idx = idx[keep]
+                if idx.size == 0:
+                    return result
+                A, A_prev, B, B_prev, new = (_take(J, keep) for J in (A, A_prev, B, B_prev, new))
+        value = new
+    _store(result, value, idx, _np.ones(idx.size, dtype=bool))
+    return result
+
+
+def _take(J, keep):
+    return [[c[keep] for c in row] for row in J]
+
+
+def _store(result, J, idx, mask):
+    for rr, rj in zip(result, J):
+        for q, c in enumerate(rj):
+            rr[q][idx[mask]] = c[mask]
+
+
+def _add(A, B):
+    return [[a + b for a, b in zip(ra, rb)] for ra, rb in zip(A, B)]
+
+
+def _scale(A, s):
+    return [[a / s for a in row] for row in A]
+
+
+# A change of a jet coefficient below this, relative to its size, ends the iteration. The
+# derivative coefficients of the convergents carry rounding noise of a few units in the
+# 14th digit (they are differences of growing recurrences), so a tighter test would not
+# terminate; the accuracy reached is ~1e-13 relative, against 1e-8 required.
+_CONVERGED = 2e-14
+
+
+def _converged(new, old):
+    """Per element: has every coefficient stopped changing (or is not finite)?"""
+    done = None
+    for rn, ro in zip(new, old):
+        for n, o in zip(rn, ro):
+            ok = (_np.abs(n - o) <= _CONVERGED * _np.abs(n)) | ~_np.isfinite(n)
+            done = ok if done is None else done & ok
+    return done
+
+
 # ---------------------------------------------------------------- incomplete gamma
 
 def _linear_recip_jet(c, P):
