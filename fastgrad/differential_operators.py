@@ -19,7 +19,7 @@ import numpy as _np
 from . import numpy as fnp
 from .core import Box, Primitive, Structured, backward_sweep, forward_sweep, getval, new_box, trace_stack
 from .seeds import Diagonal
-from .rules import shape_of
+from .rules import RulesByArgnum, shape_of
 from .tree import flatten
 from .vspace import add_tangents
 
@@ -125,6 +125,18 @@ class Linearization:
                 seeds[node] = add_tangents(seeds.get(node), g)
         return backward_sweep(self.trace.nodes, seeds, self.roots, add_tangents)
 
+    def pushforward(self, v):
+        """J v for one tangent `v` shaped like the input; returns a value shaped like the output."""
+        v_leaves, _ = flatten(v)
+        swept = self.jvp([_batch1(leaf) for leaf in v_leaves])
+        return self.rebuild_out([_unbatch1(t, y) for t, y in zip(swept, self.out_leaves)])
+
+    def pullback(self, g):
+        """J^T g for one cotangent `g` shaped like the output; returns a value shaped like the input."""
+        g_leaves, _ = flatten(g)
+        swept = self.vjp([_batch1(leaf) for leaf in g_leaves])
+        return self.rebuild_in([_unbatch1(t, x) for t, x in zip(swept, self.in_leaves)])
+
     def widest(self):
         """Size of the largest value on the tape (at least that of the inputs and outputs)."""
         if self._widest is None:
@@ -177,13 +189,7 @@ def make_vjp(fun, argnum=0):
 
     def vjp_maker(*args, **kwargs):
         lin = Linearization(fun, args, kwargs, argnum)
-
-        def vjp(g):
-            g_leaves, _ = flatten(g)
-            swept = lin.vjp([_batch1(gl) for gl in g_leaves])
-            return lin.rebuild_in([_unbatch1(t, x) for t, x in zip(swept, lin.in_leaves)])
-
-        return vjp, lin.out
+        return lin.pullback, lin.out
 
     return _wrap(vjp_maker, fun, argnum, "make_vjp")
 
@@ -195,13 +201,7 @@ def make_jvp(fun, argnum=0):
 
     def jvp_maker(*args, **kwargs):
         lin = Linearization(fun, args, kwargs, argnum)
-
-        def jvp(v):
-            v_leaves, _ = flatten(v)
-            swept = lin.jvp([_batch1(vl) for vl in v_leaves])
-            return lin.out, lin.rebuild_out([_unbatch1(t, y) for t, y in zip(swept, lin.out_leaves)])
-
-        return jvp
+        return lambda v: (lin.out, lin.pushforward(v))
 
     return _wrap(jvp_maker, fun, argnum, "make_jvp")
 
@@ -515,14 +515,7 @@ def make_jvp_reversemode(fun, argnum=0):
     _nary(fun, argnum)
 
     def maker(*args, **kwargs):
-        lin = Linearization(fun, args, kwargs, argnum)
-
-        def jvp(v):
-            v_leaves, _ = flatten(v)
-            swept = lin.jvp([_batch1(vl) for vl in v_leaves])
-            return lin.rebuild_out([_unbatch1(t, y) for t, y in zip(swept, lin.out_leaves)])
-
-        return jvp
+        return Linearization(fun, args, kwargs, argnum).pushforward
 
     return _wrap(maker, fun, argnum, "make_jvp_reversemode")
 
@@ -534,16 +527,7 @@ def make_ggnvp(f, g=lambda x: 1.0 / 2 * fnp.sum(x ** 2, axis=-1), f_argnum=0):
         lin = Linearization(f, args, kwargs, f_argnum)
         g_hvp, _ = make_hvp(g)(lin.out)
 
-        def ggnvp(v):
-            v_leaves, _ = flatten(v)
-            jv = lin.rebuild_out([_unbatch1(t, y) for t, y in
-                                  zip(lin.jvp([_batch1(vl) for vl in v_leaves]), lin.out_leaves)])
-            hjv = g_hvp(jv)
-            h_leaves, _ = flatten(hjv)
-            swept = lin.vjp([_batch1(h) for h in h_leaves])
-            return lin.rebuild_in([_unbatch1(t, x) for t, x in zip(swept, lin.in_leaves)])
-
-        return ggnvp
+        return lambda v: lin.pullback(g_hvp(lin.pushforward(v)))
 
     return maker
 
@@ -566,17 +550,6 @@ def checkpoint(fun):
         return rule
 
     prim = Primitive(fun, getattr(fun, "__name__", "checkpointed"))
-    prim.jvps = _RulesByArgnum(jvp)
-    prim.vjps = _RulesByArgnum(vjp)
+    prim.jvps = RulesByArgnum(jvp)
+    prim.vjps = RulesByArgnum(vjp)
     return prim
-
-
-class _RulesByArgnum(dict):
-    def __init__(self, make):
-        super().__init__()
-        self.make = make
-
-    def get(self, argnum, default=None):
-        if argnum not in self:
-            self[argnum] = self.make(argnum)
-        return dict.get(self, argnum)

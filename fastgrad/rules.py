@@ -10,6 +10,7 @@ Helpers:
   elementwise(fun, *derivs)   give each argument's local derivative d(ans, *args);
                               JVP, VJP, broadcasting and symbolic seeds follow.
   defrules(prim, jvp=..., vjp=...)  general rules, one per argument.
+  RulesByArgnum(make)         rules made per argument on first use (any arity).
   nondifferentiable(fun)      passes values through and never traces.
   lift / unbroadcast / batch_axis   the batch-aware shape helpers.
 A primitive that has rules in one mode only gets the other derived by
@@ -43,6 +44,25 @@ def defrules(prim, jvp=None, vjp=None):
 
 def zero_rule(t, ans, *args, **kwargs):
     return None
+
+
+class RulesByArgnum(dict):
+    """Rules for any argument number, each made by `make(argnum)` on first use: for
+    primitives of any arity (concatenate, einsum) or rules given by one maker (autograd's
+    defvjp_argnum). Argument numbers below `first` have none (a leading axis or
+    subscript argument)."""
+
+    def __init__(self, make, first=0):
+        super().__init__()
+        self.make = make
+        self.first = first
+
+    def get(self, argnum, default=None):
+        if argnum < self.first:
+            return default
+        if argnum not in self:
+            self[argnum] = self.make(argnum)
+        return dict.get(self, argnum)
 
 
 from ._lazy import fnp as _fnp

@@ -297,3 +297,47 @@ def test_control_flow_at_the_traced_point():
 def test_output_independent_of_input_gives_zeros():
     assert grad(lambda x: 3.0)(1.0) == 0.0
     onp.testing.assert_array_equal(jacobian(lambda x: onp.ones(3))(onp.ones(2)), onp.zeros((3, 2)))
+
+
+# ---------------------------------------------------------------- symbolic seeds under nesting
+
+def test_hessian_of_unpacked_parameters():
+    t = onp.linspace(0.5, 3.0, 7)
+
+    def loglik(p):
+        mu, log_sigma = p[0], p[1]
+        z = (np.log(t) - mu) / np.exp(log_sigma)
+        return -np.sum(0.5 * z ** 2) - t.size * log_sigma
+
+    p = onp.array([0.2, -0.3])
+    s2 = onp.exp(2 * p[1])
+    r = onp.log(t) - p[0]
+    H_true = onp.array([[-t.size / s2, -2 * onp.sum(r) / s2],
+                        [-2 * onp.sum(r) / s2, -2 * onp.sum(r ** 2) / s2]])
+    onp.testing.assert_allclose(hessian(loglik)(p), H_true, rtol=1e-10)
+    onp.testing.assert_allclose(jacobian(grad(loglik), mode="rev")(p), H_true, rtol=1e-10)
+    onp.testing.assert_allclose(jacobian(jacobian(loglik, mode="fwd"), mode="fwd")(p), H_true, rtol=1e-10)
+
+
+def test_jacobian_inside_grad():
+    W = onp.array([[1.0, 2.0], [0.5, -1.0], [0.3, 0.2]])
+
+    def frob_of_jacobian(x):
+        J = jacobian(lambda y: np.tanh(W @ y))(x)
+        return np.sum(J ** 2)
+
+    x = onp.array([0.1, -0.2])
+    eps = 1e-6
+    numeric = onp.array([(frob_of_jacobian(x + eps * e) - frob_of_jacobian(x - eps * e)) / (2 * eps)
+                         for e in onp.eye(2)])
+    onp.testing.assert_allclose(grad(frob_of_jacobian)(x), numeric, rtol=1e-6)
+
+
+def test_third_order_tensor_through_structured_seeds():
+    f = lambda x: np.sum(np.sin(x[0]) * x ** 3)
+    x = onp.array([0.4, 0.7])
+    T = jacobian(hessian(f))(x)
+    eps = 1e-5
+    numeric = onp.stack([(hessian(f)(x + eps * e) - hessian(f)(x - eps * e)) / (2 * eps) for e in onp.eye(2)],
+                        axis=-1)
+    onp.testing.assert_allclose(T, numeric, rtol=1e-6, atol=1e-8)

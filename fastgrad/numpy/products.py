@@ -11,7 +11,7 @@ import string
 
 import numpy as _np
 
-from ..rules import Primitive, lift, sum_to_shape, unbroadcast
+from ..rules import Primitive, RulesByArgnum, lift, sum_to_shape, unbroadcast
 from ..seeds import Diagonal
 
 __all__ = [
@@ -244,24 +244,9 @@ def _einsum_vjp(argnum):
     return vjp
 
 
-class _PerOperand(dict):
-    """Rules for every operand of an n-ary primitive, made on first use."""
-
-    def __init__(self, make):
-        super().__init__()
-        self.make = make
-
-    def get(self, argnum, default=None):
-        if argnum == 0:
-            return None
-        if argnum not in self:
-            self[argnum] = self.make(argnum)
-        return dict.get(self, argnum)
-
-
 einsum_args = Primitive(_einsum, "einsum")
-einsum_args.jvps = _PerOperand(_einsum_jvp)
-einsum_args.vjps = _PerOperand(_einsum_vjp)
+einsum_args.jvps = RulesByArgnum(_einsum_jvp, first=1)
+einsum_args.vjps = RulesByArgnum(_einsum_vjp, first=1)
 
 
 def einsum(subscripts, *operands, optimize=False, **kwargs):

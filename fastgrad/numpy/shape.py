@@ -8,7 +8,7 @@ batch axis kept first) or its transpose to the batched cotangent.
 
 import numpy as _np
 
-from ..rules import Primitive, batch_axis, defrules, lift, nondifferentiable, unbroadcast
+from ..rules import Primitive, RulesByArgnum, batch_axis, defrules, lift, nondifferentiable, unbroadcast
 from ..seeds import Diagonal, Rows
 from ..core import Box, getval
 
@@ -272,24 +272,9 @@ def _concatenate_structured_vjp(argnum):
     return rule
 
 
-class _PerArgument(dict):
-    """Rules for every array argument of concatenate (any arity), made on first use."""
-
-    def __init__(self, make):
-        super().__init__()
-        self.make = make
-
-    def get(self, argnum, default=None):
-        if argnum == 0:
-            return None
-        if argnum not in self:
-            self[argnum] = self.make(argnum)
-        return dict.get(self, argnum)
-
-
 concatenate_args = Primitive(_concatenate_args, "concatenate")
-concatenate_args.vjps = _PerArgument(_concatenate_vjp)
-concatenate_args.structured_vjps = _PerArgument(_concatenate_structured_vjp)
+concatenate_args.vjps = RulesByArgnum(_concatenate_vjp, first=1)
+concatenate_args.structured_vjps = RulesByArgnum(_concatenate_structured_vjp, first=1)
 concatenate_args.jvp_joint = _concatenate_joint_jvp
 
 
