@@ -489,6 +489,14 @@ class Options:
     single_run_above: float = 3.0  # a method slower than this is reported from one call
 
 
+def load_average() -> Optional[float]:
+    """The 1-minute load average (other processes competing for the cores)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
 def timed_call(call):
     t0 = time.perf_counter()
     result = call()
@@ -836,7 +844,11 @@ def write_markdown(data: Dict[str, Any], path: Path) -> None:
              f"{o['repeats']} samples and about {o['budget']:g} s per method, at least "
              f"{o['min_samples']}; methods slower than {o['single_run_above']:g} s are reported from "
              "their first (checked) call.")
-    L.append(f"- Total run time {meta['total_seconds']:.0f} s.")
+    la = meta.get("load_average") or {}
+    L.append(f"- Total run time {meta['total_seconds']:.0f} s; 1-minute load average "
+             f"{la.get('start')} at the start, {la.get('end')} at the end (above "
+             f"{meta['cpu_count']} means other processes competed for the cores: absolute times "
+             "are then inflated; ratios, timed in the same rounds, less so).")
     L.append("")
     path.write_text("\n".join(L))
 
@@ -933,6 +945,7 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     t0 = time.perf_counter()
+    load_start = load_average()
     libs = Libraries()
     threads = _threads.pin_runtime()
     if libs.fg is not None:
@@ -960,6 +973,7 @@ def main(argv=None) -> int:
             "thread_env": {k: os.environ.get(k, "") for k in _threads.THREAD_VARS + ("XLA_FLAGS",)},
             "options": {k: getattr(opts, k) for k in opts.__dataclass_fields__},
             "total_seconds": time.perf_counter() - t0,
+            "load_average": {"start": load_start, "end": load_average()},
         },
         "scenarios": results,
     }

@@ -16,3 +16,5 @@ from .differential_operators import (
     make_ggnvp, make_hvp, make_jvp, make_jvp_reversemode, make_vjp, multigrad_dict,
     tensor_jacobian_product, value_and_grad, vector_jacobian_product,
 )
+from .builtins import dict, isinstance, list, tuple, type  # noqa: E402,F401,A004  (autograd's top-level names)
+from .extend import primitive  # noqa: E402,F401

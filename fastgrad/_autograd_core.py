@@ -13,7 +13,7 @@ tape node (core.Node) recorded on its Trace, and the mode is chosen later by
 which sweep runs. So:
   - `VJPNode.new_root()` / `JVPNode.new_root(g)` make a marker saying which
     sweep the client wants; `new_box(x, trace, root)` records a real root on the
-    trace (autograd's integer trace t becomes a fresh Trace at level t + 1);
+    trace (autograd's integer trace t stands for a Trace at level t + 1);
   - `backward_pass(g, end_node)` collects the tape nodes end_node depends on
     (through `node.parents`) and runs one backward sweep over them, returning
     the cotangent of the root they start from;
@@ -26,14 +26,16 @@ Imports: core, differential_operators, extend, builtins, tree, util, vspace, Num
 """
 
 import sys
+import threading
 import warnings
+import weakref
 from collections.abc import Mapping, MutableMapping
 from functools import reduce
 
 import numpy as _np
 
 from . import core
-from . import builtins  # noqa: F401  (box types for containers given to new_box)
+from . import builtins  # noqa: F401  (registers the box types of containers given to new_box)
 from .core import Primitive, Trace, isbox, trace_stack
 from .core import Node as TapeNode
 from .differential_operators import Linearization
@@ -87,12 +89,7 @@ def make_vjp(fun, x):
     """autograd's unary make_vjp: (vjp, fun(x)); vjp(g) is g pulled back to x's space.
     The function is traced once; each vjp(g) is one backward sweep of the recording."""
     lin = _linearize(fun, x)
-
-    def vjp(g):
-        swept = lin.vjp(flatten(_batch1(g))[0])
-        return lin.rebuild_in([_unbatch1(t, leaf) for t, leaf in zip(swept, lin.in_leaves)])
-
-    return vjp, lin.out
+    return lin.pullback, lin.out
 
 
 def make_jvp(fun, x):
@@ -104,8 +101,7 @@ def make_jvp(fun, x):
         if not recorded:
             recorded.append(_linearize(fun, x))
         lin = recorded[0]
-        swept = lin.jvp(flatten(_batch1(g))[0])
-        return lin.out, lin.rebuild_out([_unbatch1(t, y) for t, y in zip(swept, lin.out_leaves)])
+        return lin.out, lin.pushforward(g)
 
     return jvp
 
@@ -162,7 +158,8 @@ class JVPNode(Node):
 def new_box(value, trace, node):
     """A traced value. With a tape node and a fastgrad Trace this is core.new_box; with a
     root made by `Node.new_root()` it records a new root on the trace (an integer trace,
-    as autograd numbers them from 0, becomes a fresh Trace one level deeper)."""
+    as autograd numbers them from 0, stands for a Trace one level deeper, shared by the
+    boxes made with that number while any of them is alive)."""
     if isinstance(node, TapeNode):
         if not isinstance(trace, Trace):
             raise TypeError("a fastgrad tape node belongs to a fastgrad Trace, not to "
@@ -170,10 +167,23 @@ def new_box(value, trace, node):
         return core.new_box(value, trace, node)
     if isinstance(node, Node):
         if not isinstance(trace, Trace):
-            trace = Trace(int(trace) + 1)
+            trace = _numbered_trace(int(trace))
         return core.new_box(value, trace, trace.root(value))
     raise TypeError(f"new_box needs a node made by VJPNode.new_root() (or a box's _node), "
                     f"not {type(node).__name__}")
+
+
+# autograd's integer traces: boxes made by hand with the same number share a Trace (so
+# they combine as one trace's values), for as long as any of them is alive.
+_numbered_traces = weakref.WeakValueDictionary()
+
+
+def _numbered_trace(number):
+    key = (threading.get_ident(), number)
+    trace = _numbered_traces.get(key)
+    if trace is None:
+        trace = _numbered_traces[key] = Trace(number + 1)
+    return trace
 
 
 def trace(start_node, fun, x):

@@ -59,6 +59,7 @@ def _rebuild(kind, items):
 def _put(like, idx, value):
     """A container shaped like `like`, None everywhere but at idx (a key, an index or
     a slice whose items come from the container `value`)."""
+    like = getval(like)
     if isinstance_(like, dict_):
         out = type_(like)((key, None) for key in like)
         out[idx] = value
@@ -75,11 +76,17 @@ def _put(like, idx, value):
 def _take(t, idx, ans):
     part = t[idx]
     if isinstance_(idx, slice):
-        part = _rebuild(type_(ans), list_(part))
+        part = _rebuild(type_(getval(ans)), list_(part))
     return part
 
 
 # ---------------------------------------------------------------- primitives on containers
+# A rule whose result is a container takes a symbolic seed (seeds.py) densified:
+# the seeds' own routes assume array results.
+
+def _densified(rule):
+    return lambda seed, ans, *args, **kwargs: rule(seed.materialize(), ans, *args, **kwargs)
+
 
 def _container_take(A, idx):
     return A[idx]
@@ -88,6 +95,7 @@ def _container_take(A, idx):
 container_take = Primitive(_container_take, "container_take")
 container_take.jvps[0] = lambda t, ans, A, idx: _take(t, idx, ans)
 container_take.vjps[0] = lambda g, ans, A, idx: _put(A, idx, g)
+container_take.structured_vjps[0] = _densified(container_take.vjps[0])
 container_take.exempt_from_registry = True
 
 
@@ -109,6 +117,7 @@ def _put_dense(zeros, idx, x):
 
 container_untake = Primitive(_container_untake, "container_untake")
 container_untake.jvps[0] = lambda t, ans, x, idx, vs: _put(ans, idx, t)
+container_untake.structured_jvps[0] = _densified(container_untake.jvps[0])
 container_untake.vjps[0] = lambda g, ans, x, idx, vs: _take(g, idx, x) if isinstance_(idx, slice) else g[idx]
 container_untake.exempt_from_registry = True
 
@@ -119,6 +128,7 @@ def _make_sequence(seq_type, *args):
 
 make_sequence = Primitive(_make_sequence, "make_sequence")
 make_sequence.jvps = _ByArgnum(lambda argnum: lambda t, ans, seq_type, *args: _put(ans, argnum - 1, t))
+make_sequence.structured_jvps = _ByArgnum(lambda argnum: _densified(make_sequence.jvps.get(argnum)))
 make_sequence.vjps = _ByArgnum(lambda argnum: lambda g, ans, seq_type, *args: g[argnum - 1])
 make_sequence.exempt_from_registry = True
 
@@ -129,6 +139,7 @@ def _make_dict(keys, *values):
 
 make_dict = Primitive(_make_dict, "make_dict")
 make_dict.jvps = _ByArgnum(lambda argnum: lambda t, ans, keys, *values: _put(ans, keys[argnum - 1], t))
+make_dict.structured_jvps = _ByArgnum(lambda argnum: _densified(make_dict.jvps.get(argnum)))
 make_dict.vjps = _ByArgnum(lambda argnum: lambda g, ans, keys, *values: g[keys[argnum - 1]])
 make_dict.exempt_from_registry = True
 
@@ -140,7 +151,7 @@ def _sequence_extend_right(seq, *elts):
 def _extend_right_jvp(argnum):
     def jvp(t, ans, seq, *elts):
         if argnum == 0:
-            return _rebuild(type_(ans), list_(t) + [None] * len(elts))
+            return _rebuild(type_(getval(ans)), list_(t) + [None] * len(elts))
         return _put(ans, len(seq) + argnum - 1, t)
     return jvp
 
@@ -148,13 +159,14 @@ def _extend_right_jvp(argnum):
 def _extend_right_vjp(argnum):
     def vjp(g, ans, seq, *elts):
         if argnum == 0:
-            return _rebuild(type_(seq), list_(g[:len(seq)]))
+            return _rebuild(type_(getval(seq)), list_(g[:len(seq)]))
         return g[len(seq) + argnum - 1]
     return vjp
 
 
 sequence_extend_right = Primitive(_sequence_extend_right, "sequence_extend_right")
 sequence_extend_right.jvps = _ByArgnum(_extend_right_jvp)
+sequence_extend_right.structured_jvps = _ByArgnum(lambda argnum: _densified(_extend_right_jvp(argnum)))
 sequence_extend_right.vjps = _ByArgnum(_extend_right_vjp)
 sequence_extend_right.exempt_from_registry = True
 
@@ -166,7 +178,7 @@ def _sequence_extend_left(seq, *elts):
 def _extend_left_jvp(argnum):
     def jvp(t, ans, seq, *elts):
         if argnum == 0:
-            return _rebuild(type_(ans), [None] * len(elts) + list_(t))
+            return _rebuild(type_(getval(ans)), [None] * len(elts) + list_(t))
         return _put(ans, argnum - 1, t)
     return jvp
 
@@ -174,13 +186,14 @@ def _extend_left_jvp(argnum):
 def _extend_left_vjp(argnum):
     def vjp(g, ans, seq, *elts):
         if argnum == 0:
-            return _rebuild(type_(seq), list_(g[len(elts):]))
+            return _rebuild(type_(getval(seq)), list_(g[len(elts):]))
         return g[argnum - 1]
     return vjp
 
 
 sequence_extend_left = Primitive(_sequence_extend_left, "sequence_extend_left")
 sequence_extend_left.jvps = _ByArgnum(_extend_left_jvp)
+sequence_extend_left.structured_jvps = _ByArgnum(lambda argnum: _densified(_extend_left_jvp(argnum)))
 sequence_extend_left.vjps = _ByArgnum(_extend_left_vjp)
 sequence_extend_left.exempt_from_registry = True
 

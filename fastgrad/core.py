@@ -80,6 +80,11 @@ class TraceStack(threading.local):
     def __init__(self):
         self.depth = 0
 
+    @property
+    def top(self):
+        """The depth of the innermost open trace (autograd's name)."""
+        return self.depth
+
     @contextmanager
     def new_trace(self):
         self.depth += 1
@@ -140,6 +145,13 @@ def new_box(value, trace, node):
     return box_type(value, trace, node)
 
 
+def _holds_box(seq):
+    for item in seq:
+        if isinstance(item, Box) or ((type(item) is list or type(item) is tuple) and _holds_box(item)):
+            return True
+    return False
+
+
 def isbox(x):
     return isinstance(x, Box)
 
@@ -172,6 +184,9 @@ class Primitive:
         # **kwargs) with tangents[i] None where argument i has none; n-ary primitives
         # (concatenate) use it to build their output tangent once rather than per argument.
         self.jvp_joint = None
+        # For NumPy's array_like arguments: a callable turning a list or tuple holding
+        # boxes into one traced array (set by the numpy namespace for its primitives).
+        self.array_like = None
         self.__name__ = self.name
         self.__qualname__ = self.name
         self.__doc__ = getattr(fun, "__doc__", None)
@@ -180,6 +195,11 @@ class Primitive:
     def __call__(self, *args, **kwargs):
         for arg in args:
             if isinstance(arg, Box):
+                return self.bind(args, kwargs)
+            if (type(arg) is list or type(arg) is tuple) and self.array_like is not None and _holds_box(arg):
+                # np.sum([a, b]) with traced a, b: the list is the array NumPy would make of it.
+                args = tuple(self.array_like(a) if type(a) in (list, tuple) and _holds_box(a) else a
+                             for a in args)
                 return self.bind(args, kwargs)
         return self.fun(*args, **kwargs)
 

@@ -487,7 +487,9 @@ def hessian_tensor_product(fun, argnum=0):
 
     def vector_dot_grad(*args, **kwargs):
         args, vector = args[:-1], args[-1]
-        return fnp.tensordot(fun_grad(*args, **kwargs), vector, _np.ndim(vector))
+        # With a tuple of argnums the gradient and the tensor are tuples: contract leaf by leaf.
+        pairs = zip(flatten(fun_grad(*args, **kwargs))[0], flatten(vector)[0])
+        return sum(fnp.tensordot(g, v, _np.ndim(v)) for g, v in pairs)
 
     return grad(vector_dot_grad, argnum)
 

@@ -18,8 +18,8 @@ VJP receives the container's values and returns a container cotangent), and
 a container the primitive returns comes back as a plain container of traced
 items (see fastgrad.builtins).
 
-Imports: core, rules, tree, vspace, NumPy; builtins and the numpy namespace
-only inside functions (they import this module).
+Imports: core, rules, tree, util, vspace, NumPy; builtins, differential_operators
+and the numpy namespace only inside functions (they import this module).
 """
 
 import weakref
@@ -27,6 +27,7 @@ from collections import defaultdict
 
 import numpy as _np
 
+from . import core
 from .core import Box, Primitive, getval
 from .rules import nondifferentiable, sum_to_shape, zero_rule
 from .tree import flatten
@@ -60,12 +61,14 @@ class _ClientPrimitive(Primitive):
     exempt_from_registry = True
 
     def __call__(self, *args, **kwargs):
+        traced = False
         for arg in args:
             if isinstance(arg, Box):
-                return self.bind(args, kwargs)
-        for arg in args:
-            if type(arg) in _CONTAINERS and _builtins().holds_box(arg):
+                traced = True
+            elif type(arg) in _CONTAINERS and _builtins().holds_box(arg):
                 return self.bind(tuple(_builtins().pack(a) for a in args), kwargs)
+        if traced:
+            return self.bind(args, kwargs)
         return self.fun(*args, **kwargs)
 
     def bind(self, args, kwargs):
@@ -82,6 +85,8 @@ def primitive(f_raw):
         return f_raw
     _builtins()  # box types for containers a primitive may take or return
     prim = _ClientPrimitive(f_raw)
+    prim.structured_vjps = _ByArgnum(lambda argnum: _seed_rule(prim, argnum, "vjp"))
+    prim.structured_jvps = _ByArgnum(lambda argnum: _seed_rule(prim, argnum, "jvp"))
     prim._is_autograd_primitive = True
     client_primitives.add(prim)
     return prim
@@ -168,17 +173,18 @@ def _fit_leaf(out, like):
 
 
 def _fit(out, like):
+    """A client rule's result for one row, in the structure of `like`. As in autograd, a
+    container's cotangent may come as any indexable value (an array for a list of scalars)."""
     out = densify(out)
     if out is None:
         return None
-    like_leaves, rebuild = flatten(getval(like) if isinstance(like, Box) else like)
-    out_leaves, _ = flatten(out)
-    if len(out_leaves) != len(like_leaves):
-        raise ValueError(
-            f"a derivative rule returned {len(out_leaves)} value(s) where the argument or "
-            f"result it belongs to holds {len(like_leaves)}")
-    return rebuild([None if o is None else _fit_leaf(densify(o), l)
-                    for o, l in zip(out_leaves, like_leaves)])
+    like = getval(like) if isinstance(like, Box) else like
+    if isinstance(like, dict):
+        return type(like)((key, _fit(out[key], item)) for key, item in like.items())
+    if isinstance(like, (list, tuple)):
+        items = [_fit(out[i], item) for i, item in enumerate(like)]
+        return type(like)._make(items) if hasattr(type(like), "_make") else type(like)(items)
+    return _fit_leaf(out, like)
 
 
 def _stack_rows(rows, like):
@@ -205,6 +211,22 @@ def _stack_rows(rows, like):
         else:
             stacked.append(fnp.stack(column))
     return rebuild(stacked)
+
+
+def _seed_rule(fun, argnum, mode):
+    """How a client rule meets a symbolic seed (seeds.py): by the seed's own route, unless
+    the rule's result is a container, which those routes do not build; then the seed is
+    densified. The rule is looked up when used, so later definitions are honoured."""
+    def structured(seed, ans, *args, **kwargs):
+        like = args[argnum] if mode == "vjp" else ans
+        if type(getval(like)) not in _CONTAINERS:
+            return NotImplemented
+        if mode == "vjp":
+            rule = fun.vjps.get(argnum) or core.derived_vjp(fun, argnum)
+        else:
+            rule = fun.jvps.get(argnum) or core.derived_jvp(fun, argnum)
+        return rule(seed.materialize(), ans, *args, **kwargs)
+    return structured
 
 
 def _batched_vjp(vjpmaker, argnum):
@@ -259,7 +281,7 @@ def _check_primitive(fun, what):
 
 
 def _is_derived(rule):
-    return "_from_" in getattr(rule, "__qualname__", "")
+    return getattr(rule, "derived", False) or "_from_" in getattr(rule, "__qualname__", "")
 
 
 def _forget_derived(table, argnums=None):
@@ -277,7 +299,7 @@ def defvjp(fun, *vjpmakers, **kwargs):
     argnums = list(kwargs.get("argnums", range(len(vjpmakers))))
     for argnum, maker in zip(argnums, vjpmakers):
         fun.vjps[argnum] = zero_rule if maker is None else _batched_vjp(translate_vjp(maker, fun, argnum), argnum)
-        fun.structured_vjps.pop(argnum, None)
+        fun.structured_vjps[argnum] = _seed_rule(fun, argnum, "vjp")
     _forget_derived(fun.jvps, argnums)
 
 
@@ -288,9 +310,26 @@ def defjvp(fun, *jvpfuns, **kwargs):
     argnums = list(kwargs.get("argnums", range(len(jvpfuns))))
     for argnum, jvpfun in zip(argnums, jvpfuns):
         fun.jvps[argnum] = zero_rule if jvpfun is None else _batched_jvp(translate_jvp(jvpfun, fun, argnum), argnum)
-        fun.structured_jvps.pop(argnum, None)
+        fun.structured_jvps[argnum] = _seed_rule(fun, argnum, "jvp")
     fun.jvp_joint = None
     _forget_derived(fun.vjps, argnums)
+    for argnum, jvpfun in zip(argnums, jvpfuns):
+        if isinstance(jvpfun, str) and jvpfun == "same" and dict.get(fun.vjps, argnum) is None:
+            fun.vjps[argnum] = _linear_vjp(fun, argnum)
+
+
+def _linear_vjp(fun, argnum):
+    """The VJP of a primitive linear in argument argnum and given no VJP: that of its raw
+    function, traced by fastgrad (so the raw function must be written with fastgrad.numpy).
+    Transposing the JVP would not do: the JVP of a linear primitive is the primitive itself."""
+    def maker(ans, *args, **kwargs):
+        from .differential_operators import make_vjp
+
+        return make_vjp(fun.fun, argnum)(*args, **kwargs)[0]
+
+    rule = _batched_vjp(maker, argnum)
+    rule.derived = True
+    return rule
 
 
 class _ByArgnum(dict):
@@ -308,13 +347,13 @@ class _ByArgnum(dict):
 
 def _set_all_vjps(fun, make):
     fun.vjps = _ByArgnum(make)
-    fun.structured_vjps = {}
+    fun.structured_vjps = _ByArgnum(lambda argnum: _seed_rule(fun, argnum, "vjp"))
     _forget_derived(fun.jvps)
 
 
 def _set_all_jvps(fun, make):
     fun.jvps = _ByArgnum(make)
-    fun.structured_jvps = {}
+    fun.structured_jvps = _ByArgnum(lambda argnum: _seed_rule(fun, argnum, "jvp"))
     fun.jvp_joint = None
     _forget_derived(fun.vjps)
 
@@ -356,9 +395,11 @@ def defjvp_argnums(fun, jvpmaker):
 
 def def_linear(fun):
     """Declare `fun` linear in each argument: its JVP is `fun` with the tangent in that
-    argument's place (its VJP follows by transposition)."""
+    argument's place. Arguments given no VJP get the VJP of the raw function."""
     _check_primitive(fun, "def_linear")
     _set_all_jvps(fun, lambda argnum: _batched_jvp(translate_jvp("same", fun, argnum), argnum))
+    if type(fun.vjps) is dict and not fun.vjps:
+        fun.vjps = _ByArgnum(lambda argnum: _linear_vjp(fun, argnum))
 
 
 def __getattr__(name):

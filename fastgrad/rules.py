@@ -263,7 +263,7 @@ def _jvp_from_vjp(prim, argnum):
         raise core.missing_rule(prim, argnum, "jvp")
 
     def jvp(t, ans, *args, **kwargs):
-        return _transpose(lambda g: vjp(g, ans, *args, **kwargs), _np.shape(ans), ans, t)
+        return _transpose(lambda g: vjp(g, ans, *args, **kwargs), ans, t)
 
     prim.jvps[argnum] = jvp
     return jvp
@@ -276,34 +276,39 @@ def _vjp_from_jvp(prim, argnum):
         raise core.missing_rule(prim, argnum, "vjp")
 
     def vjp(g, ans, *args, **kwargs):
-        x = args[argnum]
-        return _transpose(lambda t: jvp(t, ans, *args, **kwargs), _np.shape(x), x, g)
+        return _transpose(lambda t: jvp(t, ans, *args, **kwargs), args[argnum], g)
 
     prim.vjps[argnum] = vjp
     return vjp
 
 
-def _transpose(linear_map, in_shape, like, cotangent):
+def _transpose(linear_map, like, cotangent):
     """Apply the transpose of a batched linear map to a batch of cotangents.
 
-    `linear_map` takes (1,) + in_shape to (1,) + out_shape; `cotangent` is
-    (k,) + out_shape; returns (k,) + in_shape."""
+    `linear_map` takes a batch of one tangent shaped like `like` (an array, or a list,
+    tuple or dict of them) to a batch of one output; `cotangent` is a batch of k output
+    cotangents; returns a batch of k values shaped like `like` (None for a zero)."""
+    from .tree import flatten
     from .vspace import add_tangents
 
-    dtype = _np.result_type(getval(like), float)
+    like_leaves, rebuild = flatten(getval(like))
     with core.trace_stack.new_trace() as trace:
-        point = _np.zeros((1,) + tuple(in_shape), dtype=dtype)
-        root = trace.root(point)
-        out = linear_map(core.new_box(point, trace, root))
-    if not (isinstance(out, Box) and out._trace is trace):
+        points = [_np.zeros((1,) + _np.shape(leaf), dtype=_np.result_type(getval(leaf), float))
+                  for leaf in like_leaves]
+        roots = [trace.root(point) for point in points]
+        out = linear_map(rebuild([core.new_box(p, trace, r) for p, r in zip(points, roots)]))
+    seeds, k = {}, None
+    for leaf, cot in zip(flatten(out)[0], flatten(cotangent)[0]):
+        if cot is None or not (isinstance(leaf, Box) and leaf._trace is trace):
+            continue
+        cot = cot.materialize() if isinstance(cot, core.Structured) else cot
+        k = _np.shape(cot)[0]
+        seeds[leaf._node] = add_tangents(seeds.get(leaf._node), lift(cot, _np.ndim(cot)))
+    results = core.backward_sweep(trace.nodes, seeds, roots, add_tangents)
+    if all(result is None for result in results):
         return None
-    cotangent = cotangent.materialize() if isinstance(cotangent, core.Structured) else cotangent
-    k = _np.shape(cotangent)[0]
-    seeded = lift(cotangent, _np.ndim(cotangent))
-    (result,) = core.backward_sweep(trace.nodes, {out._node: seeded}, [root], add_tangents)
-    if result is None:
-        return None
-    return _fnp().reshape(result, (k,) + tuple(in_shape))
+    return rebuild([None if result is None else _fnp().reshape(result, (k,) + _np.shape(leaf))
+                    for result, leaf in zip(results, like_leaves)])
 
 
 core.set_derivation_hooks(_jvp_from_vjp, _vjp_from_jvp)

@@ -116,6 +116,9 @@ class Rows(Structured):
             result = rule(batch)
             if result is None:
                 continue
+            if isinstance(result, (list, tuple, dict)):
+                # A rule with a container output: rows cannot hold it, so take the dense route.
+                return rule(self.materialize())
             if isinstance(result, Structured):
                 result = result.materialize()
             vshape = _np.shape(result)[1:]

@@ -1,21 +1,30 @@
 """Derivative checks for users' own functions and primitives (autograd's test_util).
 
-check_grads compares forward mode with central finite differences in a random
-direction, and reverse mode with forward mode through the identity
-<u, J v> = <J^T u, v>; with order > 1 it checks the derivative functions
-themselves, recursively.
+check_grads compares forward mode (J v) with central finite differences in a
+random direction, and reverse mode through the identity <u, J v> = <J^T u, v>
+with J v by finite differences; with order > 1 it checks the derivative
+functions themselves, recursively. Unlike autograd's, the forward checks apply to
+every fastgrad primitive and every client primitive (one given only a VJP gets
+its JVP by transposition), so `modes=['fwd', 'rev']` can always be asked for.
+The random directions come from a fixed seed, so a check is reproducible.
+
+`make_vjp` and `make_jvp` here are autograd's unary forms (fastgrad.core's).
+Imports: _autograd_core, tree, vspace, wrap_util, NumPy.
 """
 
 from itertools import product
 
 import numpy as _np
 
+from ._autograd_core import make_jvp, make_vjp
 from .core import getval
-from .differential_operators import make_jvp, make_vjp
 from .tree import flatten
 from .vspace import vspace
+from .wrap_util import get_name, unary_to_nary
 
-__all__ = ["check_grads", "check_equivalent", "combo_check", "scalar_close", "TOL", "RTOL", "EPS"]
+__all__ = ["check_grads", "check_equivalent", "combo_check", "scalar_close", "check_jvp", "check_vjp",
+           "make_numerical_jvp", "TOL", "RTOL", "EPS", "make_jvp", "make_vjp", "vspace", "get_name",
+           "unary_to_nary", "product"]
 
 TOL = 1e-6
 RTOL = 1e-6
@@ -59,6 +68,11 @@ def _numerical_jvp(f, x, v):
     return _axpy(-1.0, f(_axpy(-EPS / 2, v, x)), f(_axpy(EPS / 2, v, x)))
 
 
+def make_numerical_jvp(f, x):
+    """v -> (f(x + v eps/2) - f(x - v eps/2)) / eps, over nested containers."""
+    return lambda v: _scale(_numerical_jvp(f, x, v), 1.0 / EPS)
+
+
 def _scale(tree, alpha):
     leaves, rebuild = flatten(tree)
     return rebuild([leaf * alpha for leaf in leaves])
@@ -73,7 +87,7 @@ def check_equivalent(x, y):
 
 def _check_jvp(f, x, rng):
     v = _random_like(x, rng)
-    _, exact = make_jvp(f)(x)(v)
+    _, exact = make_jvp(f, x)(v)
     numeric = _scale(_numerical_jvp(f, x, v), 1.0 / EPS)
     w = _random_like(exact, rng)
     assert scalar_close(_pair(exact, w), _pair(numeric, w)), (
@@ -82,7 +96,7 @@ def _check_jvp(f, x, rng):
 
 
 def _check_vjp(f, x, rng):
-    vjp, y = make_vjp(f)(x)
+    vjp, y = make_vjp(f, x)
     u = _random_like(y, rng)
     v = _random_like(x, rng)
     exact = _pair(vjp(u), v)
@@ -90,6 +104,16 @@ def _check_vjp(f, x, rng):
     assert scalar_close(exact, numeric), (
         f"Reverse-mode (VJP) check of {getattr(f, '__name__', f)} failed at {x}:\n"
         f"analytic: {exact}\nnumeric:  {numeric}")
+
+
+def check_jvp(f, x):
+    """Assert that f's forward derivative at x agrees with finite differences."""
+    _check_jvp(f, x, _np.random.default_rng(0))
+
+
+def check_vjp(f, x):
+    """Assert that f's reverse derivative at x agrees with finite differences."""
+    _check_vjp(f, x, _np.random.default_rng(0))
 
 
 def check_grads(f, argnum=0, modes=("fwd", "rev"), order=2):
@@ -130,7 +154,7 @@ def _check_all(f, x, modes, order, rng):
             v = _random_like(x, rng)
 
             def jvp_f(x, v):
-                return make_jvp(f)(x)(v)[1]
+                return make_jvp(f, x)(v)[1]
             jvp_f.__name__ = f"jvp_{getattr(f, '__name__', 'f')}"
             _check_all(lambda xv: jvp_f(*xv), (x, v), modes, order - 1, rng)
     if "rev" in modes:
@@ -139,7 +163,7 @@ def _check_all(f, x, modes, order, rng):
             u = _random_like(f(x), rng)
 
             def vjp_f(x, u):
-                return make_vjp(f)(x)[0](u)
+                return make_vjp(f, x)[0](u)
             vjp_f.__name__ = f"vjp_{getattr(f, '__name__', 'f')}"
             _check_all(lambda xu: vjp_f(*xu), (x, u), modes, order - 1, rng)
 

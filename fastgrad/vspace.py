@@ -333,6 +333,9 @@ def add_tangents(x, y):
     tx = type(x)
     if tx is list or tx is tuple:
         return tx(add_tangents(a, b) for a, b in zip(x, y))
+    if isinstance(x, tuple):
+        # a namedtuple: rebuilt field by field
+        return tx._make(add_tangents(a, b) for a, b in zip(x, y))
     if isinstance(x, dict):
         return tx((k, add_tangents(x[k], y[k])) for k in x)
     return x + y

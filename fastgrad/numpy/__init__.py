@@ -1,16 +1,20 @@
 """fastgrad.numpy: NumPy's functions, each differentiable in forward and reverse mode.
 
 `import fastgrad.numpy as np` and write NumPy code as usual. Each family of
-functions lives in its own module (elementwise, reductions, shape, indexing,
-products, creation, linalg, fft, random); this module gathers their public
-names, and NumPy's constants and types, into one namespace.
+functions lives in its own module (elementwise, reductions, nanfunctions, shape,
+padding, indexing, diagonals, sorting, statistics, calculus, polynomials, vectors,
+products, functional, creation; linalg, fft and random are subpackages as in
+NumPy); this module gathers their public names, and NumPy's constants and types,
+into one namespace.
 """
 
 import numpy as _np
 
-from . import creation, elementwise, indexing, nan, products, reductions, shape, sorting
+from . import (calculus, creation, diagonals, elementwise, functional, indexing, nanfunctions, padding,
+               polynomials, products, reductions, shape, sorting, statistics, vectors)
 
-_FAMILIES = (elementwise, reductions, nan, shape, indexing, sorting, products, creation)
+_FAMILIES = (elementwise, reductions, nanfunctions, shape, padding, indexing, diagonals, sorting, statistics,
+             calculus, polynomials, vectors, products, functional, creation)
 
 
 __all__ = []
@@ -31,11 +35,79 @@ _PASSTHROUGH = (
     "unravel_index", "diag_indices", "tril_indices", "triu_indices", "mask_indices",
     "load", "save", "savez", "loadtxt", "savetxt", "genfromtxt", "fromfunction", "frombuffer",
     "fromiter", "fromstring", "array_repr", "array_str", "array2string",
+    # more scalar types and NumPy's classes
+    "bool", "byte", "short", "intc", "int_", "long", "longlong", "ubyte", "ushort", "uintc", "uint",
+    "ulong", "ulonglong", "uintp", "half", "single", "double", "float128", "csingle", "cdouble",
+    "complex256", "object_", "bytes_", "str_", "void", "character", "flexible", "datetime64",
+    "timedelta64", "busdaycalendar", "recarray", "record", "matrix", "memmap", "flatiter", "nditer",
+    "nested_iters", "broadcast", "ufunc", "poly1d", "s_", "index_exp",
+    # plain-value helpers (strings, dates, files, configuration)
+    "base_repr", "binary_repr", "busday_count", "busday_offset", "is_busday", "datetime_as_string",
+    "datetime_data", "format_float_positional", "format_float_scientific", "get_include", "getbufsize",
+    "setbufsize", "geterrcall", "seterrcall", "info", "savez_compressed", "show_config", "show_runtime",
+    "einsum_path", "isdtype", "test",
 )
 for _name in _PASSTHROUGH:
     if hasattr(_np, _name):
         globals()[_name] = getattr(_np, _name)
         __all__.append(_name)
 
+# autograd.numpy also carries autograd's own helpers (Box, primitive, make_diagonal,
+# wrap_namespace, ...). They live in the alias module numpy_wrapper, which builds on the
+# extension API, and are looked up there on first use, so importing this namespace does
+# not import the extension API. custom_where is autograd's name for its where. The alias
+# modules themselves (numpy_boxes, ...) are imported on first access as attributes, as
+# clients reach them after a bare `import autograd`.
+_ALIAS_MODULES = ("numpy_boxes", "numpy_vspaces", "numpy_vjps", "numpy_jvps", "numpy_wrapper")
+_AUTOGRAD_HELPERS = (
+    "Box", "array_from_args", "c_class", "r_class", "make_diagonal", "metadata", "notrace_functions",
+    "notrace_primitive", "numpy_version", "parse_einsum_input", "primitive", "wrap_if_boxes_inside",
+    "wrap_intdtype", "wrap_namespace",
+)
+
+
+# autograd's internal modules, reachable as attributes after a bare import (clients
+# write autograd.numpy.numpy_boxes.ArrayBox); imported on first use.
+_ALIAS_MODULES = ("numpy_boxes", "numpy_vspaces", "numpy_vjps", "numpy_jvps", "numpy_wrapper")
+
+
+def __getattr__(name):
+    if name == "custom_where":
+        return elementwise.where
+    if name in _ALIAS_MODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _ALIAS_MODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _AUTOGRAD_HELPERS:
+        try:
+            from . import numpy_wrapper
+        except ImportError:
+            numpy_wrapper = None
+        if numpy_wrapper is not None and name in vars(numpy_wrapper):
+            return vars(numpy_wrapper)[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 from .boxes import ArrayBox  # noqa: E402  (registers the box type)
 from . import fft, linalg, random  # noqa: E402,F401
+
+
+def _accept_array_like():
+    """Let every primitive of this namespace take a (nested) list of traced values where
+    NumPy takes array_like, as np.sum([a, b]): the list becomes one traced array."""
+    import sys
+
+    from ..core import Primitive
+
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith(__name__ + ".") and module is not None:
+            for value in vars(module).values():
+                if isinstance(value, Primitive) and value.array_like is None:
+                    value.array_like = creation.array
+
+
+_accept_array_like()

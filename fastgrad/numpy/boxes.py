@@ -28,6 +28,10 @@ class ArrayBox(Box):
     real = property(lambda self: fnp.real(self))
     imag = property(lambda self: fnp.imag(self))
     mT = property(lambda self: fnp.swapaxes(self, -1, -2))
+    itemsize = property(lambda self: _np.asarray(self._value).itemsize)
+    nbytes = property(lambda self: _np.asarray(self._value).nbytes)
+    # x.flat reads the flattened entries (x.flat[i], iteration); writing through it is refused.
+    flat = property(lambda self: fnp.ravel(self))
 
     def __len__(self):
         return len(self._value)
@@ -69,6 +73,9 @@ class ArrayBox(Box):
     def __rfloordiv__(self, other): return fnp.floor_divide(other, self)
     def __matmul__(self, other): return fnp.matmul(self, other)
     def __rmatmul__(self, other): return fnp.matmul(other, self)
+    def __divmod__(self, other): return fnp.divmod(self, other)
+    def __rdivmod__(self, other): return fnp.divmod(other, self)
+    def __round__(self, ndigits=None): return fnp.round(self, ndigits or 0)
 
     # -- comparisons carry no derivative
     def __eq__(self, other): return fnp.equal(self, other)
@@ -187,6 +194,39 @@ class ArrayBox(Box):
     def nonzero(self): return fnp.nonzero(self)
     def all(self, axis=None, **kw): return fnp.all(self, axis)
     def any(self, axis=None, **kw): return fnp.any(self, axis)
+    def argpartition(self, kth, axis=-1, **kw): return fnp.argpartition(self, kth, axis)
+    def searchsorted(self, v, side="left", sorter=None): return fnp.searchsorted(self, v, side, sorter)
+    def compress(self, condition, axis=None, out=None): return fnp.compress(condition, self, axis, out)
+    def choose(self, choices, out=None, mode="raise"): return fnp.choose(self, choices, out, mode)
+    def view(self, dtype=None, type=None):
+        if dtype is not None or type is not None:
+            raise TypeError("x.view(dtype) reinterprets the bytes of a traced value, which has no derivative; "
+                            "use np.astype for a conversion")
+        return self
+
+    def to_device(self, device, /, *, stream=None):
+        if device != "cpu":
+            raise ValueError(f"fastgrad values live on the cpu, not {device!r}")
+        return self
+
+    device = property(lambda self: "cpu")
+
+    def partition(self, *args, **kwargs):
+        raise TypeError(_inplace("partition()", "np.partition(x, kth)"))
+
+    def put(self, *args, **kwargs):
+        raise TypeError(_inplace("put()", "np.where or np.concatenate"))
+
+    def resize(self, *args, **kwargs):
+        raise TypeError(_inplace("resize()", "np.resize(x, shape)"))
+
+    def tobytes(self, *args, **kwargs):
+        raise TypeError(_dropped(".tobytes()"))
+
+    def ptp(self, axis=None, keepdims=False): return fnp.ptp(self, axis=axis, keepdims=keepdims)
+
+    def __array_namespace__(self, api_version=None):
+        return fnp
 
     def sort(self, *args, **kwargs):
         raise TypeError(_inplace("sort()", "np.sort(x)"))

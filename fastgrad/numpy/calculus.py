@@ -11,7 +11,7 @@ import numpy as _np
 
 from ..core import Box, getval
 from ..rules import Primitive, defrules, unbroadcast
-from ._plain import contains_box, numpy_when_plain
+from ._plain import numpy_when_plain
 
 __all__ = [
     "diff",
@@ -211,7 +211,8 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         x0, x1 = take(xp, j), take(xp, j + 1)
         f0, f1 = take(fp, j), take(fp, j + 1)
         slope = (f1 - f0) / (x1 - x0)
-        inside = where(xv == getval(x1), f1, slope * (x - x0) + f0)
+        # At the right end x == xp[-1] the value is fp[-1] exactly, with the last slope.
+        inside = where(xv == getval(x1), f1 + slope * (x - x1), slope * (x - x0) + f0)
     first, last = xpv[0], xpv[-1]
     below = fp[0] if left is None else left
     above = fp[-1] if right is None else right

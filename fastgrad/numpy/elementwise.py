@@ -3,8 +3,9 @@
 Each differentiable entry gives the partial derivative of the output with respect
 to each argument as a function of (ans, *args); JVP, VJP, broadcasting, batching
 and symbolic seeds follow from it (rules.elementwise). Functions whose output
-has zero derivative everywhere it exists (floor, sign, comparisons) are listed
-as non-differentiable at the end of the file.
+has zero derivative everywhere it exists (floor, sign, comparisons, bit operations)
+are listed as non-differentiable at the end of the file, followed by NumPy 2's
+array-API aliases (acos, atan2, pow, ...).
 """
 
 import numpy as _np
@@ -139,6 +140,8 @@ __all__ = [
     "gcd",
     "lcm",
     "isnat",
+    "packbits",
+    "unpackbits",
 ]
 
 
@@ -490,6 +493,8 @@ bitwise_right_shift = right_shift
 gcd = nondifferentiable(_np.gcd)
 lcm = nondifferentiable(_np.lcm)
 isnat = nondifferentiable(_np.isnat)
+packbits = nondifferentiable(_np.packbits)
+unpackbits = nondifferentiable(_np.unpackbits)
 
 # NumPy 2's array-API names for the same functions.
 acos = arccos

@@ -21,7 +21,9 @@ Transposes, under the pairing Re(sum(g * t)) (no conjugate):
     so it is real-linear, not the transpose of rfftn: its transpose is
     weights * ifftn(g)[..., :s//2 + 1] with weights 1 at k = 0 (and at s/2 for
     even s) and 2 elsewhere.
-Must not import the package namespace at module level.
+Must not import the package namespace or the layers above it at module level;
+autograd's helper names at the end of the file import differential_operators,
+extend, numpy_wrapper and numpy_vjps when first used.
 """
 
 import numpy as _np
@@ -56,33 +58,42 @@ def _batched(axes):
     return tuple(ax + 1 for ax in axes)
 
 
-def _fit(x, axes, lengths):
-    """x cropped or zero-padded at the end of each axis in `axes` to the given length."""
-    for ax, n in zip(axes, lengths):
+def truncate_pad(x, shape):
+    """x cropped or zero-padded at the end of each axis to `shape`."""
+    for ax, n in enumerate(shape):
         have = _np.shape(x)[ax]
         if have > n:
             x = x[(slice(None),) * ax + (slice(0, n),)]
         elif have < n:
-            shape = list(_np.shape(x))
-            shape[ax] = n - have
-            x = concatenate([x, _np.zeros(shape, dtype=_np.result_type(getval(x)))], axis=ax)
+            pad = list(_np.shape(x))
+            pad[ax] = n - have
+            x = concatenate([x, _np.zeros(pad, dtype=_np.result_type(getval(x)))], axis=ax)
     return x
+
+
+def _fit(x, axes, lengths):
+    """x cropped or zero-padded to the given length along each of `axes`."""
+    shape = list(_np.shape(x))
+    for ax, n in zip(axes, lengths):
+        shape[ax] = n
+    return truncate_pad(x, shape)
 
 
 def _real_if(x, like):
     return x if _np.iscomplexobj(like) else real(x)
 
 
-def _half_weights(s, ndim, axis):
-    """1 at frequency 0 (and s/2 for even s), 2 at the others: how often each entry of
-    a half spectrum of length s//2 + 1 appears in the full Hermitian spectrum."""
-    w = _np.full(s // 2 + 1, 2.0)
+def make_rfft_factors(axes, resshape, facshape, normshape, norm):
+    """How often each entry of a half spectrum occurs in the full Hermitian spectrum it
+    stands for, along the last of `axes`: 1 at frequency 0 (and at the last entry when the
+    full length normshape[-1] is even), 2 elsewhere; shaped `facshape`. (resshape and
+    norm are accepted in autograd's argument order; the weights do not depend on them.)"""
+    n = normshape[-1]
+    w = _np.full(n // 2 + 1, 2.0)
     w[0] = 1.0
-    if s % 2 == 0:
+    if n % 2 == 0:
         w[-1] = 1.0
-    shape = [1] * ndim
-    shape[axis] = s // 2 + 1
-    return w.reshape(shape)
+    return w.reshape(facshape)
 
 
 # ---------------------------------------------------------------- the three primitives
@@ -132,7 +143,9 @@ def _c2r_vjp(g, ans, a, s, axes, norm):
         g = real(g)
     out = _c2c(g, s=s, axes=baxes, norm=norm, inverse=True)
     half = s[-1] // 2 + 1
-    out = _fit(out, baxes[-1:], (half,)) * _half_weights(s[-1], _np.ndim(out), baxes[-1])
+    facshape = [1] * _np.ndim(out)
+    facshape[baxes[-1]] = half
+    out = _fit(out, baxes[-1:], (half,)) * make_rfft_factors(baxes, None, facshape, s, norm)
     lengths = [_np.shape(a)[ax] for ax in axes]
     return _real_if(_fit(out, baxes, lengths), a)
 
@@ -163,8 +176,7 @@ def _axes_and_lengths(a, s, axes, half_input=False):
     if axes is None:
         axes = tuple(range(ndim)) if s is None else tuple(range(ndim - len(s), ndim))
     axes = tuple(ax % ndim if ndim else ax for ax in (axes if isinstance(axes, (tuple, list)) else (axes,)))
-    if len(set(axes)) != len(axes):
-        raise ValueError("fastgrad.numpy.fft: repeated axes are not supported")
+    check_no_repeated_axes(axes)
     if s is None:
         s = [None] * len(axes)
     if len(s) != len(axes):
@@ -177,6 +189,19 @@ def _axes_and_lengths(a, s, axes, half_input=False):
             raise ValueError(f"Invalid number of FFT data points ({n}) specified.")
         lengths.append(int(n))
     return tuple(lengths), axes
+
+
+def check_no_repeated_axes(axes):
+    """fastgrad's transforms take each axis once (NumPy would transform a repeated one twice)."""
+    if len(set(axes)) != len(axes):
+        raise NotImplementedError("fastgrad.numpy.fft: an axis repeated in `axes` is not supported")
+
+
+def check_even_shape(shape):
+    """Raise unless the last length is even, for clients whose own rules need it (fastgrad's
+    rules take odd lengths too)."""
+    if shape[-1] % 2:
+        raise NotImplementedError(f"the last axis has odd length {shape[-1]}")
 
 
 def _one_axis(n, axis):
@@ -213,38 +238,46 @@ def irfftn(a, s=None, axes=None, norm=None, out=None):
 
 
 def fft(a, n=None, axis=-1, norm=None, out=None):
+    """The DFT along `axis`, cropped or zero-padded to n; shape of a with n on that axis."""
     _no_out(out, "fft")
     return fftn(a, *_one_axis(n, axis), norm=norm)
 
 
 def ifft(a, n=None, axis=-1, norm=None, out=None):
+    """The inverse DFT along `axis`; shape of a with n on that axis."""
     _no_out(out, "ifft")
     return ifftn(a, *_one_axis(n, axis), norm=norm)
 
 
 def rfft(a, n=None, axis=-1, norm=None, out=None):
+    """The DFT of real a along `axis`, its first n//2 + 1 entries (n = a.shape[axis] by default)."""
     _no_out(out, "rfft")
     return rfftn(a, *_one_axis(n, axis), norm=norm)
 
 
 def irfft(a, n=None, axis=-1, norm=None, out=None):
+    """The real signal of length n (default 2 (m - 1)) whose rfft is a, along `axis`."""
     _no_out(out, "irfft")
     return irfftn(a, *_one_axis(n, axis), norm=norm)
 
 
 def fft2(a, s=None, axes=(-2, -1), norm=None, out=None):
+    """fftn over the last two axes (or `axes`)."""
     return fftn(a, s, axes, norm, out)
 
 
 def ifft2(a, s=None, axes=(-2, -1), norm=None, out=None):
+    """ifftn over the last two axes (or `axes`)."""
     return ifftn(a, s, axes, norm, out)
 
 
 def rfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
+    """rfftn over the last two axes (or `axes`)."""
     return rfftn(a, s, axes, norm, out)
 
 
 def irfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
+    """irfftn over the last two axes (or `axes`)."""
     return irfftn(a, s, axes, norm, out)
 
 
@@ -290,6 +323,72 @@ def ifftshift(x, axes=None):
 
 fftfreq = nondifferentiable(_np.fft.fftfreq)
 rfftfreq = nondifferentiable(_np.fft.rfftfreq)
+
+
+# ---------------------------------------------------------------- autograd's helper names
+# autograd's fft module exposes its helpers, and fastgrad keeps their names for clients
+# that import them (they stay out of __all__). get_*_args return a transform's explicit
+# (axes, s, norm); *_grad are VJP makers in autograd's convention, maker(ans, x, *args,
+# **kwargs) -> (g -> cotangent), here fastgrad's own derivative (one trace per call):
+# fft_grad of the complex transform fft_fun (its own transpose), rfft_grad of the real
+# transform whose inverse is irfft_fun, irfft_grad of the inverse of rfft_fun.
+def get_fft_args(a, n=None, axis=-1, norm=None, out=None):
+    s, axes = _axes_and_lengths(a, *_one_axis(n, axis))
+    return axes, s, _check_norm(norm)
+
+
+def get_fft2_args(a, s=None, axes=(-2, -1), norm=None, out=None):
+    s, axes = _axes_and_lengths(a, s, axes)
+    return axes, s, _check_norm(norm)
+
+
+def get_fftn_args(a, s=None, axes=None, norm=None, out=None):
+    s, axes = _axes_and_lengths(a, s, axes)
+    return axes, s, _check_norm(norm)
+
+
+def _vjp_of(fun, x, *args, **kwargs):
+    from ..differential_operators import make_vjp
+
+    return make_vjp(fun)(x, *args, **kwargs)[0]
+
+
+def fft_grad(get_args, fft_fun, ans, x, *args, **kwargs):
+    get_args(x, *args, **kwargs)
+    return _vjp_of(fft_fun, x, *args, **kwargs)
+
+
+_FORWARD_OF = {"irfft": rfft, "irfft2": rfft2, "irfftn": rfftn, "rfft": irfft, "rfft2": irfft2, "rfftn": irfftn}
+
+
+def rfft_grad(get_args, irfft_fun, ans, x, *args, **kwargs):
+    get_args(x, *args, **kwargs)
+    return _vjp_of(_FORWARD_OF[irfft_fun.__name__], x, *args, **kwargs)
+
+
+def irfft_grad(get_args, rfft_fun, ans, x, *args, **kwargs):
+    get_args(x, *args, **kwargs)
+    return _vjp_of(_FORWARD_OF[rfft_fun.__name__], x, *args, **kwargs)
+
+
+test = _np.fft.test
+
+
+def __getattr__(name):
+    # autograd's helpers from the layers above this one, imported on first use.
+    if name in ("defvjp", "primitive", "vspace"):
+        from .. import extend
+
+        return getattr(extend, name)
+    if name == "wrap_namespace":
+        from .numpy_wrapper import wrap_namespace
+
+        return wrap_namespace
+    if name == "match_complex":
+        from .numpy_vjps import match_complex
+
+        return match_complex
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 from .elementwise import conj, real  # noqa: E402

@@ -23,21 +23,34 @@ holomorphic function's VJP is the plain transpose of its JVP (solve, det, inv),
 and a function that conjugates (cholesky, eigh, svd, qr, pinv) has as VJP the
 adjoint of its real-linear JVP under that pairing.
 
-Singular points, decided once for the whole module:
-  - det at a singular matrix: its derivative is the adjugate, which exists;
-    it is computed from the SVD there (det(A) inv(A) elsewhere).
-  - slogdet, and the factors of qr, at a singular (rank-deficient) matrix: the
+One triangle. cholesky, eigh, eigvalsh and the hermitian=True forms of svd and
+pinv read one triangle of a (the real part of its diagonal), as LAPACK does, so
+their derivatives are those of that function of a: the gradient sits on that
+triangle. (autograd spreads a symmetric gradient over both triangles for
+cholesky; the two agree on Hermitian perturbations.)
+
+Singular points, decided once for the whole module. "Equal" and "zero" mean to
+working precision: within n eps max|value|, the tolerance matrix_rank uses (for
+eig's eigenvalues, times cond(V), their accuracy by Bauer-Fike).
+  - det at a singular matrix: its derivative is the adjugate, which exists; it
+    is computed from the SVD where a is singular or ill-conditioned (cond_1 >
+    eps^-1/2), and as det(a) inv(a) elsewhere.
+  - slogdet at an exactly singular matrix (sign 0, log|det| = -inf), and the
+    factors of qr at a rank-deficient matrix (a zero on R's diagonal): the
     derivative is infinite; the rules raise LinAlgError.
   - eigenvectors (eigh, eig) at a repeated eigenvalue, singular vectors (svd) at a
     repeated singular value, or at a zero singular value that the thin factors
     divide by: the factors are not unique there, and their derivative exists
     only for perturbations (forward) or cotangents (reverse) that do not couple
-    the equal pair. The rules compute it in that case and raise LinAlgError
-    otherwise, naming the function to use instead (eigvalsh, svdvals).
+    the equal pair. The rules compute it in that case (the coupling term is 0)
+    and raise LinAlgError otherwise, naming the function to use instead
+    (eigvalsh, eigvals, svdvals).
   - eigenvalues alone (eigvalsh, eigvals, svdvals) always get the derivative
     diag(V^H dA V): exact for symmetric functions of them (sum, logdet, the
     nuclear norm) even where they repeat, and a one-sided choice (the basis the
-    decomposition returned) for a single repeated one.
+    decomposition returned) for a single repeated one. Their second derivative
+    involves the eigenvectors' and so raises at a repeated eigenvalue; so does
+    det's at a singular matrix with a repeated nonzero singular value.
   - eigenvector phases: a real eigenvector or singular vector is fixed up to
     sign, which does not change under a small perturbation. A complex one is
     fixed up to a phase: eig follows LAPACK (unit norm, largest entry real), qr
@@ -48,13 +61,15 @@ Singular points, decided once for the whole module:
     the orthogonal complement, and any rotation among them is as valid; the
     rules take that rotation to be zero (they move only to stay orthogonal to
     the leading columns).
-Must not import the package namespace at module level (it imports this module).
+Must not import the package namespace or the layers above it at module level;
+autograd's helper names at the end of the file import differential_operators,
+extend and numpy_wrapper when first used.
 """
 
 import numpy as _np
 
 from ..core import getval, isbox
-from ..rules import Primitive, defrules, nondifferentiable, unbroadcast
+from ..rules import Primitive, defrules, lift, nondifferentiable, unbroadcast
 
 LinAlgError = _np.linalg.LinAlgError
 
@@ -162,28 +177,42 @@ def _right_solve(y, r):
     return _T(_solve(_T(r), _T(y)))
 
 
+_EPS = _np.finfo(float).eps
+
+
+def _tolerance(values, factor=1.0):
+    """What counts as zero beside `values` (..., n): n * eps * max |value| (matrix_rank's
+    tolerance), times `factor`; shape (..., 1)."""
+    v = _np.abs(getval(values))
+    return v.shape[-1] * _EPS * factor * _np.max(v, axis=-1, keepdims=True)
+
+
 def _safe_inverse(s):
-    """1 / s with zeros mapped to 0, and the mask of the zeros."""
-    zero = getval(s) == 0
+    """1 / s with (numerically) zero entries mapped to 0, and the mask of those entries."""
+    zero = _np.abs(getval(s)) <= _tolerance(s)
     return where(zero, 0.0, 1.0 / where(zero, 1.0, s)), zero
 
 
-def _gap_inverse(w, squared=False):
-    """F[..., i, j] = 1 / (w_j - w_i) (of w**2 when `squared`) off the diagonal, 0 on it
-    and where w_i == w_j; also the mask of the equal off-diagonal pairs."""
-    ww = w * _conj(w) if squared else w
-    if squared and _iscomplex(ww):
-        ww = real(ww)
+def _gap_inverse(w, squared=False, factor=1.0):
+    """F[..., i, j] = 1 / (w_j - w_i) (of w**2 when `squared`) off the diagonal; 0 on it and
+    where w_i and w_j are equal to working precision (within `_tolerance`); also the mask
+    of those equal off-diagonal pairs."""
+    wv = getval(w)
+    same = _np.abs(wv[..., None, :] - wv[..., :, None]) <= _tolerance(w, factor)[..., None]
+    ww = w * w if squared else w
     diff = ww[..., None, :] - ww[..., :, None]
     n = _np.shape(w)[-1]
-    same = getval(diff) == 0
     F = where(same, 0.0, 1.0 / where(same, 1.0, diff))
     return F, same & ~_np.eye(n, dtype=bool)
 
 
 def _require(bad, quantity, message):
-    """Raise LinAlgError where `quantity` is nonzero at a position marked `bad`."""
-    if _np.any(bad) and _np.any(bad & (getval(quantity) != 0)):
+    """Raise LinAlgError where `quantity` is nonzero at a position marked `bad`; entries
+    within rounding of zero (relative to its largest) count as zero."""
+    if not _np.any(bad):
+        return
+    q = _np.abs(getval(quantity))
+    if _np.any(bad & (q > 64 * _EPS * q.shape[-1] * _np.max(q, initial=0.0))):
         raise LinAlgError(message)
 
 
@@ -213,17 +242,19 @@ def _solve(a, b):
     return _np.linalg.solve(a, b)
 
 
+# A tangent of an operand with fewer stack axes than the answer is lifted to the
+# answer's stack (a batch axis first, then broadcast axes).
 def _solve_jvp_a(t, ans, a, b):
-    return -_solve(a, t @ ans)
+    return -_solve(a, lift(t, _np.ndim(ans)) @ ans)
 
 
 def _solve_vjp_a(g, ans, a, b):
     return unbroadcast(-_solve(_T(a), g) @ _T(ans), a)
 
 
-solve_matrix = defrules(
+_solve_prim = defrules(
     Primitive(_solve, "solve"),
-    jvp=[_solve_jvp_a, lambda t, ans, a, b: _solve(a, t)],
+    jvp=[_solve_jvp_a, lambda t, ans, a, b: _solve(a, lift(t, _np.ndim(ans)))],
     vjp=[_solve_vjp_a, lambda g, ans, a, b: unbroadcast(_solve(_T(a), g), b)],
 )
 
@@ -231,13 +262,13 @@ solve_matrix = defrules(
 def solve(a, b):
     """x with a @ x = b: shape (..., m) for a vector b of shape (m,), else b's stack shape."""
     if _np.ndim(b) == 1:
-        return solve_matrix(a, b[:, None])[..., 0]
-    return solve_matrix(a, b)
+        return _solve_prim(a, b[:, None])[..., 0]
+    return _solve_prim(a, b)
 
 
 def inv(a):
     """inv(a) of a stack (..., n, n): solve against the identity (what NumPy's inv computes)."""
-    return solve_matrix(a, _np.eye(_np.shape(a)[-1]))
+    return _solve_prim(a, _np.eye(_np.shape(a)[-1]))
 
 
 # ---------------------------------------------------------------- det, slogdet
@@ -246,16 +277,23 @@ def _det(a):
 
 
 def _adjugate(a, d):
-    """adj(a), with d(det a)/da = adj(a)^T. det(a) inv(a) where a is invertible; at an
-    exactly singular matrix (det 0) adj(a) = det(Vh) Vh^H diag(prod_{j!=i} s_j) det(U) U^H
-    from a = U diag(s) Vh, which is finite for any a."""
+    """adj(a), with d(det a)/da = adj(a)^T. det(a) inv(a) where a is well conditioned;
+    near or at a singular matrix, where inv(a) is inaccurate or fails, from
+    a = U diag(s) Vh: adj(a) = det(Vh) Vh^H diag(prod_{j!=i} s_j) det(U) U^H, finite for any a."""
     if _np.all(getval(d) != 0):
-        return d[..., None, None] * inv(a)
+        a_inv = inv(a)
+        cond = _norm1(getval(a)) * _norm1(getval(a_inv))
+        if _np.all(cond < _EPS ** -0.5):
+            return d[..., None, None] * a_inv
     u, s, vh = svd(a)
     n = _np.shape(s)[-1]
     others = _prod(where(_np.eye(n, dtype=bool), 1.0, s[..., None, :]), axis=-1)
     phase = det(u) * det(vh)
     return phase[..., None, None] * (_H(vh) @ (others[..., :, None] * _H(u)))
+
+
+def _norm1(x):
+    return _np.max(_np.sum(_np.abs(x), axis=-2), axis=-1)
 
 
 det = defrules(
@@ -280,8 +318,7 @@ def _slogdet_check(sign):
 def _slogdet_jvp(t, ans, a):
     sign = ans[..., 0]
     _slogdet_check(sign)
-    tau = _diag(_solve(a, t))
-    tau = _sum(tau, axis=-1)
+    tau = _sum(_diag(_solve(a, t)), axis=-1)
     if _iscomplex(ans):
         return stack([sign * (1j * imag(tau)), real(tau) + 0j], axis=-1)
     return stack([_np.zeros(_np.shape(tau)), tau], axis=-1)
@@ -321,9 +358,9 @@ def _phi(x):
     return x * (_np.tri(n, n, -1) + 0.5 * _np.eye(n))
 
 
-# A = L L^H, so L^-1 dA L^-H = Phi^-1 ... : L^-1 dL is lower triangular with a real
-# diagonal and equals phi(L^-1 dA L^-H). NumPy reads only the lower triangle of A
-# (the upper one with upper=True), and only the real part of its diagonal.
+# A = L L^H gives L^-1 dA L^-H = L^-1 dL + (L^-1 dL)^H, and L^-1 dL is lower triangular
+# with a real diagonal, so dL = L phi(L^-1 dA L^-H). NumPy reads only the lower triangle
+# of A (the upper one with upper=True), and only the real part of its diagonal.
 def _cholesky_jvp(t, ans, a, upper=False):
     L = _H(ans) if upper else ans
     S = _herm_from(t, "U" if upper else "L")
@@ -436,6 +473,12 @@ def _largest_entry(v):
     return (_np.arange(n)[:, None] == _np.argmax(vv, axis=-2)[..., None, :]).astype(float)
 
 
+def _eig_condition(v):
+    """cond(V): eigenvalues of a non-normal matrix are accurate to about eps |A| cond(V)
+    (Bauer-Fike), so that is how close two of them may be and still count as equal."""
+    return _np.linalg.cond(getval(v))[..., None]
+
+
 _DEGENERATE_EIG = ("eig: the eigenvectors of a repeated eigenvalue are not unique and have no "
                    "derivative in this direction; eigvals differentiates the eigenvalues alone")
 
@@ -446,7 +489,7 @@ _DEGENERATE_EIG = ("eig: the eigenvectors of a repeated eigenvalue are not uniqu
 def _eig_jvp(t, ans, a):
     w, v = _eig_parts(ans)
     dA = _solve(v, t @ v)
-    F, same = _gap_inverse(w)
+    F, same = _gap_inverse(w, factor=_eig_condition(v))
     _require(same, dA, _DEGENERATE_EIG)
     dv0 = v @ (F * dA)
     if _iscomplex(v):
@@ -468,7 +511,7 @@ def _eig_vjp(g, ans, a):
     else:
         gv = gv - v * s[..., None, :]
     M = _T(v) @ gv
-    F, same = _gap_inverse(w)
+    F, same = _gap_inverse(w, factor=_eig_condition(v))
     _require(same, M, _DEGENERATE_EIG)
     vt = _T(v)
     return unbroadcast(_solve(vt, (_diag_embed(gw) + F * M) @ vt), a)
@@ -646,7 +689,8 @@ _svdvals_prim = defrules(Primitive(_svdvals, "svdvals"), jvp=[_svdvals_jvp], vjp
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     """(U (..., m, m or k), S (..., k) descending, Vh (..., n or k, n)) with k = min(m, n),
-    or S alone when compute_uv is False."""
+    or S alone when compute_uv is False. With full_matrices, the columns of U (rows of Vh)
+    beyond k move only to stay orthogonal to the first k (see the module docstring)."""
     if not compute_uv:
         return _svdvals_prim(a, hermitian=hermitian)
     if not isbox(a):
@@ -674,7 +718,8 @@ def _qr_parts(packed, a, mode):
 
 
 def _qr_check(r1):
-    if _np.any(getval(_diag(r1)) == 0):
+    d = _np.abs(_np.diagonal(getval(r1), axis1=-2, axis2=-1))
+    if _np.any(d <= _tolerance(d)):
         raise LinAlgError("qr of a rank-deficient matrix: R is singular and the factors have no derivative")
 
 
@@ -752,7 +797,8 @@ _qr_prim = defrules(Primitive(_qr, "qr"), jvp=[_qr_jvp], vjp=[_qr_vjp])
 
 def qr(a, mode="reduced"):
     """(Q (..., m, k), R (..., k, n)) with k = min(m, n) for mode 'reduced'; k = m for
-    'complete'; R alone for 'r'. 'raw' is not differentiable."""
+    'complete' (whose columns of Q beyond n move only to stay orthogonal to the first n);
+    R alone for 'r'. 'raw' is not differentiable."""
     if not isbox(a):
         return _np.linalg.qr(a, mode=mode)
     if mode not in ("reduced", "complete", "r"):
@@ -1082,6 +1128,68 @@ def matrix_transpose(x, /):
     if _np.ndim(x) < 2:
         raise ValueError("Input array must be at least 2-dimensional")
     return _T(x)
+
+
+# ---------------------------------------------------------------- autograd's helper names
+# autograd's linalg module exposes its helpers too, and clients import some of them.
+# They are not NumPy functions, so they stay out of __all__. A grad_* name is a VJP
+# maker in autograd's calling convention, maker(ans, *args, **kwargs) -> (g -> cotangent),
+# here fastgrad's own derivative of the function (one trace per call); norm_jvp follows
+# autograd's JVP convention, jvp(g, ans, *args, **kwargs) -> the tangent of the output.
+def T(x):
+    """Each matrix of a stack transposed (the last two axes swapped)."""
+    return _T(x)
+
+
+def add2d(x):
+    """x with two axes of length 1 appended, to broadcast against a stack of matrices."""
+    return reshape(x, _np.shape(x) + (1, 1))
+
+
+def _vjp_maker(fun, argnum=0):
+    def maker(ans, *args, **kwargs):
+        from ..differential_operators import make_vjp
+
+        return make_vjp(fun, argnum)(*args, **kwargs)[0]
+    maker.__name__ = f"grad_{getattr(fun, '__name__', 'fun')}"
+    return maker
+
+
+grad_inv = _vjp_maker(inv)
+grad_pinv = _vjp_maker(pinv)
+grad_cholesky = _vjp_maker(cholesky)
+grad_eig = _vjp_maker(eig)
+grad_eigh = _vjp_maker(eigh)
+grad_svd = _vjp_maker(svd)
+norm_vjp = _vjp_maker(norm)
+
+
+def grad_solve(argnum, ans, a, b):
+    """The VJP maker of solve with respect to a (argnum 0) or b (argnum 1)."""
+    return _vjp_maker(solve, argnum)(ans, a, b)
+
+
+def norm_jvp(g, ans, x, ord=None, axis=None, keepdims=False):
+    """The tangent of norm(x, ord, axis, keepdims) for the tangent g of x."""
+    from ..differential_operators import make_jvp
+
+    return make_jvp(norm)(x, ord, axis, keepdims)(g)[1]
+
+
+test = _np.linalg.test
+
+
+def __getattr__(name):
+    # autograd's helpers from the layers above this one, imported on first use.
+    if name in ("defjvp", "defvjp"):
+        from .. import extend
+
+        return getattr(extend, name)
+    if name == "wrap_namespace":
+        from .numpy_wrapper import wrap_namespace
+
+        return wrap_namespace
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 from . import products as _products  # noqa: E402

@@ -1,4 +1,5 @@
-"""Reductions and scans: sum, mean, prod, max/min, cumsum, cumprod; var and std composed.
+"""Reductions and scans: sum, mean, prod, max/min, cumsum, cumprod; var, std, ptp and
+NumPy 2's cumulative_sum and cumulative_prod composed from them.
 
 Batched tangents have their batch axis first, so every `axis` argument is
 shifted by one (rules.batch_axis) when a rule applies the op to a tangent, and a
@@ -269,8 +270,19 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
     return sum(squares, axis=axis, keepdims=keepdims) / (n - ddof)
 
 
+def _sqrt_of_variance(v):
+    """sqrt(v), whose derivative at v == 0 (a constant slice, where std has a kink like |x|
+    at 0) is taken as 0, and at a NaN variance (no data) is 0 too."""
+    value = getval(v)
+    flat = (value == 0) | _np.isnan(value)
+    if not _np.any(flat):
+        return sqrt(v)
+    return where(flat, value, sqrt(where(flat, 1.0, v)))
+
+
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
-    return sqrt(var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims))
+    """sqrt(var); where the variance is 0 its derivative is taken as 0."""
+    return _sqrt_of_variance(var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims))
 
 
 def ptp(a, axis=None, out=None, keepdims=False):

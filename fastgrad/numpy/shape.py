@@ -1,6 +1,7 @@
-"""Shape operations: reshape, transpose, broadcast_to, concatenate, tile, flip and
-what is composed from them (ravel, squeeze, expand_dims, swapaxes, moveaxis,
-stack, hstack, vstack, repeat, ...).
+"""Shape operations: reshape, transpose, broadcast_to, concatenate, tile, flip, roll
+and what is composed from them (ravel, squeeze, expand_dims, swapaxes, moveaxis,
+stack, hstack, vstack, repeat, rot90, split and its variants, unstack, block,
+resize, np.r_ and np.c_, ...).
 
 All are linear: each rule applies the same operation to the batched tangent (the
 batch axis kept first) or its transpose to the batched cotangent.
@@ -39,6 +40,22 @@ __all__ = [
     "flip",
     "fliplr",
     "flipud",
+    "roll",
+    "rot90",
+    "split",
+    "array_split",
+    "hsplit",
+    "vsplit",
+    "dsplit",
+    "unstack",
+    "block",
+    "resize",
+    "concat",
+    "concatenate_args",
+    "permute_dims",
+    "matrix_transpose",
+    "r_",
+    "c_",
     "shape",
     "ndim",
     "size",
@@ -381,6 +398,219 @@ def fliplr(m):
 def flipud(m):
     return flip(m, 0)
 
+
+# ---------------------------------------------------------------- rolling and rotating
+def _roll(a, shift, axis=None):
+    return _np.roll(a, shift, axis)
+
+
+def _negated(shift):
+    return tuple(-s for s in shift) if _np.iterable(shift) else -shift
+
+
+def _roll_batched(t, shift, axis, ndim):
+    """np.roll of each batch row of t (the batch axis stays put)."""
+    if axis is None:
+        k = _np.shape(t)[0]
+        return reshape(roll_prim(reshape(t, (k, -1)), shift, 1), _np.shape(t))
+    return roll_prim(t, shift, batch_axis(axis, ndim))
+
+
+# A roll is a permutation: its transpose is the roll the other way.
+roll_prim = defrules(
+    Primitive(_roll, "roll"),
+    jvp=[lambda t, ans, a, shift, axis=None: _roll_batched(t, shift, axis, _np.ndim(a))],
+    vjp=[lambda g, ans, a, shift, axis=None: _roll_batched(g, _negated(shift), axis, _np.ndim(a))],
+)
+
+
+def roll(a, shift, axis=None):
+    shift = getval(shift)
+    if isinstance(shift, list):
+        shift = tuple(shift)
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    return roll_prim(a, shift, axis)
+
+
+def rot90(m, k=1, axes=(0, 1)):
+    """m rotated by 90 degrees k times in the plane of axes (from the first towards the second)."""
+    axes = tuple(axes)
+    if len(axes) != 2:
+        raise ValueError("len(axes) must be 2.")
+    nd = _np.ndim(getval(m))
+    if axes[0] == axes[1] or abs(axes[0] - axes[1]) == nd:
+        raise ValueError("Axes must be different.")
+    if not (-nd <= axes[0] < nd and -nd <= axes[1] < nd):
+        raise ValueError(f"Axes={axes} out of range for array of ndim={nd}.")
+    k %= 4
+    if k == 0:
+        return m
+    if k == 2:
+        return flip(flip(m, axes[0]), axes[1])
+    order = list(range(nd))
+    order[axes[0]], order[axes[1]] = order[axes[1]], order[axes[0]]
+    if k == 1:
+        return transpose(flip(m, axes[1]), tuple(order))
+    return flip(transpose(m, tuple(order)), axes[1])
+
+
+# ---------------------------------------------------------------- splitting
+def array_split(ary, indices_or_sections, axis=0):
+    """Pieces of ary along axis: `sections` nearly equal pieces, or cut at the given indices."""
+    if not isinstance(ary, Box):
+        return _np.array_split(ary, indices_or_sections, axis)
+    n = _np.shape(getval(ary))[axis]
+    sections = getval(indices_or_sections)
+    if _np.ndim(sections) == 0:
+        sections = int(sections)
+        if sections <= 0:
+            raise ValueError("number sections must be larger than 0.")
+        each, extra = divmod(n, sections)
+        sizes = [each + 1] * extra + [each] * (sections - extra)
+        bounds = _np.concatenate([[0], _np.cumsum(sizes)]).tolist()
+    else:
+        bounds = [0] + list(sections) + [n]
+    axis %= _np.ndim(getval(ary))
+    lead = (slice(None),) * axis
+    return [ary[lead + (slice(start, stop),)] for start, stop in zip(bounds[:-1], bounds[1:])]
+
+
+def split(ary, indices_or_sections, axis=0):
+    if not isinstance(ary, Box):
+        return _np.split(ary, indices_or_sections, axis)
+    sections = getval(indices_or_sections)
+    if _np.ndim(sections) == 0 and _np.shape(getval(ary))[axis] % sections:
+        raise ValueError("array split does not result in an equal division")
+    return array_split(ary, indices_or_sections, axis)
+
+
+def hsplit(ary, indices_or_sections):
+    if not isinstance(ary, Box):
+        return _np.hsplit(ary, indices_or_sections)
+    if _np.ndim(getval(ary)) == 0:
+        raise ValueError("hsplit only works on arrays of 1 or more dimensions")
+    return split(ary, indices_or_sections, 1 if _np.ndim(getval(ary)) > 1 else 0)
+
+
+def vsplit(ary, indices_or_sections):
+    if not isinstance(ary, Box):
+        return _np.vsplit(ary, indices_or_sections)
+    if _np.ndim(getval(ary)) < 2:
+        raise ValueError("vsplit only works on arrays of 2 or more dimensions")
+    return split(ary, indices_or_sections, 0)
+
+
+def dsplit(ary, indices_or_sections):
+    if not isinstance(ary, Box):
+        return _np.dsplit(ary, indices_or_sections)
+    if _np.ndim(getval(ary)) < 3:
+        raise ValueError("dsplit only works on arrays of 3 or more dimensions")
+    return split(ary, indices_or_sections, 2)
+
+
+def unstack(x, /, *, axis=0):
+    """The slices of x along axis, as a tuple."""
+    if not isinstance(x, Box):
+        return _np.unstack(x, axis=axis)
+    axis %= _np.ndim(getval(x))
+    lead = (slice(None),) * axis
+    return tuple(x[lead + (i,)] for i in range(_np.shape(getval(x))[axis]))
+
+
+# ---------------------------------------------------------------- assembling
+def _block_depth(arrays):
+    return 1 + _block_depth(arrays[0]) if isinstance(arrays, list) and arrays else int(isinstance(arrays, list))
+
+
+def _block_leaves(arrays):
+    if isinstance(arrays, list):
+        for item in arrays:
+            yield from _block_leaves(item)
+    else:
+        yield arrays
+
+
+def block(arrays):
+    """Assemble nested lists of arrays: the innermost lists join along the last axis,
+    the next along the one before, and so on."""
+    if not _contains_box(arrays):
+        return _np.block(arrays)
+    depth = _block_depth(arrays)
+    ndim = max([depth] + [_np.ndim(getval(leaf)) for leaf in _block_leaves(arrays)])
+
+    def assemble(item, level):
+        if isinstance(item, list):
+            return concatenate([assemble(x, level + 1) for x in item], axis=-(depth - level))
+        if isinstance(item, tuple):
+            raise TypeError("arrays is a tuple. Only lists can be used to arrange blocks, and np.block "
+                            "does not allow implicit conversion from tuple to ndarray.")
+        nd = _np.ndim(getval(item))
+        return item if nd == ndim else reshape(item, (1,) * (ndim - nd) + _np.shape(getval(item)))
+
+    return assemble(arrays, 0)
+
+
+def _contains_box(obj):
+    if isinstance(obj, Box):
+        return True
+    if isinstance(obj, (list, tuple)):
+        return any(_contains_box(item) for item in obj)
+    return False
+
+
+def resize(a, new_shape):
+    """a flattened, repeated cyclically to fill new_shape."""
+    if not isinstance(a, Box):
+        return _np.resize(a, new_shape)
+    new_shape = (new_shape,) if isinstance(new_shape, int) else tuple(new_shape)
+    size = int(_np.prod(new_shape, dtype=int))
+    n = _np.size(getval(a))
+    if n == 0 or size == 0:
+        return _np.zeros(new_shape, dtype=_np.result_type(getval(a)))
+    return reshape(take(ravel(a), _np.arange(size) % n), new_shape)
+
+
+concat = concatenate
+
+
+def permute_dims(a, /, axes=None):
+    return transpose(a, axes)
+
+
+def matrix_transpose(x, /):
+    if _np.ndim(getval(x)) < 2:
+        raise ValueError("Input array must be at least 2-dimensional")
+    return swapaxes(x, -1, -2)
+
+
+class _Joiner:
+    """np.r_ and np.c_: index with pieces to join them (slices give ranges, as in NumPy).
+    With a traced piece the join is a traced concatenation: along the first axis (r_,
+    pieces made at least 1-D), or as columns (c_, 1-D pieces made columns); the string
+    directives of NumPy's r_ apply to plain pieces only."""
+
+    def __init__(self, numpy_joiner, columns):
+        self.numpy_joiner = numpy_joiner
+        self.columns = columns
+
+    def __getitem__(self, key):
+        if not _contains_box(key):
+            return self.numpy_joiner[key]
+        items = key if isinstance(key, tuple) else (key,)
+        if any(isinstance(item, str) for item in items):
+            raise TypeError("np.r_ / np.c_ string directives apply to plain pieces only")
+        pieces = [_np.r_[item] if isinstance(item, slice) else item for item in items]
+        if self.columns:
+            return column_stack([reshape(p, (1,)) if _np.ndim(getval(p)) == 0 else p for p in pieces])
+        return concatenate([atleast_1d(p) for p in pieces], axis=0)
+
+    def __len__(self):
+        return 0
+
+
+r_ = _Joiner(_np.r_, columns=False)
+c_ = _Joiner(_np.c_, columns=True)
 
 shape = nondifferentiable(_np.shape)
 ndim = nondifferentiable(_np.ndim)

@@ -125,6 +125,7 @@ def _order_statistics(method, n, q):
 
 
 def _quantile(a, q, axis, method, keepdims, ignore_nan, weights=None):
+    q = _traced_q(q)
     value = getval(a)
     nd = _np.ndim(value)
     axes = _reduced_axes(axis, nd)
@@ -197,6 +198,19 @@ def _weighted_positions(value, weights, axes, kept, batch, n, qv, ignore_nan):
     return pos
 
 
+def _traced_q(q):
+    """q as one array: a list holding traced values is stacked, so they stay traced."""
+    if isinstance(q, (list, tuple)) and contains_box(q):
+        return stack(list(q))
+    return q
+
+
+def _percent(q):
+    """q / 100, traced if q is."""
+    q = _traced_q(q)
+    return q / 100 if isinstance(q, Box) else _np.true_divide(q, 100)
+
+
 def _check_weights(method, weights):
     if weights is not None and method != "inverted_cdf":
         raise ValueError("Only method 'inverted_cdf' supports weights")
@@ -216,7 +230,7 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
                weights=None, interpolation=None):
     _no_out(out, "percentile")
     _check_weights(method, weights)
-    return _quantile(a, q / 100, axis, interpolation or method, keepdims, ignore_nan=False, weights=weights)
+    return _quantile(a, _percent(q), axis, interpolation or method, keepdims, ignore_nan=False, weights=weights)
 
 
 @numpy_when_plain(_np.median)
@@ -247,7 +261,7 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
     _no_out(out, "nanpercentile")
     _check_weights(method, weights)
     _warn_all_nan(a, axis)
-    return _quantile(a, q / 100, axis, interpolation or method, keepdims, ignore_nan=True, weights=weights)
+    return _quantile(a, _percent(q), axis, interpolation or method, keepdims, ignore_nan=True, weights=weights)
 
 
 @numpy_when_plain(_np.nanmedian)
@@ -266,7 +280,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         axis = tuple(axis)
     if weights is None:
         avg = mean(a, axis=axis, keepdims=keepdims)
-        scale = _np.size(getval(a)) / max(_np.size(getval(avg)), 1)
+        scale = _np.size(getval(a)) / _builtins.max(_np.size(getval(avg)), 1)
         scale = _np.broadcast_to(_np.asarray(scale, dtype=_np.result_type(getval(avg), float)),
                                  _np.shape(getval(avg)))
     else:

@@ -4,4 +4,4 @@ processing and ODE solver, differentiable in forward and reverse mode.
 SciPy is a dependency of this subpackage only: `import fastgrad` never imports it.
 """
 
-from . import special  # noqa: F401
+from . import integrate, linalg, misc, signal, special, stats  # noqa: F401

@@ -6,7 +6,7 @@ composed from these: logsumexp, softmax, log_softmax, multigammaln.
 
 Shape-parameter derivatives. gammainc, gammaincc, betainc and their inverses are
 differentiable in their shape parameters too. d^n/da^n gammainc(a, x) and
-d^i/da^i d^j/db^j betainc(a, b, x) are primitives (`gammainc_da`, `betainc_dab`)
+d^i/da^i d^j/db^j betainc(a, b, x) are primitives (`_gammainc_da`, `_betainc_dab`)
 whose own derivatives with respect to a and b are the next ones, and with respect to
 x the closed-form derivatives of the integrand, so every order works. Their values
 come from fastgrad.scipy._jets (the series or continued fraction summed in
@@ -34,7 +34,7 @@ from . import _jets
 __all__ = [
     "gamma", "gammaln", "digamma", "psi", "polygamma", "multigammaln", "rgamma", "gammasgn",
     "beta", "betaln", "betainc", "betaincc", "betaincinv", "betainccinv",
-    "gammainc", "gammaincc", "gammaincinv", "gammainccinv", "gammainc_da", "betainc_dab",
+    "gammainc", "gammaincc", "gammaincinv", "gammainccinv",
     "erf", "erfc", "erfcx", "erfinv", "erfcinv", "ndtr", "ndtri", "log_ndtr", "stdtr", "stdtrit",
     "logit", "expit", "log_expit", "logsumexp", "softmax", "log_softmax",
     "xlogy", "xlog1py", "entr", "rel_entr", "kl_div",
@@ -131,29 +131,29 @@ def _gamma_density_da(n, a, x):
     return np.where(inside, value, at_zero) * _nan_unless((getval(x) >= 0) & (getval(a) > 0))
 
 
-def _gammainc_da(n, a, x):
+def _gammainc_da_value(n, a, x):
     return _jets.gammainc_derivative(n, a, x)
 
 
 # d^n/da^n gammainc(a, x), n >= 1. Its a-derivative is the next order (same kernel);
 # its x-derivative the n-th a-derivative of the integrand, in closed form.
-gammainc_da = elementwise(
-    _gammainc_da,
+_gammainc_da = elementwise(
+    _gammainc_da_value,
     None,
-    lambda ans, n, a, x: gammainc_da(n + 1, a, x),
+    lambda ans, n, a, x: _gammainc_da(n + 1, a, x),
     lambda ans, n, a, x: _gamma_density_da(n, a, x),
     name="gammainc_da",
 )
 gammainc = elementwise(
     _sc.gammainc,
-    lambda ans, a, x: gammainc_da(1, a, x),
+    lambda ans, a, x: _gammainc_da(1, a, x),
     lambda ans, a, x: _gamma_density(a, x),
 )
 # gammaincc = 1 - gammainc, so its derivatives are exact negatives (no cancellation:
-# gammainc_da computes each region's derivative directly).
+# _gammainc_da computes each region's derivative directly).
 gammaincc = elementwise(
     _sc.gammaincc,
-    lambda ans, a, x: -gammainc_da(1, a, x),
+    lambda ans, a, x: -_gammainc_da(1, a, x),
     lambda ans, a, x: -_gamma_density(a, x),
 )
 
@@ -167,12 +167,12 @@ def _inverse_slope(a, x):
 # dx/dp = 1 / P_x and dx/da = -P_a / P_x; for gammainccinv, Q_a / Q_x = P_a / P_x.
 gammaincinv = elementwise(
     _sc.gammaincinv,
-    lambda ans, a, p: -gammainc_da(1, a, ans) * _inverse_slope(a, ans),
+    lambda ans, a, p: -_gammainc_da(1, a, ans) * _inverse_slope(a, ans),
     lambda ans, a, p: _inverse_slope(a, ans),
 )
 gammainccinv = elementwise(
     _sc.gammainccinv,
-    lambda ans, a, q: -gammainc_da(1, a, ans) * _inverse_slope(a, ans),
+    lambda ans, a, q: -_gammainc_da(1, a, ans) * _inverse_slope(a, ans),
     lambda ans, a, q: -_inverse_slope(a, ans),
 )
 
@@ -218,30 +218,30 @@ def _beta_density_dab(i, j, a, b, x):
     return np.where(inside, value, at_edge) * _nan_unless(ok)
 
 
-def _betainc_dab(i, j, a, b, x):
+def _betainc_dab_value(i, j, a, b, x):
     return _jets.betainc_derivative(i, j, a, b, x)
 
 
 # d^i/da^i d^j/db^j betainc(a, b, x), i + j >= 1.
-betainc_dab = elementwise(
-    _betainc_dab,
+_betainc_dab = elementwise(
+    _betainc_dab_value,
     None,
     None,
-    lambda ans, i, j, a, b, x: betainc_dab(i + 1, j, a, b, x),
-    lambda ans, i, j, a, b, x: betainc_dab(i, j + 1, a, b, x),
+    lambda ans, i, j, a, b, x: _betainc_dab(i + 1, j, a, b, x),
+    lambda ans, i, j, a, b, x: _betainc_dab(i, j + 1, a, b, x),
     lambda ans, i, j, a, b, x: _beta_density_dab(i, j, a, b, x),
     name="betainc_dab",
 )
 betainc = elementwise(
     _sc.betainc,
-    lambda ans, a, b, x: betainc_dab(1, 0, a, b, x),
-    lambda ans, a, b, x: betainc_dab(0, 1, a, b, x),
+    lambda ans, a, b, x: _betainc_dab(1, 0, a, b, x),
+    lambda ans, a, b, x: _betainc_dab(0, 1, a, b, x),
     lambda ans, a, b, x: _beta_density(a, b, x),
 )
 betaincc = elementwise(
     _sc.betaincc,
-    lambda ans, a, b, x: -betainc_dab(1, 0, a, b, x),
-    lambda ans, a, b, x: -betainc_dab(0, 1, a, b, x),
+    lambda ans, a, b, x: -_betainc_dab(1, 0, a, b, x),
+    lambda ans, a, b, x: -_betainc_dab(0, 1, a, b, x),
     lambda ans, a, b, x: -_beta_density(a, b, x),
 )
 
@@ -253,14 +253,14 @@ def _beta_inverse_slope(a, b, x):
 
 betaincinv = elementwise(
     _sc.betaincinv,
-    lambda ans, a, b, y: -betainc_dab(1, 0, a, b, ans) * _beta_inverse_slope(a, b, ans),
-    lambda ans, a, b, y: -betainc_dab(0, 1, a, b, ans) * _beta_inverse_slope(a, b, ans),
+    lambda ans, a, b, y: -_betainc_dab(1, 0, a, b, ans) * _beta_inverse_slope(a, b, ans),
+    lambda ans, a, b, y: -_betainc_dab(0, 1, a, b, ans) * _beta_inverse_slope(a, b, ans),
     lambda ans, a, b, y: _beta_inverse_slope(a, b, ans),
 )
 betainccinv = elementwise(
     _sc.betainccinv,
-    lambda ans, a, b, y: -betainc_dab(1, 0, a, b, ans) * _beta_inverse_slope(a, b, ans),
-    lambda ans, a, b, y: -betainc_dab(0, 1, a, b, ans) * _beta_inverse_slope(a, b, ans),
+    lambda ans, a, b, y: -_betainc_dab(1, 0, a, b, ans) * _beta_inverse_slope(a, b, ans),
+    lambda ans, a, b, y: -_betainc_dab(0, 1, a, b, ans) * _beta_inverse_slope(a, b, ans),
     lambda ans, a, b, y: -_beta_inverse_slope(a, b, ans),
 )
 
@@ -303,7 +303,7 @@ def _stdtr_ddf_formula(df, t):
     s = np.sign(t)
     ts = _safe(t == 0, 1.0, t)
     w = df / (df + ts * ts)
-    shape_term = s * betainc_dab(1, 0, a, 0.5, w)
+    shape_term = s * _betainc_dab(1, 0, a, 0.5, w)
     r = df + t * t
     weight = np.exp(xlogy(a - 1, df / r) - betaln(a, 0.5) - 1.5 * np.log(r))
     return -0.25 * shape_term - 0.5 * t * weight
@@ -319,7 +319,7 @@ def _stdtr_ddf2_formula(df, t):
     log_w = np.log(df / r)
     weight = np.exp(xlogy(a - 1, df / r) - betaln(a, 0.5) - 1.5 * np.log(r))
     dpsi = digamma(a) - digamma(a + 0.5)
-    shape_term = -0.125 * s * betainc_dab(2, 0, a, 0.5, w) - 0.25 * t * weight * (log_w - dpsi)
+    shape_term = -0.125 * s * _betainc_dab(2, 0, a, 0.5, w) - 0.25 * t * weight * (log_w - dpsi)
     dlog_weight = 0.5 * log_w + (a - 1) * t * t / (df * r) - 0.5 * dpsi - 1.5 / r
     return shape_term - 0.5 * t * weight * dlog_weight
 

@@ -27,7 +27,7 @@ SPECS = [
     unary("square", complex=True),
     unary("sqrt", "positive", complex=True),
     unary("cbrt", "nonzero"),
-    binary("power", ["positive", "real"], complex=True, complex_domain="positive"),
+    binary("power", ["positive", "real"], complex=True, complex_domain="positive", covers=("pow",)),
     binary("float_power", ["positive", "real"]),
     binary("mod", ["real", "nonzero"]),
     binary("remainder", ["real", "nonzero"]),
@@ -44,16 +44,16 @@ SPECS = [
     unary("sin", complex=True),
     unary("cos", complex=True),
     unary("tan", "unit", complex=True),
-    unary("arcsin", "unit", complex=True, complex_domain="unit"),
-    unary("arccos", "unit", complex=True, complex_domain="unit"),
-    unary("arctan", complex=True, complex_domain="unit"),
+    unary("arcsin", "unit", complex=True, complex_domain="unit", covers=("asin",)),
+    unary("arccos", "unit", complex=True, complex_domain="unit", covers=("acos",)),
+    unary("arctan", complex=True, complex_domain="unit", covers=("atan",)),
     unary("sinh", complex=True),
     unary("cosh", complex=True),
     unary("tanh", complex=True),
-    unary("arcsinh", complex=True, complex_domain="unit"),
-    unary("arccosh", "gt1"),
-    unary("arctanh", "unit", complex=True, complex_domain="unit"),
-    binary("arctan2", ["nonzero", "nonzero"]),
+    unary("arcsinh", complex=True, complex_domain="unit", covers=("asinh",)),
+    unary("arccosh", "gt1", covers=("acosh",)),
+    unary("arctanh", "unit", complex=True, complex_domain="unit", covers=("atanh",)),
+    binary("arctan2", ["nonzero", "nonzero"], covers=("atan2",)),
     binary("hypot", ["nonzero", "nonzero"]),
     unary("deg2rad"),
     unary("radians"),
@@ -80,4 +80,30 @@ SPECS = [
     unary("abs", "nonzero", complex=True),
     unary("angle", "nonzero", complex=True),
     OpSpec("angle_deg", lambda z: np.angle(z, deg=True), domain="nonzero", complex=True),
+    # floating-point decomposition
+    OpSpec("ldexp", lambda x: np.ldexp(x, onp.array([-2, 0, 3])), shapes=[((3,),), ((4, 3),)], special=[(1e-300,)]),
+    OpSpec("frexp", lambda x: np.frexp(x)[0], domain="nonzero", special=[(0.0,), (8.0,)]),
+    OpSpec("modf", lambda x: np.modf(x)[0] * 2.0 + np.modf(x)[1], domain="small"),
+    OpSpec("divmod", lambda x, y: np.divmod(x, y)[1] + np.divmod(x, y)[0], domain=["real", "nonzero"],
+           shapes=BINARY_SHAPES),
+    OpSpec("divmod_operator", lambda x, y: divmod(x, y)[1], domain=["real", "nonzero"], shapes=[((3,), (3,))]),
+    OpSpec("nextafter", lambda x, y: np.nextafter(x, y), shapes=BINARY_SHAPES, diff_args=(0,)),
+    # I0 near 0 (series), across the switch at |x| = 30 (asymptotic series) and large.
+    unary("i0", "small", special=[(0.0,), (29.9,), (30.1,), (-45.0,)]),
+    OpSpec("i0_large", np.i0, shapes=[((3,),)], make_args=lambda rng, shapes, dtype: (onp.array([-60.0, 31.0, 80.0]),),
+           rtol=1e-4),
+    OpSpec("real_if_close", lambda z: np.real_if_close(z * 1.0), complex=True,
+           covers=()),
+    OpSpec("real_if_close_real", lambda z: np.real_if_close(np.real(z) + 0j) * 2.0, complex=True),
 ]
+
+NONDIFFERENTIABLE = {
+    name: "an integer or bitwise operation: no floating-point derivative"
+    for name in ("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_invert", "bitwise_count",
+                 "bitwise_left_shift", "bitwise_right_shift", "invert", "left_shift", "right_shift", "gcd",
+                 "lcm", "packbits", "unpackbits")
+}
+NONDIFFERENTIABLE.update({
+    "spacing": "the gap to the next float is locally constant: derivative 0 wherever it exists",
+    "isnat": "a test on datetimes: boolean output",
+})

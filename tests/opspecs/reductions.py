@@ -32,4 +32,11 @@ SPECS = [
     reduction("var", kwargs=AXES + [{"ddof": 1}]),
     reduction("std", kwargs=AXES + [{"ddof": 1}]),
     OpSpec("var_complex", np.var, shapes=SHAPES, complex=True),
+    reduction("ptp"),
+    OpSpec("ptp_ties", lambda x: np.ptp(np.clip(x, -0.5, 0.5), axis=1), shapes=[((3, 5),)], domain="real"),
+    OpSpec("cumulative_sum", lambda x, **kw: np.cumulative_sum(x, **kw), shapes=[((3, 4),)],
+           kwargs=[{"axis": 0}, {"axis": -1, "include_initial": True}], complex=True),
+    OpSpec("cumulative_sum_1d", lambda x: np.cumulative_sum(x, include_initial=True), shapes=[((4,),)]),
+    OpSpec("cumulative_prod", lambda x, **kw: np.cumulative_prod(x, **kw), domain="nonzero", shapes=[((3, 4),)],
+           kwargs=[{"axis": 1}, {"axis": 0, "include_initial": True}]),
 ]

@@ -85,7 +85,8 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs)
 
 @numpy_when_plain(_np.nanstd)
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
-    return sqrt(nanvar(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims))
+    """sqrt(nanvar); where the variance is 0 or NaN its derivative is taken as 0 (see std)."""
+    return _sqrt_of_variance(nanvar(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims))
 
 
 def _nan_extremum(reduce, fill, a, axis, out, keepdims, name):
@@ -131,5 +132,5 @@ def nancumprod(a, axis=None, dtype=None, out=None):
 nanargmax = nondifferentiable(_np.nanargmax)
 nanargmin = nondifferentiable(_np.nanargmin)
 
-from .elementwise import conj, real, sqrt, where  # noqa: E402
-from .reductions import cumprod, cumsum, max, min, prod, sum  # noqa: E402
+from .elementwise import conj, real, where  # noqa: E402
+from .reductions import _sqrt_of_variance, cumprod, cumsum, max, min, prod, sum  # noqa: E402

@@ -1,0 +1,154 @@
+"""fastgrad.scipy.signal: n-dimensional convolution with autograd's signature.
+
+convolve(A, B, axes=None, dot_axes=[(), ()], mode='full') convolves A and B along the
+paired `axes`, contracts the paired `dot_axes`, and takes the outer product over the
+rest; the result's axes are A's other axes, then B's, then the convolved ones.
+
+One primitive, the full convolution, which is bilinear: its JVPs are itself applied to
+a tangent (the tangent's batch axis rides along as one more outer axis), and its VJPs
+are correlations, that is full convolutions with the other operand flipped, cut to
+the input's extent. 'valid' and 'same' slice the full result (indexing carries the
+derivative).
+
+Imports SciPy only indirectly (through fastgrad.scipy); the value is computed with
+NumPy's sliding windows and tensordot.
+"""
+
+import numpy as _onp
+from numpy.lib.stride_tricks import sliding_window_view as _windows
+
+from .. import numpy as np
+from ..core import getval
+from ..rules import Primitive, defrules
+
+__all__ = ["convolve"]
+
+
+def _layout(ndim, conv, dot):
+    """A's (or B's) axes that are neither convolved nor contracted, in order."""
+    return [i for i in range(ndim) if i not in conv and i not in dot]
+
+
+def _conv_full(A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=()):
+    """out[a_rest, b_rest, n] = sum_{d, m} A[a_rest, d, m] B[b_rest, d, n - m] over the
+    convolved multi-index m and the contracted d; n spans nA + nB - 1 per axis."""
+    A, B = _onp.asarray(A), _onp.asarray(B)
+    nb = [B.shape[i] for i in conv_b]
+    pad = [(0, 0)] * A.ndim
+    for ax, m in zip(conv_a, nb):
+        pad[ax] = (m - 1, m - 1)
+    padded = _onp.pad(A, pad)
+    # full[n] = sum_m padded[n + m] * B[nB - 1 - m]: windows of B's size over the padded A.
+    win = _windows(padded, nb, axis=conv_a) if conv_a else padded
+    flipped = _onp.flip(B, axis=conv_b) if conv_b else B
+    win_axes = list(range(A.ndim, A.ndim + len(conv_a)))
+    out = _onp.tensordot(win, flipped, axes=(list(dot_a) + win_axes, list(dot_b) + list(conv_b)))
+    # tensordot leaves win's free axes (A's rest and the full conv axes, in A's order), then B's rest.
+    a_free = [i for i in range(A.ndim) if i not in dot_a]
+    a_rest = [k for k, i in enumerate(a_free) if i not in conv_a]
+    a_conv = [a_free.index(i) for i in conv_a]
+    b_rest = list(range(len(a_free), out.ndim))
+    return _onp.transpose(out, a_rest + b_rest + a_conv)
+
+
+def _shift(axes, by=1):
+    return tuple(a + by for a in axes)
+
+
+def _conv_jvp_a(t, ans, A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=()):
+    # The tangent's batch axis is one more of A's outer axes, and the first of them.
+    return _conv_prim(t, B, conv_a=_shift(conv_a), conv_b=conv_b, dot_a=_shift(dot_a), dot_b=dot_b)
+
+
+def _conv_jvp_b(t, ans, A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=()):
+    out = _conv_prim(A, t, conv_a=conv_a, conv_b=_shift(conv_b), dot_a=dot_a, dot_b=_shift(dot_b))
+    n_a_rest = len(_layout(_onp.ndim(A), conv_a, dot_a))
+    return np.moveaxis(out, n_a_rest, 0)
+
+
+def _correlate_back(g, other, self_shape, self_conv, self_dot, other_conv, other_dot):
+    """The cotangent of one operand ("self"), from g laid out as (k, self's outer axes,
+    other's outer axes, convolved axes): g correlated with the other operand over the
+    convolved axes (a full convolution with it flipped, cut to self's extent, starting
+    at the other's size - 1), contracting the other operand's outer axes; then the axes
+    put back in self's order (batch axis first)."""
+    ndim_self = len(self_shape)
+    self_rest = _layout(ndim_self, self_conv, self_dot)
+    other_rest = tuple(_layout(_onp.ndim(other), other_conv, other_dot))
+    n_conv = len(self_conv)
+    gnd = _onp.ndim(g)
+    g_other = tuple(range(1 + len(self_rest), 1 + len(self_rest) + len(other_rest)))
+    g_conv = tuple(range(gnd - n_conv, gnd))
+    flipped = np.flip(other, axis=tuple(other_conv)) if other_conv else other
+    full = _conv_prim(g, flipped, conv_a=g_conv, conv_b=tuple(other_conv), dot_a=g_other, dot_b=other_rest)
+    # full's axes: k, self's outer axes, the other's dot axes (in its own axis order), conv.
+    index = [slice(None)] * _onp.ndim(full)
+    for j, (ax_self, ax_other) in enumerate(zip(self_conv, other_conv)):
+        m = _onp.shape(other)[ax_other]
+        index[_onp.ndim(full) - n_conv + j] = slice(m - 1, m - 1 + self_shape[ax_self])
+    cut = full[tuple(index)]
+    paired = [self_dot[list(other_dot).index(b)] for b in sorted(other_dot)]
+    order = self_rest + paired + list(self_conv)
+    perm = [0] + [1 + order.index(i) for i in range(ndim_self)]
+    return np.transpose(cut, perm)
+
+
+def _conv_vjp_a(g, ans, A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=()):
+    return _correlate_back(g, B, _onp.shape(A), conv_a, dot_a, conv_b, dot_b)
+
+
+def _conv_vjp_b(g, ans, A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=()):
+    return _correlate_back(_swap_rest(g, A, B, conv_a, dot_a, conv_b, dot_b), A, _onp.shape(B),
+                           conv_b, dot_b, conv_a, dot_a)
+
+
+def _swap_rest(g, A, B, conv_a, dot_a, conv_b, dot_b):
+    """g with its A-outer and B-outer blocks exchanged, so B's cotangent reads like A's."""
+    na = len(_layout(_onp.ndim(A), conv_a, dot_a))
+    nb = len(_layout(_onp.ndim(B), conv_b, dot_b))
+    nc = len(conv_a)
+    perm = [0] + list(range(1 + na, 1 + na + nb)) + list(range(1, 1 + na)) + \
+        list(range(1 + na + nb, 1 + na + nb + nc))
+    return np.transpose(g, perm)
+
+
+_conv_prim = defrules(
+    Primitive(_conv_full, "convolve"),
+    jvp=[_conv_jvp_a, _conv_jvp_b],
+    vjp=[_conv_vjp_a, _conv_vjp_b],
+)
+
+
+def convolve(A, B, axes=None, dot_axes=((), ()), mode="full"):
+    """Convolve A and B along axes = (A's axes, B's axes) (all of them, paired in order,
+    by default), contract dot_axes = (A's, B's), outer product over the rest. The result
+    has A's remaining axes, then B's, then one per convolved pair, of size nA + nB - 1
+    ('full'), |nA - nB| + 1 ('valid') or nA ('same', centred as SciPy's)."""
+    if mode not in ("full", "valid", "same"):
+        raise ValueError(f"mode {mode!r} is not one of 'full', 'valid', 'same'")
+    shape_a, shape_b = _onp.shape(getval(A)), _onp.shape(getval(B))
+    if axes is None:
+        if len(shape_a) != len(shape_b):
+            raise ValueError("convolve with axes=None needs A and B of the same number of dimensions")
+        axes = (tuple(range(len(shape_a))), tuple(range(len(shape_b))))
+    conv_a = tuple(a % len(shape_a) for a in axes[0])
+    conv_b = tuple(b % len(shape_b) for b in axes[1])
+    dot_a = tuple(a % len(shape_a) for a in dot_axes[0])
+    dot_b = tuple(b % len(shape_b) for b in dot_axes[1])
+    if len(conv_a) != len(conv_b) or len(dot_a) != len(dot_b):
+        raise ValueError("axes and dot_axes must pair as many axes of A as of B")
+    na = [shape_a[i] for i in conv_a]
+    nb = [shape_b[i] for i in conv_b]
+    if mode == "valid" and not (all(x >= y for x, y in zip(na, nb)) or all(y >= x for x, y in zip(na, nb))):
+        raise ValueError("in 'valid' mode one array must be at least as large as the other "
+                         "along every convolved axis")
+    out = _conv_prim(A, B, conv_a=conv_a, conv_b=conv_b, dot_a=dot_a, dot_b=dot_b)
+    if mode == "full" or not conv_a:
+        return out
+    index = [slice(None)] * (_onp.ndim(getval(out)) - len(conv_a))
+    for x, y in zip(na, nb):
+        if mode == "valid":
+            index.append(slice(min(x, y) - 1, min(x, y) - 1 + abs(x - y) + 1))
+        else:
+            index.append(slice((y - 1) // 2, (y - 1) // 2 + x))
+    return out[tuple(index)]

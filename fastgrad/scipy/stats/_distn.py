@@ -1,0 +1,41 @@
+"""Helpers shared by the distributions: standardizing by loc and scale, SciPy's
+conventions for invalid parameters (nan, with nan derivatives) and for points
+outside the support (constant values, zero derivatives).
+
+Imports the numpy namespace and the core only.
+"""
+
+import numpy as _onp
+
+from ... import numpy as np
+from ...core import getval
+
+_LOG_2PI = _onp.log(2 * _onp.pi)
+
+
+def nan_unless(ok):
+    """A constant factor: 1 where `ok`, nan elsewhere. Multiplying a result by it makes
+    the value and every derivative nan where the parameters are invalid."""
+    return _onp.where(getval(ok), 1.0, _onp.nan)
+
+
+def standardize(x, loc, scale):
+    """(z, log(scale), ok): z = (x - loc) / scale, and whether scale > 0. Where scale is
+    not positive, 1 stands in for it so no intermediate warns or is infinite; the
+    caller multiplies its result by nan_unless(ok)."""
+    ok = _onp.asarray(getval(scale)) > 0
+    safe_scale = np.where(ok, scale, 1.0)
+    return (x - loc) / safe_scale, np.log(safe_scale), ok
+
+
+def safe(cond, x, fill):
+    """x where cond, `fill` elsewhere: the branch of a `where` that is not taken stays
+    finite, so its (zero) contribution to a derivative is not 0 * inf = nan."""
+    return np.where(cond, x, fill)
+
+
+def valid(*conds):
+    out = True
+    for cond in conds:
+        out = out & _onp.asarray(getval(cond))
+    return out

@@ -1,0 +1,52 @@
+"""The chi-squared distribution (df, loc, scale): the gamma distribution with shape
+df/2 and scale 2, composed from the same special functions."""
+
+import numpy as _onp
+
+from ... import numpy as np
+from .. import special as sc
+from ._distn import nan_unless, safe, standardize, valid
+
+__all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
+
+_LOG2 = _onp.log(2.0)
+
+
+def logpdf(x, df, loc=0.0, scale=1.0):
+    z, log_scale, ok = standardize(x, loc, scale)
+    inside = z >= 0
+    zs = safe(inside, z, 1.0)
+    k = 0.5 * df
+    value = sc.xlogy(k - 1, zs) - 0.5 * zs - sc.gammaln(k) - k * _LOG2 - log_scale
+    return np.where(inside, value, -np.inf) * nan_unless(valid(ok, df > 0))
+
+
+def pdf(x, df, loc=0.0, scale=1.0):
+    return np.exp(logpdf(x, df, loc, scale))
+
+
+def cdf(x, df, loc=0.0, scale=1.0):
+    z, _, ok = standardize(x, loc, scale)
+    inside = z >= 0
+    value = sc.gammainc(0.5 * df, 0.5 * safe(inside, z, 1.0))
+    return np.where(inside, value, 0.0) * nan_unless(valid(ok, df > 0))
+
+
+def sf(x, df, loc=0.0, scale=1.0):
+    z, _, ok = standardize(x, loc, scale)
+    inside = z >= 0
+    value = sc.gammaincc(0.5 * df, 0.5 * safe(inside, z, 1.0))
+    return np.where(inside, value, 1.0) * nan_unless(valid(ok, df > 0))
+
+
+def logcdf(x, df, loc=0.0, scale=1.0):
+    return np.log(cdf(x, df, loc, scale))
+
+
+def logsf(x, df, loc=0.0, scale=1.0):
+    return np.log(sf(x, df, loc, scale))
+
+
+def ppf(q, df, loc=0.0, scale=1.0):
+    _, _, ok = standardize(q, loc, scale)
+    return (loc + 2 * scale * sc.gammaincinv(0.5 * df, q)) * nan_unless(valid(ok, df > 0))

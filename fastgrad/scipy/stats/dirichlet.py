@@ -1,0 +1,23 @@
+"""The Dirichlet distribution: logpdf and pdf in closed form (gammaln, xlogy),
+differentiable in x and alpha. x has the categories on its first axis, as in SciPy;
+SciPy's checks of x and alpha are applied (and raise as they do) before anything is
+computed."""
+
+import scipy.stats as _st
+
+from ... import numpy as np
+from ...core import getval
+from .. import special as sc
+
+__all__ = ["logpdf", "pdf"]
+
+
+def logpdf(x, alpha):
+    _st.dirichlet.logpdf(getval(x), getval(alpha))
+    alpha_col = np.reshape(alpha, (-1,) + (1,) * (len(getval(x).shape) - 1))
+    norm = sc.gammaln(np.sum(alpha)) - np.sum(sc.gammaln(alpha))
+    return norm + np.sum(sc.xlogy(alpha_col - 1, x), axis=0)
+
+
+def pdf(x, alpha):
+    return np.exp(logpdf(x, alpha))

@@ -1,0 +1,44 @@
+"""The normal distribution: pdf, logpdf, cdf, logcdf, sf, logsf, ppf, composed from
+ndtr, log_ndtr and ndtri (no rules of their own). The tails are accurate to
+|z| = 40 and beyond in value and derivative: log_ndtr's derivative is
+sqrt(2/pi) / erfcx(-z/sqrt(2)), which never forms a ratio of underflowing numbers."""
+
+from ... import numpy as np
+from .. import special as sc
+from ._distn import _LOG_2PI, nan_unless, standardize
+
+__all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
+
+
+def logpdf(x, loc=0.0, scale=1.0):
+    z, log_scale, ok = standardize(x, loc, scale)
+    return (-0.5 * z * z - 0.5 * _LOG_2PI - log_scale) * nan_unless(ok)
+
+
+def pdf(x, loc=0.0, scale=1.0):
+    return np.exp(logpdf(x, loc, scale))
+
+
+def cdf(x, loc=0.0, scale=1.0):
+    z, _, ok = standardize(x, loc, scale)
+    return sc.ndtr(z) * nan_unless(ok)
+
+
+def logcdf(x, loc=0.0, scale=1.0):
+    z, _, ok = standardize(x, loc, scale)
+    return sc.log_ndtr(z) * nan_unless(ok)
+
+
+def sf(x, loc=0.0, scale=1.0):
+    z, _, ok = standardize(x, loc, scale)
+    return sc.ndtr(-z) * nan_unless(ok)
+
+
+def logsf(x, loc=0.0, scale=1.0):
+    z, _, ok = standardize(x, loc, scale)
+    return sc.log_ndtr(-z) * nan_unless(ok)
+
+
+def ppf(q, loc=0.0, scale=1.0):
+    _, _, ok = standardize(q, loc, scale)
+    return (loc + scale * sc.ndtri(q)) * nan_unless(ok)

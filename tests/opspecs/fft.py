@@ -1,0 +1,48 @@
+"""Records for fastgrad/numpy/fft.py: every transform with cropping and zero-padding
+(`n`, `s`), other axes, and the three normalisations; even and odd lengths, since the
+half spectra of rfft / irfft treat the last frequency differently for even lengths."""
+
+import numpy as onp
+
+import fastgrad.numpy as np
+
+from . import OpSpec
+
+fft = np.fft
+
+ONE_AXIS = [{}, {"n": 6}, {"n": 11}, {"axis": 0}, {"norm": "ortho"}, {"norm": "forward"},
+            {"n": 4, "axis": 0, "norm": "ortho"}]
+HALF_INPUT = [{}, {"n": 7}, {"n": 10}, {"n": 3}, {"axis": 0}, {"norm": "ortho"}, {"norm": "forward"},
+              {"n": 5, "axis": 0, "norm": "forward"}]
+TWO_AXES = [{}, {"s": (3, 8)}, {"axes": (0, -1)}, {"axes": (-1, -2), "s": (5, 3)}, {"norm": "ortho"},
+            {"norm": "forward", "s": (2, 7)}]
+N_AXES = [{}, {"axes": (0, 2)}, {"s": (4, 6), "axes": (1, 0)}, {"norm": "forward"}, {"s": (2, 3, 4)},
+          {"axes": (2, 0), "norm": "ortho"}, {"axes": (1,)}]
+SHIFTS = [{}, {"axes": 0}, {"axes": (1,)}, {"axes": (-1, 0)}]
+
+SPECS = [
+    OpSpec("fft", fft.fft, shapes=[((8,),), ((3, 5),)], kwargs=ONE_AXIS, complex=True),
+    OpSpec("ifft", fft.ifft, shapes=[((8,),), ((3, 5),)], kwargs=ONE_AXIS, complex=True),
+    OpSpec("rfft", fft.rfft, shapes=[((8,),), ((3, 5),)], kwargs=ONE_AXIS),
+    OpSpec("irfft", fft.irfft, shapes=[((5,),), ((4, 5),)], kwargs=HALF_INPUT, complex=True),
+    OpSpec("hfft", fft.hfft, shapes=[((5,),), ((4, 5),)], kwargs=HALF_INPUT, complex=True),
+    OpSpec("ihfft", fft.ihfft, shapes=[((8,),), ((3, 5),)], kwargs=ONE_AXIS),
+    OpSpec("fft2", fft.fft2, shapes=[((4, 6),), ((2, 4, 5),)], kwargs=TWO_AXES, complex=True),
+    OpSpec("ifft2", fft.ifft2, shapes=[((4, 6),), ((2, 4, 5),)], kwargs=TWO_AXES, complex=True),
+    OpSpec("rfft2", fft.rfft2, shapes=[((4, 6),), ((2, 4, 5),)], kwargs=TWO_AXES),
+    OpSpec("irfft2", fft.irfft2, shapes=[((4, 4),), ((2, 4, 5),)], kwargs=TWO_AXES, complex=True),
+    OpSpec("fftn", fft.fftn, shapes=[((3, 4, 5),)], kwargs=N_AXES, complex=True),
+    OpSpec("ifftn", fft.ifftn, shapes=[((3, 4, 5),)], kwargs=N_AXES, complex=True),
+    OpSpec("rfftn", fft.rfftn, shapes=[((3, 4, 5),)], kwargs=N_AXES),
+    OpSpec("irfftn", fft.irfftn, shapes=[((3, 4, 5),)], kwargs=N_AXES, complex=True),
+    OpSpec("fft_roundtrip", lambda x: fft.irfft(fft.rfft(x) * onp.arange(1.0, 6.0), 8), shapes=[((8,),)]),
+    OpSpec("fftshift", fft.fftshift, shapes=[((5,),), ((4, 5),)], kwargs=[{}, {"axes": 0}], complex=True),
+    OpSpec("fftshift_axes", fft.fftshift, shapes=[((4, 5),)], kwargs=SHIFTS),
+    OpSpec("ifftshift", fft.ifftshift, shapes=[((5,),), ((4, 5),)], kwargs=[{}, {"axes": 0}], complex=True),
+    OpSpec("ifftshift_axes", fft.ifftshift, shapes=[((4, 5),)], kwargs=SHIFTS),
+]
+
+NONDIFFERENTIABLE = {
+    "fftfreq": "the sample frequencies of a given length: no differentiable input",
+    "rfftfreq": "the sample frequencies of a given length: no differentiable input",
+}

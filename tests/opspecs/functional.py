@@ -1,0 +1,31 @@
+"""Records for fastgrad/numpy/functional.py."""
+
+import fastgrad.numpy as np
+
+from . import OpSpec
+
+
+def scaled_norms(row):
+    return np.stack([np.sum(row * row), np.max(row)])
+
+
+SPECS = [
+    OpSpec("apply_along_axis", lambda x, **kw: np.apply_along_axis(np.cumsum, arr=x, **kw), shapes=[((3, 4),)],
+           kwargs=[{"axis": 0}, {"axis": 1}], complex=True),
+    OpSpec("apply_along_axis_scalar", lambda x: np.apply_along_axis(np.sum, 1, x * x), shapes=[((2, 3, 4),)]),
+    OpSpec("apply_along_axis_shape", lambda x: np.apply_along_axis(scaled_norms, 1, x), shapes=[((2, 3, 4),)]),
+    OpSpec("apply_along_axis_closure", lambda w: np.apply_along_axis(lambda r: np.dot(r, w), 1, np.ones((2, 3))),
+           shapes=[((3,),)]),
+    OpSpec("apply_over_axes", lambda x: np.apply_over_axes(np.sum, x * x, [0, 2]), shapes=[((2, 3, 4),)]),
+    OpSpec("vectorize", lambda x, y: np.vectorize(lambda a, b: a * np.sin(b) + 1.0)(x, y),
+           shapes=[((3,), (2, 1)), ((), ())], complex=True),
+    OpSpec("vectorize_tuple", lambda x: np.vectorize(lambda a: (a * a, -a))(x), shapes=[((2, 2),)]),
+    OpSpec("piecewise", lambda x: np.piecewise(x, [x < 0, x > 1], [np.sin, lambda v: np.log(v), 0.5]),
+           shapes=[((10,),)]),
+    OpSpec("piecewise_otherwise", lambda x, c: np.piecewise(x, [x < 0], [lambda v: v * c, lambda v: v ** 2 + c]),
+           shapes=[((3, 4), ())], complex=False),
+]
+
+NONDIFFERENTIABLE = {
+    "frompyfunc": "builds a ufunc over Python objects; object arrays carry no derivative",
+}

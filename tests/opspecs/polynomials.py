@@ -1,0 +1,47 @@
+"""Records for fastgrad/numpy/polynomials.py."""
+
+import numpy as onp
+
+import fastgrad.numpy as np
+
+from . import OpSpec
+
+
+def distinct_roots(rng, shapes, dtype):
+    """Coefficients of a polynomial with well-separated simple roots (real, or a complex pair)."""
+    roots = onp.array([-2.0, -0.5, 1.0, 2.5])[:shapes[0][0] - 1] + 0.1 * rng.standard_normal(shapes[0][0] - 1)
+    p = onp.poly(roots) * rng.uniform(0.5, 2.0)
+    if dtype == "c128":
+        p = p + 0.1j * rng.standard_normal(p.shape)
+    return (p,)
+
+
+SPECS = [
+    OpSpec("polyval", np.polyval, shapes=[((4,), ()), ((3,), (5,)), ((1,), (2, 3))], complex=True),
+    OpSpec("polyadd", np.polyadd, shapes=[((3,), (5,)), ((4,), (2,)), ((3,), (3,))], complex=True),
+    OpSpec("polysub", np.polysub, shapes=[((3,), (5,)), ((4,), (2,))], complex=True),
+    OpSpec("polymul", np.polymul, shapes=[((3,), (4,))], complex=True),
+    OpSpec("polyder", np.polyder, shapes=[((5,),)], kwargs=[{}, {"m": 2}]),
+    OpSpec("polyint", np.polyint, shapes=[((4,),)], kwargs=[{}, {"m": 2, "k": [1.0, 2.0]}], complex=True),
+    OpSpec("polyint_k", lambda p, k: np.polyint(p, 2, k), shapes=[((3,), (2,))]),
+    OpSpec("polydiv", np.polydiv, shapes=[((5,), (3,)), ((4,), (4,)), ((2,), (3,))], domain=["real", "nonzero"]),
+    OpSpec("poly", np.poly, shapes=[((3,),)], complex=True),
+    OpSpec("poly_conjugate_pair", lambda x: np.poly(np.array([x[0] + 1j * x[1], x[0] - 1j * x[1], x[2]])),
+           shapes=[((3,),)]),
+    OpSpec("roots", np.roots, make_args=distinct_roots, shapes=[((4,),), ((5,),)], complex=True, rtol=1e-4),
+    OpSpec("roots_complex_pair", np.roots, shapes=[((3,),)],
+           make_args=lambda rng, shapes, dtype: (onp.array([1.0, 0.4, 2.0]) + 0.1 * rng.standard_normal(3),),
+           rtol=1e-4),
+    OpSpec("roots_leading_zero", lambda p: np.roots(np.concatenate([onp.zeros(1), p])),
+           make_args=distinct_roots, shapes=[((4,),)], rtol=1e-4),
+    OpSpec("polyfit", lambda x, y: np.polyfit(x, y, 2), make_args=lambda rng, shapes, dtype: (
+        onp.linspace(-1, 1, 6) + 0.05 * rng.standard_normal(6), rng.standard_normal(shapes[1])),
+        shapes=[((6,), (6,)), ((6,), (6, 2))]),
+    OpSpec("polyfit_weights", lambda x, y, w: np.polyfit(x, y, 1, w=w), make_args=lambda rng, shapes, dtype: (
+        onp.linspace(-1, 1, 5), rng.standard_normal(5), rng.uniform(0.5, 2.0, 5)), shapes=[((5,), (5,), (5,))]),
+    OpSpec("vander", np.vander, shapes=[((4,),)], kwargs=[{}, {"N": 3}, {"increasing": True}], complex=True),
+    OpSpec("convolve", np.convolve, shapes=[((5,), (3,)), ((2,), (4,)), ((3,), (3,))],
+           kwargs=[{}, {"mode": "same"}, {"mode": "valid"}], complex=True),
+    OpSpec("correlate", np.correlate, shapes=[((5,), (3,)), ((2,), (4,)), ((4,), (4,))],
+           kwargs=[{}, {"mode": "same"}, {"mode": "full"}], complex=True),
+]

@@ -1,0 +1,46 @@
+"""Records for fastgrad/numpy/sorting.py. Random inputs have no ties. At a tie a sort has no
+derivative, so the *_ties records repeat every value (twice(x) joins x with itself):
+derivatives along directions that move the copies together exist, and the choice made
+at ties (equal entries share the derivative) must reproduce them. The sharing itself
+is checked in tests/test_numpy_values.py."""
+
+import fastgrad.numpy as np
+
+from . import OpSpec
+
+
+def twice(x, axis=-1):
+    return np.concatenate([x, x], axis=axis)
+
+
+SPECS = [
+    OpSpec("sort", np.sort, shapes=[((5,),), ((3, 4),)], kwargs=[{}, {"axis": 0}, {"axis": None}], complex=True),
+    OpSpec("sort_ties", lambda x, axis=-1: np.sort(twice(x, axis), axis=axis), shapes=[((3, 4),)],
+           kwargs=[{}, {"axis": 0}], complex=True),
+    OpSpec("partition", lambda x, **kw: np.partition(x, 2, **kw), shapes=[((6,),), ((3, 5),)],
+           kwargs=[{}, {"axis": 0}]),
+    OpSpec("partition_ties", lambda x: np.partition(twice(x), [1, 4], axis=-1), shapes=[((3, 4),)]),
+    OpSpec("sort_complex", np.sort_complex, shapes=[((5,),)], complex=True),
+    OpSpec("unique", np.unique, shapes=[((2, 3),)], complex=True),
+    OpSpec("unique_ties", lambda x: np.unique(twice(x)), shapes=[((5,),)]),
+    OpSpec("unique_returns", lambda x: np.unique(twice(x, 0), return_index=True, return_counts=True)[0],
+           shapes=[((3, 4),)]),
+    OpSpec("unique_axis", lambda x: np.unique(np.concatenate([x, x[:1]]), axis=0), shapes=[((3, 2),)]),
+    OpSpec("unique_all", lambda x: np.unique_all(twice(x)).values, shapes=[((4,),)]),
+    OpSpec("unique_counts", lambda x: np.unique_counts(twice(x)).values, shapes=[((4,),)]),
+    OpSpec("unique_inverse", lambda x: np.unique_inverse(twice(x)).values, shapes=[((2, 2),)]),
+    OpSpec("unique_values", lambda x: np.unique_values(twice(x)), shapes=[((4,),)]),
+    # Set operations of a with b = concatenate([x[:2], y]): the two shared values move together.
+    OpSpec("union1d", lambda x, y: np.union1d(twice(x), np.concatenate([x[:2], y])), shapes=[((4,), (3,))]),
+    OpSpec("intersect1d", lambda x, y: np.intersect1d(twice(x), np.concatenate([x[:2], y])),
+           shapes=[((4,), (3,))]),
+    OpSpec("setdiff1d", lambda x, y: np.setdiff1d(twice(x), np.concatenate([x[:2], y])), shapes=[((4,), (3,))]),
+    OpSpec("setxor1d", lambda x, y: np.setxor1d(x, np.concatenate([x[:2], y])), shapes=[((4,), (3,))]),
+]
+
+NONDIFFERENTIABLE = {
+    "argpartition": "an index: integer output",
+    "lexsort": "an index: integer output",
+    "searchsorted": "an index: integer output",
+    "isin": "a membership test: boolean output",
+}

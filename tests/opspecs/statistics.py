@@ -1,0 +1,81 @@
+"""Records for fastgrad/numpy/statistics.py. Ties (twice(x) repeats each value) as in
+sorting; the choices at ties, even counts and NaN slices are also checked in
+tests/test_numpy_values.py."""
+
+import numpy as onp
+
+import fastgrad.numpy as np
+
+from . import OpSpec
+from .nanfunctions import with_nans
+
+METHODS = ["linear", "lower", "higher", "nearest", "midpoint", "inverted_cdf", "averaged_inverted_cdf",
+           "closest_observation", "interpolated_inverted_cdf", "hazen", "weibull", "median_unbiased",
+           "normal_unbiased"]
+AXES = [{}, {"axis": 0}, {"axis": -1, "keepdims": True}, {"axis": (0, 1)}]
+
+
+def twice(x, axis=-1):
+    return np.concatenate([x, x], axis=axis)
+
+
+def positive_weights(rng, shapes, dtype):
+    x = rng.standard_normal(shapes[0])
+    w = rng.uniform(0.5, 2.0, shapes[1])
+    if dtype == "c128":
+        x = x + 0.5j * rng.standard_normal(shapes[0])
+    return x, w
+
+
+def histogram_args(rng, shapes, dtype):
+    return rng.standard_normal(shapes[0]), rng.uniform(0.5, 2.0, shapes[1])
+
+
+SPECS = [
+    OpSpec("median", np.median, shapes=[((5,),), ((4,),), ((3, 4),)], kwargs=[{}, {"axis": 0}]),
+    OpSpec("median_axes", np.median, shapes=[((3, 4),)], kwargs=AXES[2:]),
+    OpSpec("median_ties", lambda x: np.median(twice(x)), shapes=[((3,),), ((4,),)]),
+    OpSpec("quantile", lambda x, q, **kw: np.quantile(x, q, **kw), domain=["real", "open01"],
+           shapes=[((7,), ()), ((6,), (2,))], kwargs=[{"method": m} for m in METHODS]),
+    OpSpec("quantile_axis", lambda x, q, **kw: np.quantile(x, q, **kw), domain=["real", "open01"],
+           shapes=[((3, 5), (2,))], kwargs=AXES),
+    OpSpec("quantile_weights", lambda x, w: np.quantile(x, [0.3, 0.8], method="inverted_cdf", weights=w, axis=1),
+           make_args=positive_weights, shapes=[((2, 5), (2, 5))], diff_args=(0,)),
+    OpSpec("percentile", lambda x, q, **kw: np.percentile(x, q * 100, **kw), domain=["real", "open01"],
+           shapes=[((6,), ()), ((3, 4), (2,))], kwargs=[{}, {"method": "hazen"}, {"method": "nearest"}]),
+    OpSpec("nanmedian", np.nanmedian, shapes=[((3, 4),)], kwargs=AXES, make_args=with_nans()),
+    OpSpec("nanquantile", lambda x, **kw: np.nanquantile(x, [0.25, 0.6], **kw), shapes=[((3, 4),)],
+           kwargs=[{}, {"axis": 1}, {"axis": 0, "method": "weibull"}], make_args=with_nans()),
+    OpSpec("nanpercentile", lambda x, **kw: np.nanpercentile(x, 70.0, **kw), shapes=[((3, 4),)],
+           kwargs=[{}, {"axis": 1, "keepdims": True}], make_args=with_nans()),
+    OpSpec("average", np.average, shapes=[((3, 4),)], kwargs=[{}, {"axis": 1}], complex=True),
+    OpSpec("average_weights", lambda x, w, **kw: np.average(x, weights=w, **kw), domain=["real", "positive"],
+           shapes=[((3, 4), (3, 4))], kwargs=[{}, {"axis": 0}, {"axis": (0, 1), "keepdims": True}], complex=True,
+           covers=("average",)),
+    OpSpec("average_weights_1d", lambda x, w: np.average(x, axis=1, weights=w, returned=True),
+           domain=["real", "positive"], shapes=[((3, 4), (4,))]),
+    OpSpec("cov", np.cov, shapes=[((3, 5),), ((5,),)], kwargs=[{}, {"bias": True}, {"ddof": 2}], complex=True),
+    OpSpec("cov_y", lambda x, y: np.cov(x, y, rowvar=False), shapes=[((5, 2), (5,))]),
+    OpSpec("cov_weights", lambda x, aw: np.cov(x, aweights=aw, fweights=onp.array([1, 2, 1, 3, 1])),
+           make_args=positive_weights, shapes=[((2, 5), (5,))], complex=True),
+    OpSpec("corrcoef", np.corrcoef, shapes=[((3, 5),)], complex=True),
+    OpSpec("corrcoef_xy", lambda x, y: np.corrcoef(x, y), shapes=[((4,), (4,))]),
+    OpSpec("histogram_weights", lambda a, w: np.histogram(a, bins=4, weights=w)[0], make_args=histogram_args,
+           shapes=[((20,), (20,))], diff_args=(1,), covers=("histogram",)),
+    OpSpec("histogram_density", lambda a, w: np.histogram(a, bins=3, weights=w, density=True),
+           make_args=histogram_args, shapes=[((20,), (20,))]),
+    OpSpec("histogram_edges", lambda a: np.histogram(a, bins=5)[1], shapes=[((10,),)]),
+    OpSpec("histogram_bin_edges", lambda a: np.histogram_bin_edges(a, bins="auto"), shapes=[((10,),)]),
+    OpSpec("histogramdd", lambda s, w: np.histogramdd(s, bins=(2, 3), weights=w, density=True),
+           make_args=histogram_args, shapes=[((12, 2), (12,))]),
+    OpSpec("histogram2d", lambda x, y, w: np.histogram2d(x, y, bins=3, weights=w),
+           make_args=lambda rng, shapes, dtype: (rng.standard_normal(10), rng.standard_normal(10),
+                                                 rng.uniform(0.5, 2.0, 10)),
+           shapes=[((10,), (10,), (10,))]),
+    OpSpec("bincount", lambda w: np.bincount(onp.array([0, 2, 2, 5, 1, 0]), weights=w, minlength=7),
+           shapes=[((6,),)]),
+]
+
+NONDIFFERENTIABLE = {
+    "digitize": "an index: integer output",
+}
