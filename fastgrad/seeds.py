@@ -92,14 +92,28 @@ class Diagonal(Structured):
 
 class Rows(Structured):
     """A batch of k tangents (or cotangents) of shape `vshape` of which only the rows
-    in `rows` ({batch index: value of shape vshape}) are nonzero."""
+    listed in `index` are nonzero; `values` holds those rows, compacted: shape
+    (len(index),) + vshape. A batched linear rule is row by row, so it applies to the
+    compact batch directly, one call whatever the number of rows."""
 
-    __slots__ = ("k", "vshape", "rows")
+    __slots__ = ("k", "vshape", "index", "values")
 
-    def __init__(self, k, vshape, rows):
+    def __init__(self, k, vshape, index, values):
         self.k = k
         self.vshape = tuple(vshape)
-        self.rows = rows
+        self.index = tuple(index)
+        self.values = values
+
+    @classmethod
+    def from_rows(cls, k, vshape, rows):
+        """From {batch index: row of shape vshape}."""
+        index = sorted(rows)
+        values = [rows[j] for j in index]
+        if any(isinstance(v, Box) for v in values):
+            stacked = _fnp().stack(values)
+        else:
+            stacked = _np.stack([_np.asarray(v) for v in values])
+        return cls(k, vshape, index, stacked)
 
     @property
     def shape(self):
@@ -110,58 +124,63 @@ class Rows(Structured):
         return len(self.vshape) + 1
 
     def apply(self, rule):
-        out, vshape = {}, None
-        for j, row in self.rows.items():
-            batch = row[None] if type(row) is _np.ndarray else _fnp().reshape(row, (1,) + _np.shape(row))
-            result = rule(batch)
-            if result is None:
-                continue
-            if isinstance(result, (list, tuple, dict)):
-                # A rule with a container output: rows cannot hold it, so take the dense route.
-                return rule(self.materialize())
-            if isinstance(result, Structured):
-                result = result.materialize()
-            vshape = _np.shape(result)[1:]
-            out[j] = result[0]
-        if not out:
+        result = rule(self.values)
+        if result is None:
             return None
-        return Rows(self.k, vshape, out)
+        if isinstance(result, (list, tuple, dict)):
+            # A rule with a container output: rows cannot hold it, so take the dense route.
+            return rule(self.materialize())
+        if isinstance(result, Structured):
+            result = result.materialize()
+        return Rows(self.k, _np.shape(result)[1:], self.index, result)
 
     def add_structured(self, other):
         if type(other) is not Rows or other.k != self.k or other.vshape != self.vshape:
             return NotImplemented
-        rows = dict(self.rows)
-        for j, row in other.rows.items():
-            rows[j] = rows[j] + row if j in rows else row
-        return Rows(self.k, self.vshape, rows)
+        if other.index == self.index:
+            return Rows(self.k, self.vshape, self.index, self.values + other.values)
+        index = sorted(set(self.index) | set(other.index))
+        position = {j: n for n, j in enumerate(index)}
+        if isinstance(self.values, Box) or isinstance(other.values, Box):
+            return Rows(self.k, self.vshape, index, _scatter_rows(self, position, len(index)) +
+                        _scatter_rows(other, position, len(index)))
+        overlap = not set(self.index).isdisjoint(other.index)
+        out = (_np.zeros if overlap else _np.empty)(
+            (len(index),) + self.vshape, dtype=_np.result_type(self.values, other.values))
+        out[[position[j] for j in self.index]] = self.values
+        if overlap:
+            out[[position[j] for j in other.index]] += other.values
+        else:
+            out[[position[j] for j in other.index]] = other.values
+        return Rows(self.k, self.vshape, index, out)
 
     def add_dense(self, dense):
         """dense + self, touching only the nonzero rows."""
-        if isinstance(dense, Box) or any(isinstance(r, Box) for r in self.rows.values()):
+        if isinstance(dense, Box) or isinstance(self.values, Box):
             return dense + self.materialize()
-        out = _np.array(dense, dtype=_np.result_type(dense, *self.rows.values()), copy=True)
-        for j, row in self.rows.items():
-            out[j] += row
+        out = _np.array(dense, dtype=_np.result_type(dense, self.values), copy=True)
+        out[list(self.index)] += self.values
         return out
 
     def materialize(self):
-        values = list(self.rows.values())
-        if any(isinstance(r, Box) for r in values):
-            from .numpy import stack
-
-            zero = _np.zeros(self.vshape)
-            return stack([self.rows.get(j, zero) for j in range(self.k)])
-        dtype = _np.result_type(*values) if values else float
-        if len(self.rows) == self.k:
-            out = _np.empty((self.k,) + self.vshape, dtype=dtype)
-        else:
-            out = _np.zeros((self.k,) + self.vshape, dtype=dtype)
-        for j, row in self.rows.items():
-            out[j] = row
-        return out
+        if len(self.index) == self.k and self.index == tuple(range(self.k)):
+            return self.values
+        return _scatter_rows(self, {j: j for j in self.index}, self.k)
 
     def __repr__(self):
-        return f"Rows(k={self.k}, vshape={self.vshape}, rows={sorted(self.rows)})"
+        return f"Rows(k={self.k}, vshape={self.vshape}, index={self.index})"
+
+
+def _scatter_rows(rows, position, n):
+    """rows.values placed at rows position[j] of an (n,) + vshape batch of zeros."""
+    where = [position[j] for j in rows.index]
+    if isinstance(rows.values, Box):
+        from .numpy.indexing import untake
+
+        return untake(rows.values, (_np.asarray(where),), (n,) + rows.vshape)
+    out = _np.zeros((n,) + rows.vshape, dtype=_np.result_type(rows.values))
+    out[where] = rows.values
+    return out
 
 
 def _size(shape):

@@ -208,10 +208,12 @@ tanh = elementwise(_np.tanh, lambda ans, x: 1 - ans * ans)
 arcsinh = elementwise(_np.arcsinh, lambda ans, x: 1.0 / sqrt(x * x + 1))
 arccosh = elementwise(_np.arccosh, lambda ans, x: 1.0 / sqrt(x * x - 1))
 arctanh = elementwise(_np.arctanh, lambda ans, x: 1.0 / (1 - x * x))
+# At the origin arctan2 has no limit (it is the angle of the direction of approach);
+# its derivative there is taken as 0 in both arguments.
 arctan2 = elementwise(
     _np.arctan2,
-    lambda ans, y, x: x / (x * x + y * y),
-    lambda ans, y, x: -y / (x * x + y * y),
+    lambda ans, y, x: x / _nonzero(x * x + y * y),
+    lambda ans, y, x: -y / _nonzero(x * x + y * y),
 )
 hypot = elementwise(_np.hypot, lambda ans, x, y: x / _nonzero(ans), lambda ans, x, y: y / _nonzero(ans))
 deg2rad = elementwise(_np.deg2rad, _np.pi / 180)

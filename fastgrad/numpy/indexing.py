@@ -107,11 +107,18 @@ def _getitem_structured_jvp(seed, ans, A, index):
         return NotImplemented
     if len(index) != len(shape) or not all(isinstance(i, (int, _np.integer)) for i in index):
         return _gather_diagonal(seed, shape, index)
-    flat = int(_np.ravel_multi_index(tuple(int(i) % n for i, n in zip(index, shape)), shape))
+    flat = 0
+    for i, n in zip(index, shape):
+        flat = flat * n + int(i) % n
     if not seed.start <= flat < seed.stop:
         return None
-    d = seed.d if _np.ndim(seed.d) == 0 else reshape(broadcast_to(seed.d, shape), (-1,))[flat]
-    return Rows(seed.stop - seed.start, (), {flat - seed.start: d})
+    d = seed.d
+    if isinstance(d, (float, int)):
+        value = _np.full(1, d, dtype=float)
+    else:
+        d = d if _np.ndim(d) == 0 else reshape(broadcast_to(d, shape), (-1,))[flat]
+        value = reshape(d, (1,))
+    return Rows(seed.stop - seed.start, (), (flat - seed.start,), value)
 
 
 def _gather_diagonal(seed, shape, index):

@@ -28,9 +28,9 @@ def _pairs(value, ndim, as_index=False):
     if value is None:
         return [(None, None)] * ndim
     if isinstance(value, Box):
-        full = broadcast_to(value, (ndim, 2)) if _np.ndim(getval(value)) else value
         if _np.ndim(getval(value)) == 0:
             return [(value, value)] * ndim
+        full = broadcast_to(value, (ndim, 2))
         return [(full[i, 0], full[i, 1]) for i in range(ndim)]
     if isinstance(value, (list, tuple)) and contains_box(value):
         items = list(value)
@@ -99,8 +99,7 @@ def _pad_linear(a, axis, before, after, mode, kwargs, end_values):
                 continue
             ends = (1.0, 0.0) if side == 0 else (0.0, 1.0)
             ramp = _np.pad(_np.zeros(n), (before, after), "linear_ramp", end_values=ends)
-            out = out + reshape(value * ramp, tuple(shape)) if isinstance(value, Box) else \
-                out + _np.reshape(value * ramp, shape)
+            out = out + reshape(value * ramp, tuple(shape))
     return out
 
 

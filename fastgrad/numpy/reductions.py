@@ -162,14 +162,32 @@ _max = _make_extremum(_np.max, "max")
 _min = _make_extremum(_np.min, "min")
 
 
-def max(a, axis=None, out=None, keepdims=False, **kwargs):
-    _no_out(out, "max")
-    return _max(a, axis=_axis_arg(axis), keepdims=keepdims)
+def _masked_extremum(reduce, pick, fill, name, a, axis, out, keepdims, initial, where_):
+    """max or min with NumPy's initial= and where=: masked-out entries are replaced by
+    -inf (inf) and the initial value joins through maximum (minimum), which splits the
+    derivative evenly when it ties with the result."""
+    _no_out(out, name)
+    axis = _axis_arg(axis)
+    if where_ is not _np._NoValue:
+        mask = _np.broadcast_to(getval(where_), _np.shape(getval(a)))
+        if initial is _np._NoValue and _np.any(~_np.any(mask, axis=axis)):
+            raise ValueError(f"reduction operation '{pick.__name__}' does not have an identity, "
+                             "so to use a where mask one has to specify 'initial'")
+        a = where(mask, a, fill)
+    result = reduce(a, axis=axis, keepdims=keepdims)
+    if initial is not _np._NoValue:
+        result = pick(result, initial)
+    return result
 
 
-def min(a, axis=None, out=None, keepdims=False, **kwargs):
-    _no_out(out, "min")
-    return _min(a, axis=_axis_arg(axis), keepdims=keepdims)
+def max(a, axis=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
+    """Largest entries along axis; tied entries share the derivative equally."""
+    return _masked_extremum(_max, maximum, -_np.inf, "max", a, axis, out, keepdims, initial, where)
+
+
+def min(a, axis=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
+    """Smallest entries along axis; tied entries share the derivative equally."""
+    return _masked_extremum(_min, minimum, _np.inf, "min", a, axis, out, keepdims, initial, where)
 
 
 amax = max
@@ -326,6 +344,6 @@ any = nondifferentiable(_np.any)
 count_nonzero = nondifferentiable(_np.count_nonzero)
 
 
-from .elementwise import conj, real, sqrt, where  # noqa: E402
+from .elementwise import conj, maximum, minimum, real, sqrt, where  # noqa: E402
 from .shape import broadcast_to, concatenate, flip, moveaxis, reshape  # noqa: E402
 from .products import einsum  # noqa: E402

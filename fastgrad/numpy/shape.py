@@ -285,7 +285,7 @@ def _concatenate_structured_vjp(argnum):
             unit.flat[flat] = 1.0
             d = values[j]
             rows[int(j)] = unit if (not isinstance(d, Box) and d == 1) else unit * d
-        return Rows(seed.stop - seed.start, x_shape, rows)
+        return Rows.from_rows(seed.stop - seed.start, x_shape, rows)
     return rule
 
 
@@ -604,9 +604,6 @@ class _Joiner:
         if self.columns:
             return column_stack([reshape(p, (1,)) if _np.ndim(getval(p)) == 0 else p for p in pieces])
         return concatenate([atleast_1d(p) for p in pieces], axis=0)
-
-    def __len__(self):
-        return 0
 
 
 r_ = _Joiner(_np.r_, columns=False)

@@ -8,8 +8,9 @@ respect to the data is that of the selected entries (tied entries share it, as i
 sort), and with respect to q it is the slope between the two order statistics
 (zero for the methods that select a single one). Where q falls exactly on an order
 statistic, the derivative in q is the one-sided slope towards the next one. The
-median of an even count is the mean of the two middle values, differentiable with
-weight 1/2 on each. A slice holding a NaN gives NaN (the NaN-ignoring versions
+weights of a weighted quantile only choose the order statistic, so they carry no
+derivative. The median of an even count is the mean of the two middle values,
+differentiable with weight 1/2 on each. A slice holding a NaN gives NaN (the NaN-ignoring versions
 drop the NaNs first), and the derivative of that NaN output is zero.
 
 Histograms: counts are locally constant, so only weights (hist is linear in them)
@@ -71,6 +72,7 @@ _CONTINUOUS = {
     "median_unbiased": (1.0 / 3, 1.0 / 3),
     "normal_unbiased": (3.0 / 8, 3.0 / 8),
 }
+_MEAN = "mean of the two"
 _DISCRETE = ("lower", "higher", "nearest", "midpoint", "inverted_cdf", "averaged_inverted_cdf",
              "closest_observation")
 
@@ -107,7 +109,8 @@ def _order_statistics(method, n, q):
         lo = _np.floor(linear)
         return lo, lo + 1, _np.where(linear == lo, 0.0, 0.5)
     if method == "_median":
-        return _np.floor(linear), _np.ceil(linear), "mean"
+        # median and nanmedian: the mean of the two middle values, as NumPy computes it.
+        return _np.floor(linear), _np.ceil(linear), _MEAN
     # H&F 1-3, 1-based order statistics x_(j): j = floor(n q + m), g = n q + m - j.
     m = -0.5 if method == "closest_observation" else 0.0
     j = _np.floor(n * qv + m)
@@ -156,7 +159,7 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, weights=None):
     hi = _np.clip(_np.broadcast_to(hi, q_shape + (batch,)), 0, last).astype(_np.intp)
     rows = _np.arange(batch)
     below, above = sample[rows, lo], sample[rows, hi]
-    if isinstance(gamma, str):
+    if gamma is _MEAN:
         result = below * 0.5 + above * 0.5
         result = where(lo == hi, below, result)
     else:

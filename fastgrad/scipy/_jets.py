@@ -10,7 +10,8 @@ callers:
   * the rules in fastgrad.scipy.special, which call `exp_jet` and `jet_mul` on traced
     values (fastgrad's operators) to build the closed-form x-derivatives, so those are
     differentiable again.
-The jet functions only use +, -, * and / on their entries, so they work on either.
+The jet functions only use +, -, * and / on their entries (and the `exp` passed to
+exp_jet), so they work on either.
 
 Why jets. d^n/da^n of gammainc(a, x) for every n is needed (each derivative is a
 primitive whose derivative with respect to a is the next one). Differentiating the
@@ -21,6 +22,7 @@ with the same convergence test as the value.
 Imports NumPy and SciPy only: no fastgrad module (the rules import this).
 """
 
+import warnings
 from math import factorial
 
 import numpy as _np
@@ -29,7 +31,7 @@ import scipy.special as _sc
 # Relative change below which a series or continued fraction has converged; a little
 # above the double-precision epsilon, so that rounding noise does not keep it running.
 _TOL = 4e-16
-_MAX_TERMS = 5000
+_MAX_TERMS = 20000
 
 
 # ---------------------------------------------------------------- jet arithmetic
@@ -76,13 +78,13 @@ def jet_recip(A):
     return R
 
 
-def exp_jet(G):
+def exp_jet(G, exp=_np.exp):
     """exp(G) for a jet G (G[0][0] the value of the exponent), by E' = G' E:
     p E[p][q] = sum k G[k][l] E[p-k][q-l] (k >= 1), and the same in the second
-    variable along the first row."""
+    variable along the first row. `exp` is NumPy's, or fastgrad's for traced jets."""
     P, Q = len(G) - 1, len(G[0]) - 1
     E = [[None] * (Q + 1) for _ in range(P + 1)]
-    E[0][0] = _exp(G[0][0])
+    E[0][0] = exp(G[0][0])
     for q in range(1, Q + 1):
         acc = None
         for l in range(1, q + 1):
@@ -98,14 +100,6 @@ def exp_jet(G):
                     acc = term if acc is None else acc + term
             E[p][q] = acc / p
     return E
-
-
-def _exp(x):
-    if isinstance(x, (_np.ndarray, _np.generic, float, int)):
-        return _np.exp(x)
-    from .. import numpy as fnp
-
-    return fnp.exp(x)
 
 
 def derivative(J, p, q=0):
@@ -155,8 +149,16 @@ def _contfrac(next_coeffs, P, Q, size, max_terms=_MAX_TERMS):
                     return result
                 A, A_prev, B, B_prev, new = (_take(J, keep) for J in (A, A_prev, B, B_prev, new))
         value = new
-    _store(result, value, idx, _np.ones(idx.size, dtype=bool))
+    _not_converged(idx.size)
     return result
+
+
+def _not_converged(count):
+    """Elements still moving after _MAX_TERMS terms keep the nan they started with, with a
+    warning (an inaccurate derivative would pass unnoticed). The terms needed grow like
+    sqrt(a) near x = a, so this happens only for shapes beyond about 5e6."""
+    warnings.warn(f"{count} shape derivative(s) of an incomplete gamma or beta function did not "
+                  f"converge in {_MAX_TERMS} terms and are nan", RuntimeWarning, stacklevel=4)
 
 
 def _take(J, keep):
@@ -246,7 +248,7 @@ def _gammainc_series(a, x, P):
                 break
             term, total = _take(term, keep), _take(total, keep)
     else:
-        _store(result, total, idx, _np.ones(idx.size, dtype=bool))
+        _not_converged(idx.size)
     return jet_mul(_gamma_prefactor(a, x, P, 1.0), result)
 
 
@@ -277,9 +279,18 @@ def _gammaincc_contfrac(a, x, P):
 
 
 def gammainc_derivative(n, a, x):
-    """d^n/da^n gammainc(a, x) for n >= 1: the series for x < a + 1, minus the n-th
-    derivative of the continued fraction of gammaincc otherwise (P = 1 - Q, so the
-    derivatives are exact negatives and no cancellation occurs in either region).
+    """d^n/da^n gammainc(a, x) for n >= 1.
+
+    Method: the power series of P for x < a + 1, and minus the n-th derivative of
+    Legendre's continued fraction of Q = 1 - P otherwise (NR's split), each summed in
+    jet arithmetic, i.e. differentiated term by term. Why: in its own region each
+    expansion converges geometrically (tens of terms for a <= 50, x <= 100) and its
+    terms' derivatives do not cancel, while P' = -Q' exactly, so the derivative of the
+    tiny tail (Q ~ 1e-45 at a = 0.1, x = 100, or P ~ 1e-215 at a = 50, x = 0.001) keeps
+    full relative accuracy. A quadrature of the integral representation would need
+    endpoint-adapted rules and integrands of changing sign for n >= 2.
+    Measured against mpmath (50 digits) over a in [0.1, 50], x in [0.001, 100]: worst
+    relative error ~5e-14 for n = 1 and ~5e-12 for n = 2.
     nan outside a > 0, x >= 0 (where gammainc itself is nan or a limit); 0 at x = 0
     and x = inf, where gammainc is constant in a."""
     a, x = _np.broadcast_arrays(_np.asarray(a, dtype=float), _np.asarray(x, dtype=float))
@@ -361,9 +372,13 @@ def _betainc_contfrac(a, b, x, P, Q):
 
 
 def betainc_derivative(i, j, a, b, x):
-    """d^i/da^i d^j/db^j betainc(a, b, x) for i + j >= 1. Where x >= (a+1)/(a+b+2) the
-    symmetry I_x(a, b) = 1 - I_{1-x}(b, a) is used, whose derivatives are exact
-    negatives (with the roles of a and b exchanged), so neither tail cancels.
+    """d^i/da^i d^j/db^j betainc(a, b, x) for i + j >= 1.
+
+    Method: the continued fraction of I_x(a, b) (NR's betacf) differentiated term by
+    term in two-variable jets, for x < (a+1)/(a+b+2); beyond, the symmetry
+    I_x(a, b) = 1 - I_{1-x}(b, a), whose derivatives are exact negatives (with a and b
+    exchanged), so neither tail cancels. Measured against mpmath over a, b in
+    [0.1, 50], x in [0.001, 0.999]: worst relative error ~1e-13 at first order.
     nan outside a > 0, b > 0, 0 <= x <= 1; 0 at x = 0 and x = 1."""
     a, b, x = _np.broadcast_arrays(*(_np.asarray(v, dtype=float) for v in (a, b, x)))
     shape = a.shape

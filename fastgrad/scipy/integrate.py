@@ -212,6 +212,8 @@ def odeint(func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, tfirst=F
             return user(tt, y, *a)
     if not isinstance(args, tuple):
         args = (args,)
+    y0 = y0 if isinstance(y0, Box) else _onp.asarray(y0, dtype=float)
+    t = t if isinstance(t, Box) else _onp.asarray(t, dtype=float)
     if _onp.ndim(getval(y0)) != 1:
         raise ValueError("odeint needs a 1-D initial state y0")
     return _odeint_prim(func, y0, t, *args, **options)

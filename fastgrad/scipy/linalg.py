@@ -3,7 +3,9 @@
 Primitives (rules below each): solve_triangular, cholesky, the packed LU factor of
 lu_factor, solve_banded, solve_sylvester, sqrtm, expm. Composed from them (no rules
 of their own): cho_factor, cho_solve, lu_factor, lu_solve, lu, solve, inv, det,
-expm_frechet, solve_continuous_lyapunov, block_diag.
+expm_frechet, solve_continuous_lyapunov, block_diag. SciPy's names for the
+decompositions fastgrad.numpy.linalg differentiates (eigh, eigvalsh, svd, svdvals,
+qr, pinv, norm) are thin wrappers translating SciPy's arguments onto it.
 
 Conventions. Matrices are 2-D and real (SciPy's batched and complex forms are not
 differentiated here). A function that reads only one triangle of its input
@@ -21,12 +23,14 @@ import scipy.linalg as _sla
 
 from .. import numpy as np
 from ..core import getval
+from ..numpy import linalg as _nla
 from ..rules import Primitive, defrules, lift, sum_to_shape
 
 __all__ = [
     "solve_triangular", "cholesky", "cho_factor", "cho_solve", "lu_factor", "lu_solve", "lu",
     "solve", "inv", "det", "solve_banded", "solve_sylvester", "solve_continuous_lyapunov",
     "solve_lyapunov", "sqrtm", "expm", "expm_frechet", "block_diag",
+    "eigh", "eigvalsh", "svd", "svdvals", "qr", "pinv", "norm",
 ]
 
 
@@ -131,8 +135,10 @@ def _cholesky(a, lower=False):
     return _sla.cholesky(a, lower=lower)
 
 
+# With A = L L^T: dL = L phi(L^-1 dA L^-T), and the adjoint A-bar = L^-T phi(L^T L-bar) L^-1
+# (Murray 2016, "Differentiation of the Cholesky decomposition", eqs. 8 and 10).
 def _phi(x):
-    """The lower triangle with half the diagonal: dL = L phi(L^-1 dA L^-T)."""
+    """The lower triangle with half the diagonal."""
     n = _onp.shape(x)[-1]
     return x * (_onp.tril(_onp.ones((n, n))) - 0.5 * _onp.eye(n))
 
@@ -496,3 +502,64 @@ def block_diag(*arrs):
         rows.append(np.concatenate([left, b, right], axis=1))
         start += c
     return np.concatenate(rows, axis=0)
+
+
+# ---------------------------------------------------------------- SciPy's names for numpy.linalg's rules
+
+def _unsupported(name, **options):
+    used = [k for k, v in options.items() if v not in (None, False)]
+    if used:
+        raise NotImplementedError(f"fastgrad.scipy.linalg.{name} does not differentiate with {used}")
+
+
+def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False, type=1,
+         check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
+    """(w, v) or w: the eigenvalues (ascending) and eigenvectors of a symmetric matrix read
+    from its `lower` or upper triangle (the standard problem only)."""
+    _unsupported("eigh", b=b, subset_by_index=subset_by_index, subset_by_value=subset_by_value)
+    uplo = "L" if lower else "U"
+    if eigvals_only:
+        return _nla.eigvalsh(a, UPLO=uplo)
+    return _nla.eigh(a, UPLO=uplo)
+
+
+def eigvalsh(a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, type=1, check_finite=True,
+             subset_by_index=None, subset_by_value=None, driver=None):
+    """The eigenvalues (ascending) of a symmetric matrix read from one triangle."""
+    _unsupported("eigvalsh", b=b, subset_by_index=subset_by_index, subset_by_value=subset_by_value)
+    return _nla.eigvalsh(a, UPLO="L" if lower else "U")
+
+
+def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True, lapack_driver="gesdd"):
+    """(U, s, Vh), or s alone with compute_uv=False."""
+    return _nla.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
+
+
+def svdvals(a, overwrite_a=False, check_finite=True):
+    """The singular values, descending."""
+    return _nla.svdvals(a)
+
+
+_QR_MODES = {"full": "complete", "economic": "reduced"}
+
+
+def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
+    """(Q, R) for mode 'full' or 'economic', (R,) for mode 'r' (SciPy's conventions: R
+    is (m, n) in 'full' and 'r', (k, n) in 'economic')."""
+    _unsupported("qr", pivoting=pivoting)
+    if mode == "r":
+        return (_nla.qr(a, mode="complete")[1],)
+    if mode not in _QR_MODES:
+        raise NotImplementedError(f"fastgrad.scipy.linalg.qr does not differentiate mode {mode!r}")
+    return _nla.qr(a, mode=_QR_MODES[mode])
+
+
+def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+    """The pseudo-inverse (singular values below rtol times the largest count as zero)."""
+    _unsupported("pinv", atol=atol, return_rank=return_rank)
+    return _nla.pinv(a) if rtol is None else _nla.pinv(a, rtol=rtol)
+
+
+def norm(a, ord=None, axis=None, keepdims=False, check_finite=True):
+    """A vector or matrix norm, as numpy.linalg.norm."""
+    return _nla.norm(a, ord=ord, axis=axis, keepdims=keepdims)

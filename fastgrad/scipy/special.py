@@ -28,7 +28,7 @@ import scipy.special as _sc
 
 from .. import numpy as np
 from ..core import getval
-from ..rules import elementwise, nondifferentiable
+from ..rules import elementwise as _elementwise, nondifferentiable
 from . import _jets
 
 __all__ = [
@@ -50,6 +50,16 @@ def _nan_unless(ok):
     """A constant factor, 1 where `ok` and nan elsewhere: multiplies a derivative that a
     formula would make finite at points where the function itself is undefined."""
     return _onp.where(getval(ok), 1.0, _onp.nan)
+
+
+def elementwise(fun, *derivs, name=None):
+    """rules.elementwise, with every partial derivative made nan where the value is nan
+    (a formula can be finite there: x / y for xlogy(1, -1), polygamma at digamma's poles)."""
+    def guarded(deriv):
+        if deriv is None:
+            return None
+        return lambda ans, *args, **kwargs: deriv(ans, *args, **kwargs) * _nan_unless(~_onp.isnan(getval(ans)))
+    return _elementwise(fun, *[guarded(d) for d in derivs], name=name)
 
 
 def _safe(cond, x, fill):
@@ -124,7 +134,7 @@ def _gamma_density_da(n, a, x):
     G = [[(a - 1) * logx - xs - gammaln(a)], [logx - digamma(a)]]
     for m in range(2, n + 1):
         G.append([-polygamma(m - 1, a) / float(factorial(m))])
-    value = _jets.derivative(_jets.exp_jet(G), n)
+    value = _jets.derivative(_jets.exp_jet(G, np.exp), n)
     # At x = 0 the density and all its a-derivatives vanish for a > 1 (x^(a-1) log(x)^k
     # -> 0); for a <= 1 they diverge, and nan stands for that.
     at_zero = _onp.where(getval(a) > 1, 0.0, _onp.nan)
@@ -210,7 +220,7 @@ def _beta_density_dab(i, j, a, b, x):
                 c = c - (digamma(b) if q == 1 else polygamma(q - 1, b) / float(factorial(q)))
                 c = c + (log1mx if q == 1 else 0.0)
             G[p][q] = c
-    value = _jets.derivative(_jets.exp_jet(G), i, j)
+    value = _jets.derivative(_jets.exp_jet(G, np.exp), i, j)
     # At x = 0 (x = 1) the derivatives vanish for a > 1 (b > 1) and diverge otherwise.
     av, bv, xv = getval(a), getval(b), getval(x)
     at_edge = _onp.where(((xv <= 0) & (av > 1)) | ((xv >= 1) & (bv > 1)), 0.0, _onp.nan)

@@ -1,5 +1,7 @@
 """Records for fastgrad/numpy/reductions.py."""
 
+import numpy as onp
+
 import fastgrad.numpy as np
 
 from . import OpSpec
@@ -32,6 +34,10 @@ SPECS = [
     reduction("var", kwargs=AXES + [{"ddof": 1}]),
     reduction("std", kwargs=AXES + [{"ddof": 1}]),
     OpSpec("var_complex", np.var, shapes=SHAPES, complex=True),
+    OpSpec("max_initial_where", lambda x, **kw: np.max(x, initial=0.3, **kw), shapes=[((3, 4),)],
+           kwargs=[{}, {"axis": 1, "where": onp.array([True, False, True, True])}], covers=("max",)),
+    OpSpec("min_initial_where", lambda x: np.min(x, axis=0, initial=-0.2, where=onp.arange(4) % 2 == 0),
+           shapes=[((3, 4),)], covers=("min",)),
     reduction("ptp"),
     OpSpec("ptp_ties", lambda x: np.ptp(np.clip(x, -0.5, 0.5), axis=1), shapes=[((3, 5),)], domain="real"),
     OpSpec("cumulative_sum", lambda x, **kw: np.cumulative_sum(x, **kw), shapes=[((3, 4),)],

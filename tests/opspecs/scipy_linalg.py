@@ -29,6 +29,16 @@ def spd_and_rhs(rng, shapes, dtype):
     return spd(rng), rng.standard_normal(shapes[1])
 
 
+def _sign_free(parts):
+    """Decompositions whose vectors are defined up to sign: the values, and the vectors
+    squared entrywise (free of the sign, and smooth)."""
+    if len(parts) == 2:
+        w, v = parts
+        return w, v * v
+    u, s, vh = parts
+    return u * u, s, vh * vh
+
+
 def just(make):
     return lambda rng, shapes, dtype: (make(rng),)
 
@@ -43,11 +53,9 @@ def sylvester_args(rng, shapes, dtype):
     return well_conditioned(rng), well_conditioned(rng, 2), rng.standard_normal((N, 2))
 
 
-def symmetric_part(x):
-    return 0.5 * (x + x.T)
-
-
-PUBLIC = {'solve_triangular_vector': 'solve_triangular', 'cho_solve_lower': 'cho_solve', 'lu_permute_l': 'lu', 'solve_pos': 'solve', 'solve_diagonal': 'solve', 'cholesky_symmetric': 'cholesky'}
+# Records that exercise a public function under another case name.
+PUBLIC = {"solve_triangular_vector": "solve_triangular", "cho_solve_lower": "cho_solve", "lu_permute_l": "lu",
+          "solve_pos": "solve", "solve_diagonal": "solve", "cholesky_symmetric": "cholesky"}
 
 
 def rec(name, fun, covers=(), **kw):
@@ -92,7 +100,18 @@ SPECS = [] if sla is None else [
            make_args=lambda rng, shapes, dtype: (well_conditioned(rng), rng.standard_normal((N, N))),
            covers=("solve_lyapunov",)),
     rec("sqrtm", sla.sqrtm, shapes=[((N, N),)], make_args=just(spd)),
-    rec("expm", sla.expm, shapes=[((N, N),)], make_args=lambda rng, shapes, dtype: (0.5 * rng.standard_normal((N, N)),)),
+    rec("expm", sla.expm, shapes=[((N, N),)],
+        make_args=lambda rng, shapes, dtype: (0.5 * rng.standard_normal((N, N)),)),
     rec("expm_frechet", lambda a, e: sla.expm_frechet(a, e), shapes=[((N, N), (N, N))]),
     rec("block_diag", lambda a, b, c: sla.block_diag(a, b, c), shapes=[((2, 2), (3,), ())]),
+    # SciPy's names for numpy.linalg's decompositions (eigenvectors and singular vectors
+    # enter through sign-free views)
+    rec("eigh", lambda a, lower: _sign_free(sla.eigh(a, lower=lower)), shapes=[((N, N),)], make_args=just(spd),
+        kwargs=[{"lower": True}, {"lower": False}]),
+    rec("eigvalsh", sla.eigvalsh, shapes=[((N, N),)], make_args=just(spd)),
+    rec("svd", lambda a: _sign_free(sla.svd(a, full_matrices=False)), shapes=[((N, 2),)]),
+    rec("svdvals", sla.svdvals, shapes=[((N, 2),)]),
+    rec("qr", lambda a, mode: sla.qr(a, mode=mode), shapes=[((N, 2),)], kwargs=[{"mode": "economic"}, {"mode": "r"}]),
+    rec("pinv", sla.pinv, shapes=[((N, 2),)]),
+    rec("norm", lambda a, **kw: sla.norm(a, **kw), shapes=[((N, 2),)], kwargs=[{}, {"ord": 2}, {"axis": 0}]),
 ]

@@ -13,7 +13,7 @@ from . import (  # noqa: F401
     poisson, t, weibull_min,
 )
 
-__all__ = []
-
 DISTRIBUTIONS = ("beta", "cauchy", "chi2", "dirichlet", "expon", "gamma", "laplace", "logistic", "lognorm",
                  "multivariate_normal", "norm", "poisson", "t", "weibull_min")
+
+__all__ = list(DISTRIBUTIONS)

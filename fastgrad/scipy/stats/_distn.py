@@ -39,3 +39,22 @@ def valid(*conds):
     for cond in conds:
         out = out & _onp.asarray(getval(cond))
     return out
+
+
+_LOG_HALF = _onp.log(0.5)
+
+
+def log_of_probability(p, complement):
+    """log(p) for a probability p whose complement 1 - p is also known accurately:
+    log1p(-complement) where p > 1/2 (so log of a p near 1 keeps its digits), log(p)
+    elsewhere; each branch sees only the inputs where it is taken."""
+    upper = getval(p) > 0.5
+    return np.where(upper, np.log1p(-safe(upper, complement, 0.0)), np.log(safe(upper, 0.5, p)))
+
+
+def log1mexp(u):
+    """log(1 - exp(-u)) for u >= 0, accurate at both ends (Maechler's switch at log 2)."""
+    small = getval(u) < _onp.log(2.0)
+    us = safe(small, u, 1.0)
+    ul = safe(small, 1.0, u)
+    return np.where(small, np.log(-np.expm1(-us)), np.log1p(-np.exp(-ul)))

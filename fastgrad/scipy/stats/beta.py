@@ -4,7 +4,7 @@ the density is 0 and the cdf 0 or 1, with zero derivatives."""
 
 from ... import numpy as np
 from .. import special as sc
-from ._distn import nan_unless, safe, standardize, valid
+from ._distn import log_of_probability, nan_unless, safe, standardize, valid
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -37,11 +37,11 @@ def sf(x, a, b, loc=0.0, scale=1.0):
 
 
 def logcdf(x, a, b, loc=0.0, scale=1.0):
-    return np.log(cdf(x, a, b, loc, scale))
+    return log_of_probability(cdf(x, a, b, loc, scale), sf(x, a, b, loc, scale))
 
 
 def logsf(x, a, b, loc=0.0, scale=1.0):
-    return np.log(sf(x, a, b, loc, scale))
+    return log_of_probability(sf(x, a, b, loc, scale), cdf(x, a, b, loc, scale))
 
 
 def ppf(q, a, b, loc=0.0, scale=1.0):

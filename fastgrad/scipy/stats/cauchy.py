@@ -5,7 +5,8 @@ that form suffers in the far tails (so logcdf and logsf stay accurate there)."""
 import numpy as _onp
 
 from ... import numpy as np
-from ._distn import nan_unless, standardize
+from ...core import getval
+from ._distn import log_of_probability, nan_unless, safe, standardize
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -32,13 +33,21 @@ def sf(x, loc=0.0, scale=1.0):
 
 
 def logcdf(x, loc=0.0, scale=1.0):
-    return np.log(cdf(x, loc, scale))
+    return log_of_probability(cdf(x, loc, scale), sf(x, loc, scale))
 
 
 def logsf(x, loc=0.0, scale=1.0):
-    return np.log(sf(x, loc, scale))
+    return log_of_probability(sf(x, loc, scale), cdf(x, loc, scale))
 
 
 def ppf(q, loc=0.0, scale=1.0):
+    # tan(pi (q - 1/2)) is exact in q - 1/2 only in the middle; in the tails it is
+    # -1 / tan(pi q) and 1 / tan(pi (1 - q)), accurate (and infinite at 0 and 1) there.
     _, _, ok = standardize(q, loc, scale)
-    return (loc + scale * np.tan(_onp.pi * (q - 0.5))) * nan_unless(ok)
+    qv = getval(q)
+    lower, upper = qv < 0.25, qv > 0.75
+    middle = ~(lower | upper)
+    z = np.where(lower, -1.0 / np.tan(_onp.pi * safe(lower, q, 0.1)),
+                 np.where(upper, 1.0 / np.tan(_onp.pi * (1 - safe(upper, q, 0.9))),
+                          np.tan(_onp.pi * (safe(middle, q, 0.5) - 0.5))))
+    return (loc + scale * z) * nan_unless(ok)

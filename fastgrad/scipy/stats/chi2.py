@@ -5,7 +5,7 @@ import numpy as _onp
 
 from ... import numpy as np
 from .. import special as sc
-from ._distn import nan_unless, safe, standardize, valid
+from ._distn import log_of_probability, nan_unless, safe, standardize, valid
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -40,11 +40,11 @@ def sf(x, df, loc=0.0, scale=1.0):
 
 
 def logcdf(x, df, loc=0.0, scale=1.0):
-    return np.log(cdf(x, df, loc, scale))
+    return log_of_probability(cdf(x, df, loc, scale), sf(x, df, loc, scale))
 
 
 def logsf(x, df, loc=0.0, scale=1.0):
-    return np.log(sf(x, df, loc, scale))
+    return log_of_probability(sf(x, df, loc, scale), cdf(x, df, loc, scale))
 
 
 def ppf(q, df, loc=0.0, scale=1.0):

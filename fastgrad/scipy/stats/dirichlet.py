@@ -1,15 +1,16 @@
 """The Dirichlet distribution: logpdf and pdf in closed form (gammaln, xlogy),
 differentiable in x and alpha. x has the categories on its first axis, as in SciPy;
 SciPy's checks of x and alpha are applied (and raise as they do) before anything is
-computed."""
+computed. rvs draws samples (no derivative)."""
 
 import scipy.stats as _st
 
 from ... import numpy as np
 from ...core import getval
+from ...rules import nondifferentiable
 from .. import special as sc
 
-__all__ = ["logpdf", "pdf"]
+__all__ = ["logpdf", "pdf", "rvs"]
 
 
 def logpdf(x, alpha):
@@ -21,3 +22,6 @@ def logpdf(x, alpha):
 
 def pdf(x, alpha):
     return np.exp(logpdf(x, alpha))
+
+
+rvs = nondifferentiable(_st.dirichlet.rvs, "rvs")

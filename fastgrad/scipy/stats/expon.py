@@ -1,8 +1,8 @@
 """The exponential distribution (loc, scale), in closed form: sf = exp(-z),
-cdf = -expm1(-z), logcdf = log(-expm1(-z)); 0 / -inf / 1 below the support."""
+cdf = -expm1(-z), logcdf = log(1 - exp(-z)) by log1mexp; 0 / -inf / 1 below the support."""
 
 from ... import numpy as np
-from ._distn import nan_unless, safe, standardize
+from ._distn import log1mexp, nan_unless, safe, standardize
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -29,7 +29,7 @@ def cdf(x, loc=0.0, scale=1.0):
 
 def logcdf(x, loc=0.0, scale=1.0):
     z, inside, _, check = _parts(x, loc, scale)
-    return np.where(inside, np.log(-np.expm1(-z)), -np.inf) * check
+    return np.where(inside, log1mexp(z), -np.inf) * check
 
 
 def sf(x, loc=0.0, scale=1.0):

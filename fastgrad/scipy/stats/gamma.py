@@ -4,7 +4,7 @@ density is 0, the cdf 0 and the sf 1, with zero derivatives."""
 
 from ... import numpy as np
 from .. import special as sc
-from ._distn import nan_unless, safe, standardize, valid
+from ._distn import log_of_probability, nan_unless, safe, standardize, valid
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -34,11 +34,11 @@ def sf(x, a, loc=0.0, scale=1.0):
 
 
 def logcdf(x, a, loc=0.0, scale=1.0):
-    return np.log(cdf(x, a, loc, scale))
+    return log_of_probability(cdf(x, a, loc, scale), sf(x, a, loc, scale))
 
 
 def logsf(x, a, loc=0.0, scale=1.0):
-    return np.log(sf(x, a, loc, scale))
+    return log_of_probability(sf(x, a, loc, scale), cdf(x, a, loc, scale))
 
 
 def ppf(q, a, loc=0.0, scale=1.0):

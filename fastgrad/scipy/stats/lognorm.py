@@ -2,7 +2,6 @@
 standard normal, so the distribution functions are ndtr / log_ndtr of it (accurate far
 into both tails); 0 / -inf / 1 at and below loc."""
 
-
 from ... import numpy as np
 from .. import special as sc
 from ._distn import _LOG_2PI, nan_unless, safe, standardize, valid

@@ -3,8 +3,9 @@ closed form, the distribution function by special.stdtr (whose df-derivative goe
 through the incomplete beta function's shape derivative), the quantile by stdtrit."""
 
 from ... import numpy as np
+from ...core import getval
 from .. import special as sc
-from ._distn import nan_unless, standardize, valid
+from ._distn import log_of_probability, nan_unless, safe, standardize, valid
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -29,13 +30,16 @@ def sf(x, df, loc=0.0, scale=1.0):
 
 
 def logcdf(x, df, loc=0.0, scale=1.0):
-    return np.log(cdf(x, df, loc, scale))
+    return log_of_probability(cdf(x, df, loc, scale), sf(x, df, loc, scale))
 
 
 def logsf(x, df, loc=0.0, scale=1.0):
-    return np.log(sf(x, df, loc, scale))
+    return log_of_probability(sf(x, df, loc, scale), cdf(x, df, loc, scale))
 
 
 def ppf(q, df, loc=0.0, scale=1.0):
+    # The ends of the support at q = 0 and 1 (where special.stdtrit gives inf for both).
     _, _, ok = standardize(q, loc, scale)
-    return (loc + scale * sc.stdtrit(df, q)) * nan_unless(ok)
+    inner = (getval(q) > 0) & (getval(q) < 1)
+    z = np.where(inner, sc.stdtrit(df, safe(inner, q, 0.5)), np.where(q == 0, -np.inf, sc.stdtrit(df, q)))
+    return (loc + scale * z) * nan_unless(valid(ok, df > 0))

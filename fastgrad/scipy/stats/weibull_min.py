@@ -1,10 +1,10 @@
 """The Weibull distribution (shape c, loc, scale), the survival models' workhorse, in
 closed form: sf = exp(-z^c), logsf = -z^c, cdf = -expm1(-z^c) (accurate where the cdf
-is small), logcdf = log(-expm1(-z^c)); 0 / -inf / 1 below the support."""
+is small), logcdf = log(1 - exp(-z^c)) by log1mexp; 0 / -inf / 1 below the support."""
 
 from ... import numpy as np
 from .. import special as sc
-from ._distn import nan_unless, safe, standardize, valid
+from ._distn import log1mexp, nan_unless, safe, standardize, valid
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -33,7 +33,7 @@ def cdf(x, c, loc=0.0, scale=1.0):
 
 def logcdf(x, c, loc=0.0, scale=1.0):
     z, inside, _, check = _parts(x, c, loc, scale)
-    return np.where(inside, np.log(-np.expm1(-np.power(z, c))), -np.inf) * check
+    return np.where(inside, log1mexp(np.power(z, c)), -np.inf) * check
 
 
 def sf(x, c, loc=0.0, scale=1.0):

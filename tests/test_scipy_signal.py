@@ -1,0 +1,51 @@
+"""fastgrad.scipy.signal.convolve against scipy.signal.convolve and a direct sum, with
+autograd's axes / dot_axes layout."""
+
+import numpy as onp
+import pytest
+
+pytest.importorskip("scipy")
+
+import scipy.signal as sss  # noqa: E402
+
+from fastgrad import grad, jacobian  # noqa: E402
+from fastgrad.scipy import signal  # noqa: E402
+
+RNG = onp.random.default_rng(0)
+
+
+@pytest.mark.parametrize("mode", ["full", "valid", "same"])
+@pytest.mark.parametrize("shapes", [((7,), (3,)), ((3,), (6,)), ((5, 6), (2, 3)), ((2, 3), (4, 5))])
+def test_matches_scipy(mode, shapes):
+    a, b = RNG.standard_normal(shapes[0]), RNG.standard_normal(shapes[1])
+    onp.testing.assert_allclose(signal.convolve(a, b, mode=mode), sss.convolve(a, b, mode=mode, method="direct"),
+                                rtol=1e-12, atol=1e-12)
+
+
+def test_axes_and_dot_axes_layout():
+    # out[i, j, n] = sum_{d, m} A[i, m, d] B[j, d, n - m]: A's outer axis, B's, then the convolved one.
+    A, B = RNG.standard_normal((2, 5, 3)), RNG.standard_normal((4, 3, 2))
+    out = signal.convolve(A, B, axes=([1], [2]), dot_axes=([2], [1]))
+    direct = onp.zeros((2, 4, 6))
+    for n in range(6):
+        for m in range(5):
+            if 0 <= n - m < 2:
+                direct[:, :, n] += onp.einsum("id,jd->ij", A[:, m, :], B[:, :, n - m])
+    onp.testing.assert_allclose(out, direct, rtol=1e-12)
+
+
+def test_gradients_are_correlations():
+    a, b = RNG.standard_normal(6), RNG.standard_normal(3)
+    w = RNG.standard_normal(8)
+    # d/da sum(w * (a * b)) = correlate(w, b, 'valid'); likewise for b.
+    onp.testing.assert_allclose(grad(lambda x: onp.sum(w * signal.convolve(x, b)))(a),
+                                sss.correlate(w, b, mode="valid"), rtol=1e-12)
+    onp.testing.assert_allclose(grad(lambda y: onp.sum(w * signal.convolve(a, y)))(b),
+                                sss.correlate(w, a, mode="valid"), rtol=1e-12)
+    f = lambda x: signal.convolve(x, b, mode="same")  # noqa: E731
+    onp.testing.assert_allclose(jacobian(f, mode="fwd")(a), jacobian(f, mode="rev")(a), rtol=1e-12)
+
+
+def test_valid_needs_one_larger_array():
+    with pytest.raises(ValueError):
+        signal.convolve(onp.ones((3, 5)), onp.ones((4, 2)), mode="valid")
