@@ -23,7 +23,8 @@ Imports: core, rules, vspace, extend, util.
 import builtins as _py
 
 from .core import Box, Primitive, getval
-from .extend import (SparseObject, VSpace, _ByArgnum, defjvp, defjvp_argnum, defvjp, defvjp_argnum,
+from .rules import RulesByArgnum
+from .extend import (SparseObject, VSpace, defjvp, defjvp_argnum, defvjp, defvjp_argnum,
                      notrace_primitive, primitive, vspace)
 from .util import subvals
 from .vspace import DictVSpace, SequenceVSpace
@@ -127,9 +128,9 @@ def _make_sequence(seq_type, *args):
 
 
 make_sequence = Primitive(_make_sequence, "make_sequence")
-make_sequence.jvps = _ByArgnum(lambda argnum: lambda t, ans, seq_type, *args: _put(ans, argnum - 1, t))
-make_sequence.structured_jvps = _ByArgnum(lambda argnum: _densified(make_sequence.jvps.get(argnum)))
-make_sequence.vjps = _ByArgnum(lambda argnum: lambda g, ans, seq_type, *args: g[argnum - 1])
+make_sequence.jvps = RulesByArgnum(lambda argnum: lambda t, ans, seq_type, *args: _put(ans, argnum - 1, t))
+make_sequence.structured_jvps = RulesByArgnum(lambda argnum: _densified(make_sequence.jvps.get(argnum)))
+make_sequence.vjps = RulesByArgnum(lambda argnum: lambda g, ans, seq_type, *args: g[argnum - 1])
 make_sequence.exempt_from_registry = True
 
 
@@ -138,9 +139,9 @@ def _make_dict(keys, *values):
 
 
 make_dict = Primitive(_make_dict, "make_dict")
-make_dict.jvps = _ByArgnum(lambda argnum: lambda t, ans, keys, *values: _put(ans, keys[argnum - 1], t))
-make_dict.structured_jvps = _ByArgnum(lambda argnum: _densified(make_dict.jvps.get(argnum)))
-make_dict.vjps = _ByArgnum(lambda argnum: lambda g, ans, keys, *values: g[keys[argnum - 1]])
+make_dict.jvps = RulesByArgnum(lambda argnum: lambda t, ans, keys, *values: _put(ans, keys[argnum - 1], t))
+make_dict.structured_jvps = RulesByArgnum(lambda argnum: _densified(make_dict.jvps.get(argnum)))
+make_dict.vjps = RulesByArgnum(lambda argnum: lambda g, ans, keys, *values: g[keys[argnum - 1]])
 make_dict.exempt_from_registry = True
 
 
@@ -165,9 +166,9 @@ def _extend_right_vjp(argnum):
 
 
 sequence_extend_right = Primitive(_sequence_extend_right, "sequence_extend_right")
-sequence_extend_right.jvps = _ByArgnum(_extend_right_jvp)
-sequence_extend_right.structured_jvps = _ByArgnum(lambda argnum: _densified(_extend_right_jvp(argnum)))
-sequence_extend_right.vjps = _ByArgnum(_extend_right_vjp)
+sequence_extend_right.jvps = RulesByArgnum(_extend_right_jvp)
+sequence_extend_right.structured_jvps = RulesByArgnum(lambda argnum: _densified(_extend_right_jvp(argnum)))
+sequence_extend_right.vjps = RulesByArgnum(_extend_right_vjp)
 sequence_extend_right.exempt_from_registry = True
 
 
@@ -192,9 +193,9 @@ def _extend_left_vjp(argnum):
 
 
 sequence_extend_left = Primitive(_sequence_extend_left, "sequence_extend_left")
-sequence_extend_left.jvps = _ByArgnum(_extend_left_jvp)
-sequence_extend_left.structured_jvps = _ByArgnum(lambda argnum: _densified(_extend_left_jvp(argnum)))
-sequence_extend_left.vjps = _ByArgnum(_extend_left_vjp)
+sequence_extend_left.jvps = RulesByArgnum(_extend_left_jvp)
+sequence_extend_left.structured_jvps = RulesByArgnum(lambda argnum: _densified(_extend_left_jvp(argnum)))
+sequence_extend_left.vjps = RulesByArgnum(_extend_left_vjp)
 sequence_extend_left.exempt_from_registry = True
 
 

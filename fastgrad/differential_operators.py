@@ -372,6 +372,21 @@ def _seed_chunks(shape, total, rows):
         yield Diagonal(1.0, shape, start, min(start + rows, total))
 
 
+def _sweep_basis(lin, sweep, n_seeded, which, shape, results_like, chunk_size):
+    """Sweep the basis of leaf `which` (of `shape`) through `sweep` (lin.jvp or lin.vjp), in
+    chunks of basis vectors; returns, per result leaf, the dense (size,) + its shape batch."""
+    size = prod(shape)
+    if size == 0:
+        return [_np.zeros((0,) + shape_of(like)) for like in results_like]
+    parts = [[] for _ in results_like]
+    for seed in _seed_chunks(shape, size, _chunk_rows(size, lin, chunk_size)):
+        seeds = [None] * n_seeded
+        seeds[which] = seed
+        for part, t, like in zip(parts, sweep(seeds), results_like):
+            part.append(_dense(t, like, seed.stop - seed.start))
+    return [_concat_rows(part) for part in parts]
+
+
 def _concat_rows(parts):
     return parts[0] if len(parts) == 1 else fnp.concatenate(parts, axis=0)
 
@@ -396,34 +411,17 @@ def _jacobian_blocks(lin, mode, chunk_size):
     blocks = [[None] * len(in_shapes) for _ in out_shapes]
     if mode == "fwd":
         for j, shape in enumerate(in_shapes):
-            size = prod(shape)
-            parts = [[] for _ in out_shapes]
-            for seed in _seed_chunks(shape, size, _chunk_rows(size, lin, chunk_size)):
-                tangents = [None] * len(in_shapes)
-                tangents[j] = seed
-                k = seed.stop - seed.start
-                for i, t in enumerate(lin.jvp(tangents)):
-                    parts[i].append(_dense(t, lin.out_leaves[i], k))
+            swept = _sweep_basis(lin, lin.jvp, len(in_shapes), j, shape, lin.out_leaves, chunk_size)
             for i, out_shape in enumerate(out_shapes):
-                swept = _concat_rows(parts[i])
-                if size == 0:
-                    swept = _np.zeros((0,) + out_shape)
-                blocks[i][j] = _layout_forward(swept, out_shape, shape)
+                blocks[i][j] = _layout_forward(swept[i], out_shape, shape)
     else:
         for i, shape in enumerate(out_shapes):
-            size = prod(shape)
-            parts = [[] for _ in in_shapes]
-            if lin.out_nodes[i] is not None:
-                for seed in _seed_chunks(shape, size, _chunk_rows(size, lin, chunk_size)):
-                    cotangents = [None] * len(out_shapes)
-                    cotangents[i] = seed
-                    k = seed.stop - seed.start
-                    for j, g in enumerate(lin.vjp(cotangents)):
-                        parts[j].append(_dense(g, lin.in_leaves[j], k))
+            if lin.out_nodes[i] is None:
+                swept = [_np.zeros((prod(shape),) + in_shape) for in_shape in in_shapes]
+            else:
+                swept = _sweep_basis(lin, lin.vjp, len(out_shapes), i, shape, lin.in_leaves, chunk_size)
             for j, in_shape in enumerate(in_shapes):
-                if not parts[j]:
-                    parts[j] = [_np.zeros((size,) + in_shape)]
-                blocks[i][j] = fnp.reshape(_concat_rows(parts[j]), shape + in_shape)
+                blocks[i][j] = fnp.reshape(swept[j], shape + in_shape)
     return blocks
 
 

@@ -29,7 +29,7 @@ import numpy as _np
 
 from . import core
 from .core import Box, Primitive, getval
-from .rules import nondifferentiable, sum_to_shape, zero_rule
+from .rules import RulesByArgnum, nondifferentiable, sum_to_shape, zero_rule
 from .tree import flatten
 from .util import subval
 from .vspace import VSpace, fill_zeros, vspace
@@ -85,8 +85,8 @@ def primitive(f_raw):
         return f_raw
     _builtins()  # box types for containers a primitive may take or return
     prim = _ClientPrimitive(f_raw)
-    prim.structured_vjps = _ByArgnum(lambda argnum: _seed_rule(prim, argnum, "vjp"))
-    prim.structured_jvps = _ByArgnum(lambda argnum: _seed_rule(prim, argnum, "jvp"))
+    prim.structured_vjps = RulesByArgnum(lambda argnum: _seed_rule(prim, argnum, "vjp"))
+    prim.structured_jvps = RulesByArgnum(lambda argnum: _seed_rule(prim, argnum, "jvp"))
     prim._is_autograd_primitive = True
     client_primitives.add(prim)
     return prim
@@ -332,28 +332,15 @@ def _linear_vjp(fun, argnum):
     return rule
 
 
-class _ByArgnum(dict):
-    """Rules for any argument number, made on first use from one maker."""
-
-    def __init__(self, make):
-        super().__init__()
-        self.make = make
-
-    def get(self, argnum, default=None):
-        if argnum not in self:
-            self[argnum] = self.make(argnum)
-        return dict.get(self, argnum)
-
-
 def _set_all_vjps(fun, make):
-    fun.vjps = _ByArgnum(make)
-    fun.structured_vjps = _ByArgnum(lambda argnum: _seed_rule(fun, argnum, "vjp"))
+    fun.vjps = RulesByArgnum(make)
+    fun.structured_vjps = RulesByArgnum(lambda argnum: _seed_rule(fun, argnum, "vjp"))
     _forget_derived(fun.jvps)
 
 
 def _set_all_jvps(fun, make):
-    fun.jvps = _ByArgnum(make)
-    fun.structured_jvps = _ByArgnum(lambda argnum: _seed_rule(fun, argnum, "jvp"))
+    fun.jvps = RulesByArgnum(make)
+    fun.structured_jvps = RulesByArgnum(lambda argnum: _seed_rule(fun, argnum, "jvp"))
     fun.jvp_joint = None
     _forget_derived(fun.vjps)
 
@@ -399,7 +386,7 @@ def def_linear(fun):
     _check_primitive(fun, "def_linear")
     _set_all_jvps(fun, lambda argnum: _batched_jvp(translate_jvp("same", fun, argnum), argnum))
     if type(fun.vjps) is dict and not fun.vjps:
-        fun.vjps = _ByArgnum(lambda argnum: _linear_vjp(fun, argnum))
+        fun.vjps = RulesByArgnum(lambda argnum: _linear_vjp(fun, argnum))
 
 
 def __getattr__(name):

@@ -94,34 +94,11 @@ def wrap_if_boxes_inside(raw_array, slow_op_name=None):
     return raw_array
 
 
-def _holds_box(args):
-    items = args if _py.isinstance(args, _py.tuple) else (args,)
-    return _py.any(_py.isinstance(item, Box) for item in items)
-
-
-class r_class:
-    """np.r_: joining along the first axis; with traced pieces, a traced concatenation."""
-
-    def __getitem__(self, args):
-        if not _holds_box(args):
-            return _np.r_[args]
-        items = args if _py.isinstance(args, _py.tuple) else (args,)
-        return _fnp.concatenate([_fnp.atleast_1d(item) for item in items], axis=0)
-
-
-class c_class:
-    """np.c_: joining as columns; with traced pieces, a traced column_stack."""
-
-    def __getitem__(self, args):
-        if not _holds_box(args):
-            return _np.c_[args]
-        items = args if _py.isinstance(args, _py.tuple) else (args,)
-        return _fnp.column_stack(items)
-
-
-# autograd's np.r_ and np.c_ are these (NumPy's own refuse traced pieces).
-r_ = r_class()
-c_ = c_class()
+# autograd's np.r_ and np.c_ (and their classes) are fastgrad.numpy's, which take traced pieces.
+r_ = _fnp.r_
+c_ = _fnp.c_
+r_class = type(r_)
+c_class = type(c_)
 
 
 def make_diagonal(D, offset=0, axis1=0, axis2=1):
