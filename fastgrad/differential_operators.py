@@ -17,6 +17,7 @@ from math import prod
 import numpy as _np
 
 from . import numpy as fnp
+from . import planning
 from .core import Box, Primitive, Structured, backward_sweep, forward_sweep, getval, new_box, trace_stack
 from .seeds import Diagonal
 from .rules import RulesByArgnum, shape_of
@@ -353,18 +354,50 @@ def multigrad_dict(fun):
 
 # ---------------------------------------------------------------- jacobians
 
-def _chunk_rows(total, lin, chunk_size, itemsize=8):
+def _chunk_rows(total, plan, chunk_size, itemsize=8):
+    """Basis vectors per sweep: all of them unless the widest dense batched value the plan
+    foresees would take the sweep past `config.sweep_memory_bytes`."""
     if chunk_size is not None:
         return max(1, int(chunk_size))
-    if total * itemsize * config.live_tangents * _SMALL_WIDEST <= config.sweep_memory_bytes and total <= 64:
-        # Few seeds: only an intermediate of over a million elements could break the budget.
-        if lin.widest() <= _SMALL_WIDEST:
-            return total
-    per_row = itemsize * lin.widest() * config.live_tangents
-    return max(1, min(total, config.sweep_memory_bytes // max(per_row, 1)))
+    per_row = itemsize * plan.dense_width * config.live_tangents
+    if per_row == 0:
+        return max(total, 1)
+    return max(1, min(total, config.sweep_memory_bytes // per_row))
 
 
-_SMALL_WIDEST = 1 << 20
+def _plans(lin, direction):
+    """One SweepPlan per seeded leaf (inputs forward, outputs backward)."""
+    nodes = lin.trace.nodes
+    ends = [node for node in lin.out_nodes if node is not None]
+    if direction == "fwd":
+        return [planning.plan_forward(nodes, root, ends, prod(shape_of(x)))
+                for root, x in zip(lin.roots, lin.in_leaves)]
+    return [planning.plan_reverse(nodes, end, lin.roots, prod(shape_of(y))) if end is not None else None
+            for end, y in zip(lin.out_nodes, lin.out_leaves)]
+
+
+def _obvious(n, m):
+    """Small jacobians cost their fixed overhead either way, and a lopsided one is decided by
+    its shape: plan only in between, where the seed's structure can tip the balance."""
+    return max(n, m) <= 64 or max(n, m) >= 16 * min(n, m)
+
+
+def _plans_if_needed(lin, direction, seeds, chunk_size):
+    """The plans that set chunk sizes, or, where even a dense batch of all the seeds over the
+    widest value of the tape fits the budget, plans that sweep everything at once."""
+    if chunk_size is not None or seeds * lin.widest() * 8 * config.live_tangents <= config.sweep_memory_bytes:
+        count = len(lin.roots) if direction == "fwd" else len(lin.out_nodes)
+        return [planning.SweepPlan(direction, 0, 0, 0)] * count
+    return _plans(lin, direction)
+
+
+def _total_cost(plans, sizes, chunk_size):
+    total = 0
+    for plan, size in zip(plans, sizes):
+        if plan is not None:
+            rows = _chunk_rows(size, plan, chunk_size)
+            total += plan.cost(-(-size // rows))
+    return total
 
 
 def _seed_chunks(shape, total, rows):
@@ -372,14 +405,14 @@ def _seed_chunks(shape, total, rows):
         yield Diagonal(1.0, shape, start, min(start + rows, total))
 
 
-def _sweep_basis(lin, sweep, n_seeded, which, shape, results_like, chunk_size):
+def _sweep_basis(lin, sweep, plan, n_seeded, which, shape, results_like, chunk_size):
     """Sweep the basis of leaf `which` (of `shape`) through `sweep` (lin.jvp or lin.vjp), in
     chunks of basis vectors; returns, per result leaf, the dense (size,) + its shape batch."""
     size = prod(shape)
     if size == 0:
         return [_np.zeros((0,) + shape_of(like)) for like in results_like]
     parts = [[] for _ in results_like]
-    for seed in _seed_chunks(shape, size, _chunk_rows(size, lin, chunk_size)):
+    for seed in _seed_chunks(shape, size, _chunk_rows(size, plan, chunk_size)):
         seeds = [None] * n_seeded
         seeds[which] = seed
         for part, t, like in zip(parts, sweep(seeds), results_like):
@@ -391,10 +424,13 @@ def _concat_rows(parts):
     return parts[0] if len(parts) == 1 else fnp.concatenate(parts, axis=0)
 
 
-def choose_direction(n_in, n_out):
-    """The sweep direction of an automatic jacobian: one sweep costs about one batch row per
-    seed in either direction, so forward when the input has fewer elements than the output,
-    reverse otherwise (on a tie reverse, whose result needs no transposition)."""
+def choose_direction(n_in, n_out, fwd_cost=None, rev_cost=None):
+    """The sweep direction of an automatic jacobian. With the plans' costs (planning.py:
+    the elements each rule will touch given how long the seed keeps its structure, and a
+    fixed cost per primitive), the cheaper one; without, the one with fewer seeds
+    (forward when the input has fewer elements than the output)."""
+    if fwd_cost is not None and rev_cost is not None:
+        return "fwd" if fwd_cost < rev_cost else "rev"
     return "fwd" if n_in < n_out else "rev"
 
 
@@ -404,14 +440,25 @@ def _jacobian_blocks(lin, mode, chunk_size):
     out_shapes = [shape_of(y) for y in lin.out_leaves]
     n = sum(prod(s) for s in in_shapes)
     m = sum(prod(s) for y, s in zip(lin.out_nodes, out_shapes) if y is not None)
-    if mode == "auto":
-        mode = choose_direction(n, m)
-    elif mode not in ("fwd", "rev"):
+    if mode not in ("auto", "fwd", "rev"):
         raise ValueError(f"mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
+    if mode == "auto":
+        if _obvious(n, m):
+            mode = choose_direction(n, m)
+        else:
+            fwd_plans, rev_plans = _plans(lin, "fwd"), _plans(lin, "rev")
+            mode = choose_direction(
+                n, m, _total_cost(fwd_plans, [prod(s) for s in in_shapes], chunk_size),
+                _total_cost(rev_plans, [prod(s) for s in out_shapes], chunk_size))
+    if mode == "fwd":
+        fwd_plans = _plans_if_needed(lin, "fwd", n, chunk_size)
+    else:
+        rev_plans = _plans_if_needed(lin, "rev", m, chunk_size)
     blocks = [[None] * len(in_shapes) for _ in out_shapes]
     if mode == "fwd":
         for j, shape in enumerate(in_shapes):
-            swept = _sweep_basis(lin, lin.jvp, len(in_shapes), j, shape, lin.out_leaves, chunk_size)
+            swept = _sweep_basis(lin, lin.jvp, fwd_plans[j], len(in_shapes), j, shape, lin.out_leaves,
+                                 chunk_size)
             for i, out_shape in enumerate(out_shapes):
                 blocks[i][j] = _layout_forward(swept[i], out_shape, shape)
     else:
@@ -419,7 +466,8 @@ def _jacobian_blocks(lin, mode, chunk_size):
             if lin.out_nodes[i] is None:
                 swept = [_np.zeros((prod(shape),) + in_shape) for in_shape in in_shapes]
             else:
-                swept = _sweep_basis(lin, lin.vjp, len(out_shapes), i, shape, lin.in_leaves, chunk_size)
+                swept = _sweep_basis(lin, lin.vjp, rev_plans[i], len(out_shapes), i, shape, lin.in_leaves,
+                                     chunk_size)
             for j, in_shape in enumerate(in_shapes):
                 blocks[i][j] = fnp.reshape(swept[j], shape + in_shape)
     return blocks

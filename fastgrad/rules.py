@@ -214,6 +214,10 @@ def _sum_diagonal_to(seed, shape):
     """A diagonal cotangent over the output, summed down to a broadcast argument of
     `shape`: each batch row keeps its one entry, moved to the argument element it
     came from. Dense, (k,) + shape, but never the k x output-size intermediate."""
+    if not shape or all(n == 1 for n in shape):
+        # A scalar (or all-ones) argument: row j's one entry is all there is.
+        rows = seed.row_values()
+        return _fnp().reshape(rows, (seed.stop - seed.start,) + tuple(shape))
     k = seed.stop - seed.start
     out_positions = _np.unravel_index(_np.arange(seed.start, seed.stop), seed.vshape)
     offset = len(seed.vshape) - len(shape)

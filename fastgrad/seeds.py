@@ -59,8 +59,10 @@ class Diagonal(Structured):
         """The k nonzero entries, one per row (shape (k,))."""
         fnp = _fnp()
         d = self.d
-        if _np.ndim(d) == 0 and not isinstance(d, Box):
-            return _np.full(self.stop - self.start, d, dtype=self.dtype)
+        if not isinstance(d, Box):
+            if _np.ndim(d) == 0:
+                return _np.full(self.stop - self.start, d, dtype=self.dtype)
+            return _np.broadcast_to(d, self.vshape).reshape(-1)[self.start:self.stop]
         return fnp.reshape(fnp.broadcast_to(d, self.vshape), (-1,))[self.start:self.stop]
 
     def add_structured(self, other):
