@@ -304,8 +304,11 @@ def test_jacobian(case):
     j_chunked = onp.asarray(jacobian(G, mode="fwd", chunk_size=2)(flat))
     vjp, _ = make_vjp(G)(flat)
     j_rows = onp.stack([vjp(e) for e in onp.eye(y.size)]) if y.size else onp.zeros((0, flat.size))
-    onp.testing.assert_allclose(j_fwd, j_rev, rtol=1e-10, atol=1e-12, err_msg=f"jacfwd vs jacrev of {case.id}")
-    onp.testing.assert_allclose(j_rows, j_rev, rtol=1e-10, atol=1e-12, err_msg=f"stacked VJPs of {case.id}")
+    # Forward and reverse agree to rounding, except where a record's rule is itself only
+    # as accurate as its rtol (an ODE solver's tolerance, say).
+    tol = 1e-10 if case.spec.rtol <= 1e-5 else case.spec.rtol
+    onp.testing.assert_allclose(j_fwd, j_rev, rtol=tol, atol=tol * 1e-2, err_msg=f"jacfwd vs jacrev of {case.id}")
+    onp.testing.assert_allclose(j_rows, j_rev, rtol=tol, atol=tol * 1e-2, err_msg=f"stacked VJPs of {case.id}")
     onp.testing.assert_allclose(j_chunked, j_fwd, rtol=1e-10, atol=1e-12, err_msg=f"chunked of {case.id}")
 
 
