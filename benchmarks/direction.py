@@ -304,7 +304,9 @@ def main(argv=None) -> int:
 
         fg = {"jacobian": fastgrad.jacobian, "np": fnp}
         opts.chunk_budget = int(getattr(getattr(fastgrad, "config", None), "sweep_memory_bytes", GIB))
-        version = str(getattr(fastgrad, "__version__", "?"))
+        from .run import fastgrad_version
+
+        version = fastgrad_version(fastgrad)
     except Exception as exc:  # noqa: BLE001
         print("fastgrad is not available: " + first_line(exc))
         return 1

@@ -174,6 +174,25 @@ class Method:
         return float(np.median(self.samples)) if self.samples else None
 
 
+def fastgrad_version(fastgrad) -> str:
+    """fastgrad's version, and its git commit when run from a checkout."""
+    import subprocess
+
+    version = str(getattr(fastgrad, "__version__", "") or "")
+    try:
+        where = Path(fastgrad.__file__).resolve().parent
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=where,
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=where,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        if commit:
+            version = (version + " " if version else "") + f"(commit {commit}" + (
+                " + uncommitted changes)" if dirty else ")")
+    except Exception:  # noqa: BLE001
+        pass
+    return version or "?"
+
+
 class Libraries:
     """The differentiation libraries, imported once; each entry is either a
     namespace or the reason it is unavailable."""
@@ -192,7 +211,7 @@ class Libraries:
             import fastgrad.numpy as fnp
 
             ns = {"mod": fastgrad, "np": fnp, "norm": None, "norm_error": None}
-            self.versions["fastgrad"] = str(getattr(fastgrad, "__version__", "?"))
+            self.versions["fastgrad"] = fastgrad_version(fastgrad)
             try:
                 from fastgrad.scipy.stats import norm
 

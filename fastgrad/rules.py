@@ -183,11 +183,23 @@ def _elementwise_jvp(deriv):
 def _elementwise_vjp(argnum, deriv):
     if isinstance(deriv, (int, float)):
         def vjp(g, ans, *args, **kwargs):
-            return unbroadcast(g if deriv == 1 else g * deriv, args[argnum])
+            return _fit_cotangent(g if deriv == 1 else g * deriv, args[argnum])
     else:
         def vjp(g, ans, *args, **kwargs):
-            return unbroadcast(g * deriv(ans, *args, **kwargs), args[argnum])
+            return _fit_cotangent(g * deriv(ans, *args, **kwargs), args[argnum])
     return vjp
+
+
+def _fit_cotangent(g, x):
+    """unbroadcast(g, x), with the common case (no broadcasting, no complex cotangent of a
+    real input) answered from two attribute reads: this runs once per primitive in every
+    reverse sweep."""
+    try:
+        if g.shape[1:] == x.shape and (g.dtype.kind != "c" or x.dtype.kind == "c"):
+            return g
+    except AttributeError:
+        pass
+    return unbroadcast(g, x)
 
 
 def _elementwise_structured(argnum, deriv, transpose):
