@@ -376,10 +376,34 @@ def _plans(lin, direction):
             for end, y in zip(lin.out_nodes, lin.out_leaves)]
 
 
-def _obvious(n, m):
-    """Small jacobians cost their fixed overhead either way, and a lopsided one is decided by
-    its shape: plan only in between, where the seed's structure can tip the balance."""
-    return max(n, m) <= 64 or max(n, m) >= 16 * min(n, m)
+def _obvious(n, m, lin):
+    """Small jacobians cost their fixed overhead either way: plan only larger ones, where the
+    seed's structure can tip the balance (a diagonal seed can make a forward sweep of ten
+    thousand rows cheaper than a reverse sweep of three)."""
+    return max(n, m) <= 64 or max(n, m) * lin.widest() <= _PLAN_ABOVE
+
+
+# Sweeps that could touch fewer elements than this are decided by their shape.
+_PLAN_ABOVE = 1 << 18
+_plan_cache = {}
+
+
+def _planned_direction(lin, n, m, in_shapes, out_shapes, chunk_size):
+    """The cheaper direction by the plans, remembered for tapes of the same structure (the
+    same primitives on the same shapes), so a jacobian called in a loop plans once."""
+    nodes = lin.trace.nodes
+    signature = (chunk_size, tuple(id(node.prim) for node in nodes),
+                 tuple(shape_of(node.value) for node in nodes),
+                 tuple(node.index for node in lin.roots), tuple(node and node.index for node in lin.out_nodes))
+    known = _plan_cache.get(signature)
+    if known is None:
+        fwd_plans, rev_plans = _plans(lin, "fwd"), _plans(lin, "rev")
+        mode = choose_direction(n, m, _total_cost(fwd_plans, [prod(s) for s in in_shapes], chunk_size),
+                                _total_cost(rev_plans, [prod(s) for s in out_shapes], chunk_size))
+        if len(_plan_cache) > 256:
+            _plan_cache.clear()
+        known = _plan_cache[signature] = (mode, fwd_plans, rev_plans)
+    return known
 
 
 def _plans_if_needed(lin, direction, seeds, chunk_size):
@@ -424,14 +448,18 @@ def _concat_rows(parts):
     return parts[0] if len(parts) == 1 else fnp.concatenate(parts, axis=0)
 
 
+_FORWARD_PREFERENCE = 1.25
+
+
 def choose_direction(n_in, n_out, fwd_cost=None, rev_cost=None):
     """The sweep direction of an automatic jacobian. With the plans' costs (planning.py:
     the elements each rule will touch given how long the seed keeps its structure, and a
     fixed cost per primitive), the cheaper one; without, the one with fewer seeds
-    (forward when the input has fewer elements than the output)."""
+    (forward when the input has no more elements than the output)."""
     if fwd_cost is not None and rev_cost is not None:
-        return "fwd" if fwd_cost < rev_cost else "rev"
-    return "fwd" if n_in < n_out else "rev"
+        # Near a tie, forward: it keeps no cotangents to accumulate and no tape to walk back.
+        return "fwd" if fwd_cost <= _FORWARD_PREFERENCE * rev_cost else "rev"
+    return "fwd" if n_in <= n_out else "rev"
 
 
 def _jacobian_blocks(lin, mode, chunk_size):
@@ -442,17 +470,15 @@ def _jacobian_blocks(lin, mode, chunk_size):
     m = sum(prod(s) for y, s in zip(lin.out_nodes, out_shapes) if y is not None)
     if mode not in ("auto", "fwd", "rev"):
         raise ValueError(f"mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
+    fwd_plans = rev_plans = None
     if mode == "auto":
-        if _obvious(n, m):
+        if _obvious(n, m, lin):
             mode = choose_direction(n, m)
         else:
-            fwd_plans, rev_plans = _plans(lin, "fwd"), _plans(lin, "rev")
-            mode = choose_direction(
-                n, m, _total_cost(fwd_plans, [prod(s) for s in in_shapes], chunk_size),
-                _total_cost(rev_plans, [prod(s) for s in out_shapes], chunk_size))
-    if mode == "fwd":
+            mode, fwd_plans, rev_plans = _planned_direction(lin, n, m, in_shapes, out_shapes, chunk_size)
+    if mode == "fwd" and fwd_plans is None:
         fwd_plans = _plans_if_needed(lin, "fwd", n, chunk_size)
-    else:
+    elif mode == "rev" and rev_plans is None:
         rev_plans = _plans_if_needed(lin, "rev", m, chunk_size)
     blocks = [[None] * len(in_shapes) for _ in out_shapes]
     if mode == "fwd":
@@ -486,11 +512,13 @@ def jacobian(fun, argnum=0, *, mode="auto", chunk_size=None):
     output.shape + input.shape (autograd's layout).
 
     The function is traced once; the jacobian is then one batched sweep of the
-    recording, forward when the input has fewer elements than the output
-    (mode='auto'), or as forced by mode='fwd' or 'rev'. A sweep whose batch would
-    exceed `config.sweep_memory_bytes` runs in chunks of basis vectors;
-    `chunk_size` sets their size directly. With a tuple of argnums the result is a
-    tuple of blocks, one per argument; a function returning a list, tuple or dict
+    recording in the cheaper direction (mode='auto'): for a small jacobian the one with
+    fewer seeds (forward when the input has no more elements than the output); for a
+    larger one, the one the plan of both sweeps finds cheaper (planning.py), since a
+    symbolic seed can keep its structure far into a sweep. mode='fwd' or 'rev' forces a
+    direction. A sweep whose batch would exceed `config.sweep_memory_bytes` runs in chunks
+    of basis vectors; `chunk_size` sets their size directly. With a tuple of argnums the
+    result is a tuple of blocks, one per argument; a function returning a list, tuple or dict
     gets one jacobian per output leaf in that structure.
     """
     _nary(fun, argnum)

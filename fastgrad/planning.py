@@ -23,8 +23,9 @@ from math import prod
 DIAGONAL = "diagonal"
 DENSE = "dense"
 
-# What one primitive's bookkeeping costs per sweep, in element operations.
-NODE_OVERHEAD = 5000
+# What one primitive's bookkeeping costs per sweep, in element operations: more backward,
+# where cotangents are accumulated and structured ones merged, than forward.
+NODE_OVERHEAD = {"fwd": 5000, "rev": 8000}
 
 
 class SweepPlan:
@@ -41,7 +42,7 @@ class SweepPlan:
         self.dense_width = dense_width
 
     def cost(self, chunks=1):
-        return self.elements + NODE_OVERHEAD * self.nodes * chunks
+        return self.elements + NODE_OVERHEAD[self.direction] * self.nodes * chunks
 
     def __repr__(self):
         return f"SweepPlan({self.direction}, elements={self.elements}, nodes={self.nodes}, " \
@@ -49,8 +50,10 @@ class SweepPlan:
 
 
 def _shape(x):
-    shape = getattr(x, "shape", None)
-    return tuple(shape) if shape is not None else ()
+    try:
+        return x.shape
+    except AttributeError:
+        return ()
 
 
 def _merge(a, b, k):
@@ -73,18 +76,25 @@ def plan_forward(nodes, root, ends, k):
     stop = max((end.index for end in ends), default=root.index) + 1
     cost = dense_width = visited = 0
     for node in nodes[root.index + 1:stop]:
-        if node.prim is None:
+        prim = node.prim
+        if prim is None:
             continue
-        incoming = [(argnum, state[parent.index]) for argnum, parent in node.parents if parent.index in state]
-        if not incoming:
+        incoming = None
+        for argnum, parent in node.parents:
+            kind = state.get(parent.index)
+            if kind is not None:
+                if incoming is None:
+                    incoming = []
+                incoming.append((argnum, kind))
+        if incoming is None:
             continue
         shape = _shape(node.value)
         size = prod(shape)
-        structured = node.prim.structured_jvps
+        structured = prim.structured_jvps
         if all(kind == DIAGONAL and structured.get(argnum) is not None for argnum, kind in incoming):
             if all(_shape(node.args[argnum]) == shape for argnum, _ in incoming):
                 kind = DIAGONAL
-            elif node.prim.name == "getitem" and size == 1:
+            elif prim.name == "getitem" and size == 1:
                 kind = 1
             else:
                 kind = DENSE
@@ -126,9 +136,16 @@ def plan_reverse(nodes, end, roots, k):
                 contribution = kind
             else:
                 contribution = DENSE
-            merged = _merge(state.get(parent.index), contribution, k)
+            before = state.get(parent.index)
+            merged = _merge(before, contribution, k)
             if merged == DENSE:
                 dense_width = max(dense_width, arg_size)
             state[parent.index] = merged
-            cost += _width(contribution, k) * max(arg_size, prod(shape))
+            if kind == DIAGONAL and contribution == DENSE:
+                # a diagonal summed down to a broadcast argument: one entry per row
+                cost += k * arg_size
+            else:
+                cost += _width(contribution, k) * max(arg_size, prod(shape))
+            if before is not None:
+                cost += _width(merged, k) * arg_size  # accumulating (or merging rows)
     return SweepPlan("rev", cost, visited, dense_width)

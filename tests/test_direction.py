@@ -40,7 +40,7 @@ def test_directions_agree(n, m):
 
 @pytest.mark.parametrize("n,m", GRID, ids=[f"{n}x{m}" for n, m in GRID])
 def test_automatic_direction_has_fewer_seeds(n, m):
-    expected = "fwd" if n < m else "rev"
+    expected = "fwd" if n <= m else "rev"
     assert choose_direction(n, m) == expected
 
 

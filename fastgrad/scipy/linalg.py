@@ -1,18 +1,34 @@
 """fastgrad.scipy.linalg: SciPy's dense linear algebra, differentiable in both modes.
 
-Primitives (rules below each): solve_triangular, cholesky, the packed LU factor of
-lu_factor, solve_banded, solve_sylvester, sqrtm, expm. Composed from them (no rules
-of their own): cho_factor, cho_solve, lu_factor, lu_solve, lu, solve, inv, det,
-expm_frechet, solve_continuous_lyapunov, block_diag. SciPy's names for the
-decompositions fastgrad.numpy.linalg differentiates (eigh, eigvalsh, svd, svdvals,
-qr, pinv, norm) are thin wrappers translating SciPy's arguments onto it.
+Every name of scipy.linalg is here, in one of four kinds:
+  * Primitives (rules below each): solve_triangular, cholesky, the packed LU factor of
+    lu_factor, solve_banded, solve_sylvester, solve_discrete_lyapunov, the continuous
+    and discrete algebraic Riccati equations, sqrtm, and the matrix functions whose
+    Frechet derivative is read off a block matrix (expm, logm, signm,
+    fractional_matrix_power).
+  * Composed from those, from fastgrad.numpy.linalg and from fastgrad.numpy (no rules
+    of their own): the factorizations and solvers built on them (cho_factor, cho_solve,
+    lu, solve, inv, det, the banded Cholesky family, solve_toeplitz, solve_circulant,
+    the Lyapunov equations), the trigonometric and hyperbolic matrix functions and funm,
+    SciPy's names for the decompositions fastgrad.numpy.linalg differentiates (eigh,
+    eig, svd, qr, pinv, lstsq, ... translating SciPy's arguments onto it), what is built
+    from decompositions (orth, null_space, polar, rq, subspace_angles, ...), and the
+    special matrices (toeplitz, circulant, ...; see _special_matrices.py).
+  * No derivative to carry: queries (bandwidth, issymmetric, ...), the BLAS and LAPACK
+    getters, and the matrices built from a size alone pass plain values through.
+  * No derivative rule here (schur, qz, ldl, hessenberg, ...): they raise TypeError on
+    traced input, naming what to use instead, and run SciPy on plain values.
+The exception and warning classes (LinAlgError, LinAlgWarning) are SciPy's.
 
 Conventions. Matrices are 2-D and real (SciPy's batched and complex forms are not
-differentiated here). A function that reads only one triangle of its input
-(cholesky, solve_triangular, cho_solve) is differentiated as that function: the other
-triangle gets a zero derivative, and the triangle read gets the derivative of the
-symmetric matrix it stands for, so the derivative is that of the function SciPy
-actually computes, and agrees with finite differences in any direction.
+differentiated here, except where a composition carries them). A function that reads
+only one triangle of its input (cholesky, solve_triangular, cho_solve) is
+differentiated as that function: the other triangle gets a zero derivative, and the
+triangle read gets the derivative of the symmetric matrix it stands for, so the
+derivative is that of the function SciPy actually computes, and agrees with finite
+differences in any direction. Where a composition computes a decomposition by another
+route than SciPy (eigenvectors of a band or tridiagonal matrix, rq), signs and bases
+are matched to SciPy's result by a constant factor, so values agree with SciPy.
 Batched tangents (k, n, n) meet 2-D solvers as one wide right-hand side (`_columns`).
 
 Imports SciPy; must not be imported by fastgrad/__init__.py.
@@ -24,14 +40,43 @@ import scipy.linalg as _sla
 from .. import numpy as np
 from ..core import getval
 from ..numpy import linalg as _nla
-from ..rules import Primitive, defrules, lift, sum_to_shape
+from ..rules import Primitive, defrules, lift, nondifferentiable, sum_to_shape, unbroadcast
+from ..tree import flatten
+from . import _special_matrices
+from ._autograd_helpers import vjp_maker, vjp_maker_argnum
+from ._special_matrices import plain_to_scipy, traced
 
-__all__ = [
+LinAlgError = _sla.LinAlgError
+LinAlgWarning = _sla.LinAlgWarning
+test = _sla.test
+
+# SciPy's classes and its test runner, passed through.
+_PASSTHROUGH = ("LinAlgError", "LinAlgWarning", "test")
+
+__all__ = list(_PASSTHROUGH) + [
+    # factorizations and solvers
     "solve_triangular", "cholesky", "cho_factor", "cho_solve", "lu_factor", "lu_solve", "lu",
-    "solve", "inv", "det", "solve_banded", "solve_sylvester", "solve_continuous_lyapunov",
-    "solve_lyapunov", "sqrtm", "expm", "expm_frechet", "block_diag",
-    "eigh", "eigvalsh", "svd", "svdvals", "qr", "pinv", "norm",
-]
+    "solve", "inv", "det", "solve_banded", "cholesky_banded", "cho_solve_banded", "solveh_banded",
+    "solve_toeplitz", "matmul_toeplitz", "solve_circulant",
+    "solve_sylvester", "solve_continuous_lyapunov", "solve_lyapunov", "solve_discrete_lyapunov",
+    "solve_continuous_are", "solve_discrete_are",
+    # matrix functions
+    "sqrtm", "expm", "expm_frechet", "logm", "signm", "fractional_matrix_power", "funm",
+    "cosm", "sinm", "tanm", "coshm", "sinhm", "tanhm",
+    # decompositions and what is built from them
+    "eigh", "eigvalsh", "eig", "eigvals", "eig_banded", "eigvals_banded", "eigh_tridiagonal",
+    "eigvalsh_tridiagonal", "svd", "svdvals", "qr", "qr_multiply", "rq", "pinv", "pinvh", "lstsq",
+    "norm", "orth", "null_space", "polar", "orthogonal_procrustes", "subspace_angles", "cdf2rdf",
+    "matrix_balance", "clarkson_woodruff_transform",
+    # no derivative to carry
+    "bandwidth", "ishermitian", "issymmetric", "find_best_blas_type", "get_blas_funcs", "get_lapack_funcs",
+    # no derivative rule: TypeError on traced input
+    "schur", "rsf2csf", "qz", "ordqz", "hessenberg", "ldl", "cossin", "expm_cond",
+    "qr_update", "qr_insert", "qr_delete",
+] + _special_matrices.__all__
+
+for _name in _special_matrices.__all__:
+    globals()[_name] = getattr(_special_matrices, _name)
 
 
 # ---------------------------------------------------------------- helpers
@@ -325,14 +370,20 @@ def _band_to_dense(l, u, ab):
     return np.take(flat, index, axis=-1) * inside
 
 
-def _dense_to_band(l, u, m):
-    """The band array of the entries of m inside the band (the adjoint of _band_to_dense)."""
-    n = _onp.shape(m)[-1]
+def _band_slots(l, u, n):
+    """For each slot of an (l+u+1, n) band array, the flat index of the matrix entry it
+    holds, and the mask of slots that hold one (the corners hold none)."""
     i, c = _onp.indices((l + u + 1, n))
     r = i - u + c
     inside = (r >= 0) & (r < n)
+    return _onp.where(inside, r, 0) * n + c, inside
+
+
+def _dense_to_band(l, u, m):
+    """The band array of the entries of m inside the band (the adjoint of _band_to_dense)."""
+    index, inside = _band_slots(l, u, _onp.shape(m)[-1])
     flat = np.reshape(m, _onp.shape(m)[:-2] + (-1,))
-    return np.take(flat, _onp.where(inside, r, 0) * n + c, axis=-1) * inside
+    return np.take(flat, index, axis=-1) * inside
 
 
 def _solve_banded(l_and_u, ab, b):
@@ -376,6 +427,55 @@ def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_fi
     """x with A x = b for the banded A stored in ab (l sub- and u super-diagonals,
     ab[u + i - j, j] = A[i, j]); the shape of b."""
     return _solve_banded_prim(tuple(int(v) for v in l_and_u), ab, b)
+
+
+# ---------------------------------------------------------------- symmetric banded matrices
+# One triangle in band form: lower, ab[i - j, j] = A[i, j] (i >= j), the (p, 0) band of
+# solve_banded; upper, ab[p + i - j, j] = A[i, j] (i <= j), its (0, p) band.
+
+def _one_triangle(ab, lower):
+    p = _onp.shape(getval(ab))[-2] - 1
+    return (p, 0) if lower else (0, p)
+
+
+def _symmetric_band_to_dense(ab, lower):
+    """The symmetric matrix of a band stored by one triangle; the entries of that triangle
+    stand for both of their places."""
+    half = _band_to_dense(*_one_triangle(ab, lower), ab)
+    return half + _T(_tril(half, -1) if lower else _triu(half, 1))
+
+
+@plain_to_scipy
+def cholesky_banded(ab, overwrite_ab=False, lower=False, check_finite=True):
+    """The Cholesky factor (L if lower, else U) of a symmetric positive definite band
+    matrix, in the band form it was given in. Composed from the dense cholesky (O(n^3),
+    where LAPACK's banded factorization is O(n p^2)); the unused corner slots of ab are
+    passed through, as LAPACK leaves them."""
+    l_and_u = _one_triangle(ab, lower)
+    factor = cholesky(_symmetric_band_to_dense(ab, lower), lower=lower)
+    _, inside = _band_slots(*l_and_u, _onp.shape(getval(ab))[-1])
+    return _dense_to_band(*l_and_u, factor) + ab * ~inside
+
+
+@plain_to_scipy
+def cho_solve_banded(cb_and_lower, b, overwrite_b=False, check_finite=True):
+    """x with A x = b, A = L L^T (or U^T U) given by cholesky_banded: two banded
+    triangular solves; the shape of b."""
+    cb, lower = cb_and_lower
+    l_and_u = _one_triangle(cb, lower)
+    transposed = _transposed_band(l_and_u, cb)
+    if lower:
+        return solve_banded(*transposed, solve_banded(l_and_u, cb, b))
+    return solve_banded(l_and_u, cb, solve_banded(*transposed, b))
+
+
+@plain_to_scipy
+def solveh_banded(ab, b, overwrite_ab=False, overwrite_b=False, lower=False, check_finite=True):
+    """x with A x = b for a symmetric (positive definite) band matrix stored by one
+    triangle: solve_banded on the full band; the shape of b."""
+    p = _onp.shape(getval(ab))[-2] - 1
+    full = _dense_to_band(p, p, _symmetric_band_to_dense(ab, lower))
+    return solve_banded((p, p), full, b)
 
 
 # ---------------------------------------------------------------- Sylvester and Lyapunov
@@ -428,6 +528,143 @@ def solve_continuous_lyapunov(a, q):
 solve_lyapunov = solve_continuous_lyapunov
 
 
+def _stein_value(a, q, method=None):
+    return _sla.solve_discrete_lyapunov(a, q, method=method)
+
+
+# x - a x a^T = q: dx - a dx a^T = dq + da x a^T + a x da^T; the adjoint solves
+# y - a^T y a = g. As for Sylvester, q (so x) may carry batch axes a lacks.
+def _stein_jvp_a(t, ans, a, q, method=None):
+    t = lift(t, _onp.ndim(ans))
+    rhs = np.matmul(np.matmul(t, ans), _T(a)) + np.matmul(np.matmul(a, ans), _T(t))
+    return _stein_prim(a, rhs, method=method)
+
+
+def _stein_vjp_a(g, ans, a, q, method=None):
+    y = _stein_prim(_T(a), g, method=method)
+    ga = np.matmul(np.matmul(y, a), _T(ans)) + np.matmul(np.matmul(_T(y), a), ans)
+    return sum_to_shape(ga, _onp.shape(a))
+
+
+_stein_prim = defrules(
+    Primitive(_stein_value, "solve_discrete_lyapunov"),
+    jvp=[_stein_jvp_a, lambda t, ans, a, q, method=None: _stein_prim(a, t, method=method)],
+    vjp=[_stein_vjp_a,
+         lambda g, ans, a, q, method=None: sum_to_shape(_stein_prim(_T(a), g, method=method), _onp.shape(q))],
+)
+
+
+def solve_discrete_lyapunov(a, q, method=None):
+    """x with x - a x a^T = q (real a; SciPy's 'direct' or 'bilinear' method); the shape of q."""
+    return _stein_prim(a, q, method=method)
+
+
+# ---------------------------------------------------------------- algebraic Riccati equations
+# Both solutions are differentiated implicitly. With K the optimal gain and Acl = a - b K
+# the closed loop, the residual F(x; a, b, q, r) has the partial derivative in x
+#   continuous  F_x[dx] = Acl^T dx + dx Acl               (K = r^-1 b^T x)
+#   discrete    F_x[dx] = Acl^T dx Acl - dx              (K = (r + b^T x b)^-1 b^T x a)
+# and in the parameters (the same form for both, with W = x for the continuous
+# equation and W = x Acl for the discrete one)
+#   F_p[dp] = dq + da^T W + W^T da - W^T db K - K^T db^T W + K^T dr K,
+# so dx = -F_x^-1 F_p[dp]: a Sylvester (continuous) or Stein (discrete) equation in the
+# closed loop. The reverse rules solve the adjoint equation for y once per argument and
+# apply F_p's transpose. q and r enter through their symmetric parts (SciPy requires
+# them symmetric), so every direction of them is a valid one.
+
+def _care_value(a, b, q, r, balanced=True):
+    return _sla.solve_continuous_are(a, b, q, r, balanced=balanced)
+
+
+def _dare_value(a, b, q, r, balanced=True):
+    return _sla.solve_discrete_are(a, b, q, r, balanced=balanced)
+
+
+def _gain(ans, a, b, r, discrete):
+    """(K, Acl, W) at the solution ans (see above)."""
+    bt_x = np.matmul(_T(b), ans)
+    if discrete:
+        K = _nla.solve(r + np.matmul(bt_x, b), np.matmul(bt_x, a))
+    else:
+        K = _nla.solve(r, bt_x)
+    closed = a - np.matmul(b, K)
+    return K, closed, (np.matmul(ans, closed) if discrete else ans)
+
+
+def _riccati_rhs(argnum, t, K, W):
+    """F_p[dp] for a tangent t of argument argnum (a, b, q, r)."""
+    if argnum == 0:
+        return np.matmul(_T(t), W) + np.matmul(_T(W), t)
+    if argnum == 1:
+        return -np.matmul(np.matmul(_T(W), t), K) - np.matmul(np.matmul(_T(K), _T(t)), W)
+    if argnum == 2:
+        return t
+    return np.matmul(np.matmul(_T(K), t), K)
+
+
+def _riccati_transpose(argnum, y, K, W):
+    """The transpose of _riccati_rhs for argument argnum, applied to y."""
+    if argnum == 0:
+        return np.matmul(W, _T(y)) + np.matmul(W, y)
+    if argnum == 1:
+        return -np.matmul(np.matmul(W, y), _T(K)) - np.matmul(np.matmul(W, _T(y)), _T(K))
+    if argnum == 2:
+        return y
+    return np.matmul(np.matmul(K, y), _T(K))
+
+
+def _riccati_rules(discrete):
+    def jvp(argnum):
+        def rule(t, ans, a, b, q, r, balanced=True):
+            K, closed, W = _gain(ans, a, b, r, discrete)
+            rhs = _riccati_rhs(argnum, t, K, W)
+            if discrete:
+                return _stein_prim(_T(closed), rhs)
+            return -_solve_sylvester_prim(_T(closed), closed, rhs)
+        return rule
+
+    def vjp(argnum):
+        def rule(g, ans, a, b, q, r, balanced=True):
+            K, closed, W = _gain(ans, a, b, r, discrete)
+            if discrete:
+                y = _stein_prim(closed, g)
+            else:
+                y = -_solve_sylvester_prim(closed, _T(closed), g)
+            return _riccati_transpose(argnum, y, K, W)
+        return rule
+
+    return [jvp(i) for i in range(4)], [vjp(i) for i in range(4)]
+
+
+_care_prim = defrules(Primitive(_care_value, "solve_continuous_are"), *_riccati_rules(discrete=False))
+_dare_prim = defrules(Primitive(_dare_value, "solve_discrete_are"), *_riccati_rules(discrete=True))
+
+
+def _symmetric_part(x):
+    return 0.5 * (x + _T(x))
+
+
+def _riccati(name, prim, a, b, q, r, e, s, balanced):
+    if e is not None or s is not None:
+        if traced(a, b, q, r, e, s):
+            raise TypeError(f"fastgrad.scipy.linalg.{name} differentiates the equation without e and s; "
+                            "for the generalized one, transform it to that form first")
+        return getattr(_sla, name)(a, b, q, r, e, s, balanced)
+    return prim(a, b, _symmetric_part(q), _symmetric_part(r), balanced=balanced)
+
+
+def solve_continuous_are(a, b, q, r, e=None, s=None, balanced=True):
+    """The stabilizing solution x of a^T x + x a - x b r^-1 b^T x + q = 0 (n, n),
+    differentiable in a, b, q and r."""
+    return _riccati("solve_continuous_are", _care_prim, a, b, q, r, e, s, balanced)
+
+
+def solve_discrete_are(a, b, q, r, e=None, s=None, balanced=True):
+    """The stabilizing solution x of a^T x a - x - a^T x b (r + b^T x b)^-1 b^T x a + q = 0
+    (n, n), differentiable in a, b, q and r."""
+    return _riccati("solve_discrete_are", _dare_prim, a, b, q, r, e, s, balanced)
+
+
 # ---------------------------------------------------------------- matrix functions
 
 def _sqrtm(A):
@@ -448,27 +685,49 @@ def sqrtm(A, disp=True, blocksize=64):
     return _sqrtm_prim(A)
 
 
-def _expm(A):
-    return _sla.expm(A)
-
-
-def _frechet(A, E):
-    """The Frechet derivative L(A, E) of expm, read off the upper right block of
-    expm([[A, E], [0, A]]) (Mathias 1996); E may carry a leading batch axis. The block
-    exponential is expm itself, so this is differentiable again."""
+def _frechet(f, A, E):
+    """The Frechet derivative L_f(A, E) of a primary matrix function f, read off the upper
+    right block of f([[A, E], [0, A]]) (Mathias 1996); E may carry a leading batch axis.
+    The block function is f itself, so this is differentiable again."""
     n = _onp.shape(A)[-1]
     A = np.broadcast_to(A, _onp.shape(E))
     zero = _onp.zeros(_onp.shape(E))
     block = np.concatenate([np.concatenate([A, E], axis=-1), np.concatenate([zero, A], axis=-1)], axis=-2)
-    return _expm_prim(block)[..., :n, n:]
+    return f(block)[..., :n, n:]
 
 
-# The adjoint of E -> L(A, E) under the trace inner product is G -> L(A^T, G).
-_expm_prim = defrules(
-    Primitive(_expm, "expm"),
-    jvp=[lambda t, ans, A: _frechet(A, t)],
-    vjp=[lambda g, ans, A: _frechet(_T(A), g)],
-)
+def _matrix_function(value, name):
+    """A primitive for a primary matrix function value(A, *params) computed by SciPy,
+    differentiated in A by the block identity: JVP L_f(A, t), VJP L_f(A^T, g). The second
+    is the adjoint of the first under sum(X * Y), since f(A^T) = f(A)^T for the functions
+    here (real power series coefficients, principal branches)."""
+    prim = Primitive(value, name)
+
+    def jvp(t, ans, A, *params):
+        return _frechet(lambda M: prim(M, *params), A, t)
+
+    def vjp(g, ans, A, *params):
+        return _frechet(lambda M: prim(M, *params), _T(A), g)
+
+    return defrules(prim, jvp={0: jvp}, vjp={0: vjp})
+
+
+_expm_prim = _matrix_function(lambda A: _sla.expm(A), "expm")
+_logm_prim = _matrix_function(lambda A: _sla.logm(A), "logm")
+_signm_prim = _matrix_function(lambda A: _sla.signm(A), "signm")
+_power_prim = _matrix_function(lambda A, t: _sla.fractional_matrix_power(A, t), "fractional_matrix_power")
+
+
+# d/dt A^t = log(A) A^t (the two commute).
+def _power_jvp_t(t_dot, ans, A, t):
+    return lift(t_dot, _onp.ndim(ans)) * np.matmul(logm(A), ans)
+
+
+def _power_vjp_t(g, ans, A, t):
+    return unbroadcast(np.sum(g * np.matmul(logm(A), ans), axis=(-2, -1)), t)
+
+
+defrules(_power_prim, jvp={1: _power_jvp_t}, vjp={1: _power_vjp_t})
 
 
 def expm(A):
@@ -479,44 +738,160 @@ def expm(A):
 def expm_frechet(A, E, method=None, compute_expm=True, check_finite=True):
     """(expm(A), L(A, E)) or L(A, E) alone: the Frechet derivative of expm at A in
     direction E, by the block-triangular identity."""
-    frechet = _frechet(A, E)
+    frechet = _frechet(_expm_prim, A, E)
     return (expm(A), frechet) if compute_expm else frechet
 
 
-# ---------------------------------------------------------------- block_diag
+_NOT_GIVEN = object()
 
-def block_diag(*arrs):
-    """The block diagonal matrix of the arguments (each made 2-D as SciPy does: a
-    scalar or a 1-D array is one row); composed from concatenate."""
-    if not arrs:
-        return _onp.zeros((1, 0))
-    blocks = [np.atleast_2d(a) for a in arrs]
-    cols = [_onp.shape(b)[1] for b in blocks]
-    total = sum(cols)
-    dtype = _onp.result_type(*[getval(b) for b in blocks])
-    rows, start = [], 0
-    for b, c in zip(blocks, cols):
-        r = _onp.shape(b)[0]
-        left = _onp.zeros((r, start), dtype=dtype)
-        right = _onp.zeros((r, total - start - c), dtype=dtype)
-        rows.append(np.concatenate([left, b, right], axis=1))
-        start += c
-    return np.concatenate(rows, axis=0)
+
+def _with_error_estimate(F, disp, estimate):
+    """SciPy's optional (F, errest) return: the error estimate is SciPy's, of the plain value."""
+    if disp is _NOT_GIVEN or disp:
+        return F
+    return F, estimate()
+
+
+def logm(A, disp=_NOT_GIVEN):
+    """The principal matrix logarithm (real for a real matrix with no eigenvalues on the
+    closed negative axis); the shape of A. With disp=False, (F, SciPy's error estimate)."""
+    return _with_error_estimate(_logm_prim(A), disp, lambda: _sla.logm(getval(A), disp=False)[1])
+
+
+def signm(A, disp=_NOT_GIVEN):
+    """The matrix sign function (no eigenvalues on the imaginary axis); the shape of A.
+    With disp=False, (F, SciPy's error estimate)."""
+    return _with_error_estimate(_signm_prim(A), disp, lambda: _sla.signm(getval(A), disp=False)[1])
+
+
+def fractional_matrix_power(A, t):
+    """A^t, the principal fractional power, differentiable in A and in t; the shape of A."""
+    return _power_prim(A, t)
+
+
+def _real_like(A, F):
+    """F made real when A is real and F's imaginary part is rounding (as SciPy does)."""
+    if _onp.iscomplexobj(getval(A)) or not _onp.iscomplexobj(getval(F)):
+        return F
+    if _onp.allclose(_onp.imag(getval(F)), 0.0, atol=1e6 * _onp.finfo(float).eps):
+        return np.real(F)
+    return F
+
+
+@plain_to_scipy
+def funm(A, func, disp=True):
+    """func applied to the square matrix A (func must be vectorized). On traced input it
+    is V diag(func(w)) V^-1 from eig (func must be written with fastgrad.numpy, and sees
+    the eigenvalues, complex where A's are): differentiable where A is diagonalizable,
+    and, for the derivative in A, where its eigenvalues are distinct (eig's rule raises
+    otherwise). With disp=False, (F, SciPy's error estimate)."""
+    w, v = _nla.eig(A)
+    F = _real_like(A, _T(_nla.solve(_T(v), _T(v * func(w)[..., None, :]))))
+    return F if disp else (F, _sla.funm(getval(A), func, disp=False)[1])
+
+
+# The trigonometric and hyperbolic functions from expm, as SciPy defines them.
+def cosm(A):
+    """The matrix cosine (expm(iA) + expm(-iA)) / 2; real for real A."""
+    if not _onp.iscomplexobj(getval(A)):
+        return np.real(expm(1j * A))
+    return 0.5 * (expm(1j * A) + expm(-1j * A))
+
+
+def sinm(A):
+    """The matrix sine (expm(iA) - expm(-iA)) / 2i; real for real A."""
+    if not _onp.iscomplexobj(getval(A)):
+        return np.imag(expm(1j * A))
+    return -0.5j * (expm(1j * A) - expm(-1j * A))
+
+
+def tanm(A):
+    """The matrix tangent cosm(A)^-1 sinm(A)."""
+    return _real_like(A, solve(cosm(A), sinm(A)))
+
+
+def coshm(A):
+    """The hyperbolic matrix cosine (expm(A) + expm(-A)) / 2."""
+    return _real_like(A, 0.5 * (expm(A) + expm(-A)))
+
+
+def sinhm(A):
+    """The hyperbolic matrix sine (expm(A) - expm(-A)) / 2."""
+    return _real_like(A, 0.5 * (expm(A) - expm(-A)))
+
+
+def tanhm(A):
+    """The hyperbolic matrix tangent coshm(A)^-1 sinhm(A)."""
+    return _real_like(A, solve(coshm(A), sinhm(A)))
+
+
+# ---------------------------------------------------------------- Toeplitz and circulant systems
+
+def _first_column_and_row(c_or_cr):
+    if isinstance(c_or_cr, tuple):
+        return c_or_cr
+    return c_or_cr, None
+
+
+@plain_to_scipy
+def solve_toeplitz(c_or_cr, b, check_finite=True):
+    """x with T x = b for the Toeplitz matrix T of (c, r) (or c, with r = conj(c)); the
+    shape of b. Composed as solve(toeplitz(c, r), b): O(n^3), where SciPy's Levinson
+    recursion is O(n^2)."""
+    return solve(toeplitz(*_first_column_and_row(c_or_cr)), b)
+
+
+@plain_to_scipy
+def matmul_toeplitz(c_or_cr, x, check_finite=False, workers=None):
+    """toeplitz(c, r) @ x (SciPy uses FFTs; this is the dense product)."""
+    return np.matmul(toeplitz(*_first_column_and_row(c_or_cr)), x)
+
+
+@plain_to_scipy
+def solve_circulant(c, b, singular="raise", tol=None, caxis=-1, baxis=0, outaxis=0):
+    """x with C x = b for the circulant matrix C of first column c, by FFTs along caxis of c
+    and baxis of b (result along outaxis). Near-singular C (an eigenvalue |fft(c)| <= tol)
+    raises LinAlgError, or with singular='lstsq' those eigenvalues are dropped, as SciPy."""
+    c, b = np.atleast_1d(c), np.atleast_1d(b)
+    fc = np.fft.fft(np.moveaxis(c, caxis, -1), axis=-1)
+    abs_fc = _onp.abs(getval(fc))
+    n = abs_fc.shape[-1]
+    if tol is None:
+        tol = abs_fc.max(axis=-1, keepdims=True) * n * _onp.finfo(_onp.float64).eps
+    near = abs_fc <= tol
+    if near.any():
+        if singular == "raise":
+            raise LinAlgError("near singular circulant matrix.")
+        fc = np.where(near, 1.0, fc)
+    q = np.fft.fft(np.moveaxis(b, baxis, -1), axis=-1) / fc
+    if near.any():
+        q = np.where(near, 0.0, q)
+    x = np.fft.ifft(q, axis=-1)
+    if not (_onp.iscomplexobj(getval(c)) or _onp.iscomplexobj(getval(b))):
+        x = np.real(x)
+    return x if outaxis == -1 else np.moveaxis(x, -1, outaxis)
 
 
 # ---------------------------------------------------------------- SciPy's names for numpy.linalg's rules
 
-def _unsupported(name, **options):
-    used = [k for k, v in options.items() if v not in (None, False)]
-    if used:
+def _scipy_for(name, values, **options):
+    """Whether the call uses options fastgrad does not differentiate: then plain values go
+    to SciPy (the caller returns its result), and traced values raise."""
+    used = [k for k, v in options.items() if v is not None and v is not False]
+    if not used:
+        return False
+    if traced(*values):
         raise NotImplementedError(f"fastgrad.scipy.linalg.{name} does not differentiate with {used}")
+    return True
 
 
 def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False, type=1,
          check_finite=True, subset_by_index=None, subset_by_value=None, driver=None):
     """(w, v) or w: the eigenvalues (ascending) and eigenvectors of a symmetric matrix read
     from its `lower` or upper triangle (the standard problem only)."""
-    _unsupported("eigh", b=b, subset_by_index=subset_by_index, subset_by_value=subset_by_value)
+    if _scipy_for("eigh", (a, b), b=b, subset_by_index=subset_by_index, subset_by_value=subset_by_value):
+        return _sla.eigh(a, b, lower=lower, eigvals_only=eigvals_only, type=type, check_finite=check_finite,
+                         subset_by_index=subset_by_index, subset_by_value=subset_by_value, driver=driver)
     uplo = "L" if lower else "U"
     if eigvals_only:
         return _nla.eigvalsh(a, UPLO=uplo)
@@ -526,8 +901,115 @@ def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwr
 def eigvalsh(a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, type=1, check_finite=True,
              subset_by_index=None, subset_by_value=None, driver=None):
     """The eigenvalues (ascending) of a symmetric matrix read from one triangle."""
-    _unsupported("eigvalsh", b=b, subset_by_index=subset_by_index, subset_by_value=subset_by_value)
+    if _scipy_for("eigvalsh", (a, b), b=b, subset_by_index=subset_by_index, subset_by_value=subset_by_value):
+        return _sla.eigvalsh(a, b, lower=lower, type=type, check_finite=check_finite,
+                             subset_by_index=subset_by_index, subset_by_value=subset_by_value, driver=driver)
     return _nla.eigvalsh(a, UPLO="L" if lower else "U")
+
+
+def _complex(w):
+    """Eigenvalues as SciPy's eig returns them: always complex."""
+    return w if _onp.iscomplexobj(getval(w)) else w + 0j
+
+
+def _homogeneous(w, homogeneous_eigvals):
+    return np.stack([w, _onp.ones(_onp.shape(getval(w)), dtype=complex)]) if homogeneous_eigvals else w
+
+
+def eig(a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False, check_finite=True,
+        homogeneous_eigvals=False):
+    """(w, vr) or w: the eigenvalues (complex) and the right eigenvectors (unit columns,
+    largest entry real, as LAPACK) of a square matrix; the standard problem with right
+    eigenvectors only (a generalized problem or left eigenvectors: plain values only)."""
+    if _scipy_for("eig", (a, b), b=b, left=left):
+        return _sla.eig(a, b, left=left, right=right, check_finite=check_finite,
+                        homogeneous_eigvals=homogeneous_eigvals)
+    if not right:
+        return eigvals(a, homogeneous_eigvals=homogeneous_eigvals)
+    w, v = _nla.eig(a)
+    return _homogeneous(_complex(w), homogeneous_eigvals), v
+
+
+def eigvals(a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
+    """The eigenvalues (complex) of a square matrix (the standard problem)."""
+    if _scipy_for("eigvals", (a, b), b=b):
+        return _sla.eigvals(a, b, check_finite=check_finite, homogeneous_eigvals=homogeneous_eigvals)
+    return _homogeneous(_complex(_nla.eigvals(a)), homogeneous_eigvals)
+
+
+# ---------------------------------------------------------------- symmetric band and tridiagonal eigenproblems
+# The dense symmetric matrix through eigh / eigvalsh, the subset SciPy's select keeps,
+# and the eigenvectors' signs matched to SciPy's (a constant factor per column).
+
+def _selection(w, select, select_range):
+    """The indices of the ascending eigenvalues w that select / select_range keep."""
+    if select in ("a", "all", 0):
+        return _onp.arange(len(w))
+    low, high = select_range
+    if select in ("v", "value", 1):
+        return _onp.flatnonzero((w > low) & (w <= high))
+    if select in ("i", "index", 2):
+        return _onp.arange(int(low), int(high) + 1)
+    raise ValueError(f"invalid argument for select: {select!r}")
+
+
+def _matching_signs(v, reference):
+    """v with each column's sign chosen to match the reference's (a constant factor)."""
+    signs = _onp.sign(_onp.sum(getval(v) * reference, axis=-2))
+    return v * _onp.where(signs == 0, 1.0, signs)
+
+
+def _symmetric_eigen(A, eigvals_only, select, select_range, reference):
+    if eigvals_only:
+        w = _nla.eigvalsh(A)
+        return w[_selection(getval(w), select, select_range)]
+    w, v = _nla.eigh(A)
+    keep = _selection(getval(w), select, select_range)
+    return w[keep], _matching_signs(v[:, keep], reference()[1])
+
+
+@plain_to_scipy
+def eig_banded(a_band, lower=False, eigvals_only=False, overwrite_a_band=False, select="a",
+               select_range=None, max_ev=0, check_finite=True):
+    """(w, v) or w of a symmetric band matrix stored by one triangle (as solveh_banded);
+    through the dense eigh."""
+    return _symmetric_eigen(
+        _symmetric_band_to_dense(a_band, lower), eigvals_only, select, select_range,
+        lambda: _sla.eig_banded(getval(a_band), lower=lower, select=select, select_range=select_range))
+
+
+@plain_to_scipy
+def eigvals_banded(a_band, lower=False, overwrite_a_band=False, select="a", select_range=None,
+                   check_finite=True):
+    """The eigenvalues of a symmetric band matrix stored by one triangle."""
+    return eig_banded(a_band, lower=lower, eigvals_only=True, select=select, select_range=select_range)
+
+
+def _tridiagonal(d, e):
+    """The symmetric tridiagonal matrix with diagonal d and off-diagonal e (a gather)."""
+    n = _onp.shape(getval(d))[-1]
+    values = np.concatenate([d, e, _onp.zeros(1)])
+    index = _onp.full((n, n), 2 * n - 1)
+    i = _onp.arange(n)
+    index[i, i] = i
+    index[i[:-1], i[1:]] = index[i[1:], i[:-1]] = n + i[:-1]
+    return np.take(values, index)
+
+
+@plain_to_scipy
+def eigh_tridiagonal(d, e, eigvals_only=False, select="a", select_range=None, check_finite=True, tol=0.0,
+                     lapack_driver="auto"):
+    """(w, v) or w of the symmetric tridiagonal matrix with diagonal d and off-diagonal e;
+    through the dense eigh."""
+    return _symmetric_eigen(
+        _tridiagonal(d, e), eigvals_only, select, select_range,
+        lambda: _sla.eigh_tridiagonal(getval(d), getval(e), select=select, select_range=select_range))
+
+
+@plain_to_scipy
+def eigvalsh_tridiagonal(d, e, select="a", select_range=None, check_finite=True, tol=0.0, lapack_driver="auto"):
+    """The eigenvalues of the symmetric tridiagonal matrix with diagonal d and off-diagonal e."""
+    return eigh_tridiagonal(d, e, eigvals_only=True, select=select, select_range=select_range)
 
 
 def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True, lapack_driver="gesdd"):
@@ -545,21 +1027,304 @@ _QR_MODES = {"full": "complete", "economic": "reduced"}
 
 def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
     """(Q, R) for mode 'full' or 'economic', (R,) for mode 'r' (SciPy's conventions: R
-    is (m, n) in 'full' and 'r', (k, n) in 'economic')."""
-    _unsupported("qr", pivoting=pivoting)
+    is (m, n) in 'full' and 'r', (k, n) in 'economic'). Pivoting and mode 'raw': plain
+    values only."""
+    if _scipy_for("qr", (a,), pivoting=pivoting, raw=mode == "raw"):
+        return _sla.qr(a, lwork=lwork, mode=mode, pivoting=pivoting, check_finite=check_finite)
     if mode == "r":
         return (_nla.qr(a, mode="complete")[1],)
     if mode not in _QR_MODES:
-        raise NotImplementedError(f"fastgrad.scipy.linalg.qr does not differentiate mode {mode!r}")
+        raise ValueError("Mode argument should be one of ['full', 'r', 'economic', 'raw']")
     return _nla.qr(a, mode=_QR_MODES[mode])
 
 
+@plain_to_scipy
+def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a=False, overwrite_c=False):
+    """(Q @ c, R) for mode 'left', (c @ Q, R) for mode 'right', with Q (m, k) and R (k, n)
+    of the economic QR of a (conj(Q) with conjugate=True). Pivoting: plain values only."""
+    if _scipy_for("qr_multiply", (a, c), pivoting=pivoting):
+        return _sla.qr_multiply(a, c, mode=mode, pivoting=pivoting, conjugate=conjugate)
+    if mode not in ("left", "right"):
+        raise ValueError(f"Mode argument can only be 'left' or 'right' but not '{mode}'")
+    q, r = _nla.qr(a, mode="reduced")
+    if conjugate:
+        q = np.conj(q)
+    return (np.matmul(q, c) if mode == "left" else np.matmul(c, q)), r
+
+
+@plain_to_scipy
+def rq(a, overwrite_a=False, lwork=None, mode="full", check_finite=True):
+    """(R, Q) with a = R Q, R upper trapezoidal and Q orthogonal ('full': Q (n, n);
+    'economic': R (m, k), Q (k, n)); R alone for mode 'r'. From the QR of a's rows
+    reversed and transposed; then Q's rows (and R's columns) are turned by the constant
+    orthogonal matrix that makes them SciPy's (signs, and a basis of the complement)."""
+    if _scipy_for("rq", (a,), raw=mode == "raw"):
+        return _sla.rq(a, lwork=lwork, mode=mode, check_finite=check_finite)
+    if mode not in ("full", "r", "economic"):
+        raise ValueError("Mode argument should be one of ['full', 'r', 'economic']")
+    scipy_mode = "economic" if mode == "economic" else "full"
+    # a[::-1]^T = Q1 R1 gives a = (J R1^T J) (J Q1^T), J reversing the order.
+    q1, r1 = _nla.qr(_T(a[::-1]), mode="reduced" if mode == "economic" else "complete")
+    R = _T(r1)[::-1, ::-1]
+    Q = _T(q1)[::-1]
+    Q_ref = _sla.rq(getval(a), mode=scipy_mode)[1]
+    turn = Q_ref @ _onp.conj(getval(Q)).T
+    R, Q = np.matmul(R, _onp.conj(turn).T), np.matmul(turn, Q)
+    return R if mode == "r" else (R, Q)
+
+
+def _rank_cutoff(values, atol, rtol, shape):
+    """(cutoff relative to the largest |value|, rank) for SciPy's atol + rtol * max|value|
+    rule (rtol defaults to max(shape) * eps)."""
+    largest = _onp.max(_onp.abs(values), initial=0.0)
+    atol = 0.0 if atol is None else atol
+    rtol = max(shape) * _onp.finfo(_onp.result_type(values, float)).eps if rtol is None else rtol
+    if atol < 0 or rtol < 0:
+        raise ValueError("atol and rtol values must be positive.")
+    cutoff = atol + largest * rtol
+    return (cutoff / largest if largest > 0 else 1.0), int(_onp.sum(_onp.abs(values) > cutoff))
+
+
 def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
-    """The pseudo-inverse (singular values below rtol times the largest count as zero)."""
-    _unsupported("pinv", atol=atol, return_rank=return_rank)
-    return _nla.pinv(a) if rtol is None else _nla.pinv(a, rtol=rtol)
+    """The pseudo-inverse; singular values up to atol + rtol * (the largest) count as zero.
+    Its derivative is taken at constant rank."""
+    rcond, rank = _rank_cutoff(_onp.linalg.svd(getval(a), compute_uv=False), atol, rtol, _onp.shape(getval(a)))
+    out = _nla.pinv(a, rcond=rcond)
+    return (out, rank) if return_rank else out
+
+
+def pinvh(a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=True):
+    """The pseudo-inverse of a symmetric matrix read from its `lower` or upper triangle;
+    eigenvalues up to atol + rtol * (the largest |eigenvalue|) count as zero. Its
+    derivative is taken at constant rank."""
+    h = _symmetric_from_triangle(a, lower)
+    rcond, rank = _rank_cutoff(_onp.linalg.eigvalsh(getval(h)), atol, rtol, _onp.shape(getval(a)))
+    out = _nla.pinv(h, rcond=rcond, hermitian=True)
+    return (out, rank) if return_rank else out
+
+
+def lstsq(a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True, lapack_driver=None):
+    """(x, residues, rank, s) as SciPy's: x = pinv(a) b with singular values below cond
+    times the largest dropped (cond defaults to eps); residues |b - a x|^2 per column
+    when a has full column rank and more rows than columns (a scalar for 1-D b), else
+    empty; s the singular values (None with lapack_driver='gelsy')."""
+    if not traced(a, b):
+        return _sla.lstsq(a, b, cond=cond, check_finite=check_finite, lapack_driver=lapack_driver)
+    eps = _onp.finfo(_onp.result_type(getval(a), getval(b), float)).eps
+    x, residues, rank, s = _nla.lstsq(a, b, rcond=eps if cond is None else cond)
+    if _onp.ndim(getval(b)) == 1 and _onp.size(getval(residues)):
+        residues = residues[0]
+    return x, residues, rank, (None if lapack_driver == "gelsy" else s)
 
 
 def norm(a, ord=None, axis=None, keepdims=False, check_finite=True):
     """A vector or matrix norm, as numpy.linalg.norm."""
     return _nla.norm(a, ord=ord, axis=axis, keepdims=keepdims)
+
+
+# ---------------------------------------------------------------- built from decompositions
+
+def _svd_rank(s, shape, rcond):
+    """SciPy's numerical rank of a matrix with singular values s: those above
+    max(s) * rcond, rcond defaulting to eps * max(shape)."""
+    s = getval(s)
+    if rcond is None:
+        rcond = _onp.finfo(_onp.result_type(s, float)).eps * max(shape)
+    return int(_onp.sum(s > _onp.max(s, initial=0.0) * rcond))
+
+
+def orth(A, rcond=None):
+    """An orthonormal basis of A's range: the leading left singular vectors, (m, rank)."""
+    u, s, _ = _nla.svd(A, full_matrices=False)
+    return u[:, :_svd_rank(s, _onp.shape(getval(A)), rcond)]
+
+
+def null_space(A, rcond=None, *, overwrite_a=False, check_finite=True, lapack_driver="gesdd"):
+    """An orthonormal basis of A's null space: the trailing right singular vectors,
+    (n, n - rank). Where they span more than the zero singular values' (n > m) any
+    rotation among them is as valid, and the derivative takes it to be zero (see
+    fastgrad.numpy.linalg.svd); functions of the space (the projector N N^T) do not
+    depend on that choice."""
+    _, s, vh = _nla.svd(A, full_matrices=True)
+    return np.conj(_T(vh[_svd_rank(s, _onp.shape(getval(A)), rcond):]))
+
+
+def polar(a, side="right"):
+    """(u, p) with a = u p ('right') or a = p u ('left'): u = W Vh from the SVD a = W S Vh,
+    p = V S Vh or W S W^H. The derivative is that of the SVD's factors, which exists for
+    distinct singular values."""
+    if side not in ("right", "left"):
+        raise ValueError("`side` must be either 'right' or 'left'")
+    w, s, vh = _nla.svd(a, full_matrices=False)
+    u = np.matmul(w, vh)
+    if side == "right":
+        return u, np.matmul(np.conj(_T(vh)) * s, vh)
+    return u, np.matmul(w * s, np.conj(_T(w)))
+
+
+def orthogonal_procrustes(A, B, check_finite=True):
+    """(R, scale): the orthogonal R minimizing |A R - B| (the polar factor of A^H B), and
+    the sum of A^H B's singular values."""
+    if _onp.ndim(getval(A)) != 2:
+        raise ValueError(f"expected ndim to be 2, but observed {_onp.ndim(getval(A))}")
+    if _onp.shape(getval(A)) != _onp.shape(getval(B)):
+        raise ValueError(f"the shapes of A and B differ ({_onp.shape(getval(A))} vs {_onp.shape(getval(B))})")
+    u, w, vt = _nla.svd(np.matmul(np.conj(_T(A)), B), full_matrices=False)
+    return np.matmul(u, vt), np.sum(w)
+
+
+def _range_basis(A):
+    """An orthonormal basis of A's range: the QR's Q where A has full column rank (its
+    derivative exists for any such A), orth's otherwise."""
+    n = _onp.shape(getval(A))[1]
+    if _svd_rank(_onp.linalg.svd(getval(A), compute_uv=False), _onp.shape(getval(A)), None) == n:
+        return _nla.qr(A, mode="reduced")[0]
+    return orth(A)
+
+
+def subspace_angles(A, B):
+    """The principal angles (radians, descending) between the ranges of A and B, as SciPy
+    computes them (Knyazev and Argentati 2002): from the cosines sigma, the singular
+    values of QA^H QB, or, where sigma^2 >= 1/2 (small angles, where arccos loses
+    accuracy), from the sines, the singular values of the other basis less its
+    projection. The angles do not depend on the bases, so full-rank A and B get theirs
+    from QR."""
+    if _onp.ndim(getval(A)) != 2 or _onp.ndim(getval(B)) != 2:
+        raise ValueError("expected 2D arrays")
+    if _onp.shape(getval(A))[0] != _onp.shape(getval(B))[0]:
+        raise ValueError("A and B must have the same number of rows")
+    qa, qb = _range_basis(A), _range_basis(B)
+    cross = np.matmul(np.conj(_T(qa)), qb)
+    sigma = _nla.svdvals(cross)
+    if _onp.shape(getval(qa))[1] >= _onp.shape(getval(qb))[1]:
+        rest = qb - np.matmul(qa, cross)
+    else:
+        rest = qa - np.matmul(qb, np.conj(_T(cross)))
+    # SciPy's choice, entry by entry, between the two formulas.
+    use_sine = getval(sigma) ** 2 >= 0.5
+    from_cosine = np.arccos(np.clip(sigma[::-1], -1.0, 1.0))
+    if not use_sine.any():
+        return from_cosine
+    from_sine = np.arcsin(np.clip(_nla.svdvals(rest), -1.0, 1.0))
+    return np.where(use_sine, from_sine, from_cosine)
+
+
+@plain_to_scipy
+def cdf2rdf(w, v):
+    """(wr, vr): eigenvalues and eigenvectors (complex, conjugate pairs adjacent, as eig
+    returns them) turned real, each pair of eigenvalues into the 2x2 block
+    [[re, im], [-im, re]] and each pair of vectors into their real and imaginary parts.
+    Both are linear in the real and imaginary parts of w and v."""
+    _sla.cdf2rdf(getval(w), getval(v))  # SciPy's checks of shapes and conjugate pairs
+    wv = getval(w)
+    n = wv.shape[-1]
+    stack = wv.shape[:-1]
+    # wr[..., p, q] = sum_i real_pick[..., p, q, i] re(w)[..., i] + imag_pick[..., p, q, i] im(w)[..., i]
+    real_pick = _onp.zeros(stack + (n, n, n))
+    imag_pick = _onp.zeros(stack + (n, n, n))
+    turn = _onp.zeros(stack + (n, n), dtype=complex)
+    i = _onp.arange(n)
+    real_pick[..., i, i, i] = 1.0
+    turn[..., i, i] = 1.0
+    for index in _onp.ndindex(stack):
+        paired = _onp.flatnonzero(_onp.iscomplex(wv[index]))
+        for j, k in zip(paired[0::2], paired[1::2]):
+            imag_pick[index + (j, k, j)] = imag_pick[index + (k, j, k)] = 1.0
+            turn[index + (j, j)], turn[index + (j, k)] = 0.5j, 0.5
+            turn[index + (k, j)], turn[index + (k, k)] = -0.5j, 0.5
+    wr = np.einsum("...pqi,...i->...pq", real_pick, np.real(w)) + \
+        np.einsum("...pqi,...i->...pq", imag_pick, np.imag(w))
+    return wr, np.real(np.matmul(v, turn))
+
+
+@plain_to_scipy
+def matrix_balance(A, permute=True, scale=True, separate=False, overwrite_a=False):
+    """(B, T) with B = T^-1 A T balanced (T a permutation times a diagonal of powers of
+    two), or (B, (scale, perm)) with separate=True. T is piecewise constant in A, so B is
+    differentiated as T^-1 A T with T fixed."""
+    _, T = _sla.matrix_balance(getval(A), permute=permute, scale=scale)
+    B = np.matmul(np.matmul(_onp.linalg.inv(T), A), T)
+    if separate:
+        return B, _sla.matrix_balance(getval(A), permute=permute, scale=scale, separate=True)[1]
+    return B, T
+
+
+@plain_to_scipy
+def clarkson_woodruff_transform(input_matrix, sketch_size, rng=None, *, seed=None):
+    """S @ input_matrix for SciPy's random sparse sketch S (sketch_size, n), drawn once
+    from rng (or seed) as SciPy draws it; linear in input_matrix."""
+    n = _onp.shape(getval(input_matrix))[-2]
+    source = {"rng": rng} if seed is None else {"seed": seed}
+    sketch = _sla.clarkson_woodruff_transform(_onp.eye(n), sketch_size, **source)
+    return np.matmul(sketch, input_matrix)
+
+
+# ---------------------------------------------------------------- no derivative to carry
+
+def _no_derivative(fun):
+    """A query or getter whose output carries no derivative: plain values (also inside
+    tuples and lists, as the getters take them) go to SciPy."""
+    def passthrough(*args, **kwargs):
+        leaves, rebuild = flatten((args, kwargs))
+        args, kwargs = rebuild([getval(leaf) for leaf in leaves])
+        return fun(*args, **kwargs)
+
+    passthrough.__name__ = fun.__name__
+    passthrough.__doc__ = fun.__doc__
+    passthrough.__wrapped__ = fun
+    passthrough.nondifferentiable = True
+    return passthrough
+
+
+bandwidth = _no_derivative(_sla.bandwidth)
+ishermitian = _no_derivative(_sla.ishermitian)
+issymmetric = _no_derivative(_sla.issymmetric)
+find_best_blas_type = _no_derivative(_sla.find_best_blas_type)
+get_blas_funcs = _no_derivative(_sla.get_blas_funcs)
+get_lapack_funcs = _no_derivative(_sla.get_lapack_funcs)
+
+
+# ---------------------------------------------------------------- no derivative rule
+
+def _plain_values_only(name, instead):
+    """SciPy's function for plain values; on traced input a TypeError naming what to
+    differentiate instead (so no derivative is ever dropped silently)."""
+    reference = getattr(_sla, name)
+
+    def fun(*args, **kwargs):
+        if traced(*args, **kwargs):
+            raise TypeError(f"fastgrad.scipy.linalg.{name} has no derivative: {instead}. "
+                            "It runs SciPy on plain (untraced) values only.")
+        return reference(*args, **kwargs)
+
+    fun.__name__ = name
+    fun.__doc__ = reference.__doc__
+    fun.__wrapped__ = reference
+    return fun
+
+
+_UPDATE_QR = "compute qr of the updated matrix instead"
+
+schur = _plain_values_only("schur", "Schur vectors are not unique where eigenvalues repeat; use eig "
+                                    "(or eigh for a symmetric matrix), or a matrix function such as expm or logm")
+rsf2csf = _plain_values_only("rsf2csf", "use eig for the complex eigenvalues and eigenvectors")
+qz = _plain_values_only("qz", "use eigvals(solve(b, a)) for the generalized eigenvalues")
+ordqz = _plain_values_only("ordqz", "use eigvals(solve(b, a)) for the generalized eigenvalues")
+hessenberg = _plain_values_only("hessenberg", "use eig, qr or a matrix function of the matrix itself")
+ldl = _plain_values_only("ldl", "use solve(..., assume_a='sym'), cholesky or lu")
+cossin = _plain_values_only("cossin", "use svd or qr of the blocks")
+expm_cond = _plain_values_only("expm_cond", "differentiate expm or expm_frechet")
+qr_update = _plain_values_only("qr_update", _UPDATE_QR)
+qr_insert = _plain_values_only("qr_insert", _UPDATE_QR)
+qr_delete = _plain_values_only("qr_delete", _UPDATE_QR)
+
+
+# ---------------------------------------------------------------- autograd's helper names
+# autograd's module holds its rule helpers too (not in __all__): the extension API it
+# imports, and VJP makers in its calling convention, here fastgrad's own rules.
+
+from ..extend import defjvp, defjvp_argnums, defvjp, defvjp_argnums  # noqa: E402,F401
+from ..numpy.numpy_wrapper import wrap_namespace  # noqa: E402,F401
+
+grad_solve_triangular = vjp_maker(solve_triangular, 0, "grad_solve_triangular")
+grad_solve_banded = vjp_maker_argnum(solve_banded, "grad_solve_banded")

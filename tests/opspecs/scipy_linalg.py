@@ -5,6 +5,7 @@ import numpy as onp
 from . import OpSpec
 
 try:
+    import fastgrad.numpy as np
     from fastgrad.scipy import linalg as sla
 except ImportError:  # SciPy is optional: without it this family has no records
     sla = None
@@ -53,9 +54,96 @@ def sylvester_args(rng, shapes, dtype):
     return well_conditioned(rng), well_conditioned(rng, 2), rng.standard_normal((N, 2))
 
 
+def near_identity(rng, n=N):
+    """Eigenvalues near 1: inside the domain of logm and of fractional powers."""
+    return onp.eye(n) + 0.25 * rng.standard_normal((n, n))
+
+
+def small(rng, n=N):
+    return 0.5 * rng.standard_normal((n, n))
+
+
+def away_from_imaginary_axis(rng, n=N):
+    return onp.diag([2.0, -1.5, 1.0][:n]) + 0.2 * rng.standard_normal((n, n))
+
+
+def band(lower, n=5, p=2):
+    """A symmetric positive definite band matrix stored by one triangle (p off-diagonals);
+    the unused corner slots hold values too (they are passed through)."""
+    def make(rng):
+        ab = 0.3 * rng.standard_normal((p + 1, n))
+        ab[0 if lower else p] = 3.0 + rng.uniform(0.0, 1.0, n)
+        return ab
+    return make
+
+
+def band_and_rhs(lower, shape=(5,)):
+    return lambda rng, shapes, dtype: (band(lower)(rng), rng.standard_normal(shape))
+
+
+def toeplitz_system(rng, shapes, dtype):
+    c = rng.standard_normal(N)
+    c[0] = 4.0
+    return c, rng.standard_normal(N), rng.standard_normal(shapes[2])
+
+
+def circulant_system(rng, shapes, dtype):
+    c = 0.5 * rng.standard_normal(4)
+    c[0] = 3.0
+    return c, rng.standard_normal(shapes[1])
+
+
+def riccati_args(rng, shapes, dtype):
+    a = rng.standard_normal((N, N)) - 2.0 * onp.eye(N)
+    b = rng.standard_normal((N, 2))
+    m = rng.standard_normal((N, N))
+    r = rng.standard_normal((2, 2))
+    return a, b, m @ m.T + onp.eye(N), r @ r.T + onp.eye(2)
+
+
+def discrete_riccati_args(rng, shapes, dtype):
+    a, b, q, r = riccati_args(rng, shapes, dtype)
+    return 0.3 * a + 0.6 * onp.eye(N), b, q, r
+
+
+def stein_args(rng, shapes, dtype):
+    return 0.4 * rng.standard_normal((N, N)), rng.standard_normal((N, N))
+
+
+def conjugate_pairs(rng, shapes, dtype):
+    """eig's (w, v) of a real 4x4 matrix with two complex-conjugate pairs of eigenvalues,
+    so a perturbation keeps every eigenvalue complex."""
+    rot = onp.zeros((4, 4))
+    rot[:2, :2] = [[1.0, 2.0], [-2.0, 1.0]]
+    rot[2:, 2:] = [[-1.0, 0.5], [-0.5, -1.0]]
+    p = rng.standard_normal((4, 4)) + 3.0 * onp.eye(4)
+    return tuple(sla.eig(p @ rot @ onp.linalg.inv(p)))
+
+
+def badly_scaled(rng, shapes, dtype):
+    scale = onp.array([0.05, 1.0, 20.0])
+    return (rng.standard_normal((N, N)) * scale[:, None] / scale[None, :],)
+
+
+def near_subspaces(rng, shapes, dtype):
+    a = rng.standard_normal((5, 3))
+    return a, a[:, :2] + 0.05 * rng.standard_normal((5, 2))
+
+
+def projector(q):
+    """q q^H: the projector onto the span of q's columns, free of the basis chosen."""
+    return np.matmul(q, np.conj(np.swapaxes(q, -1, -2)))
+
+
 # Records that exercise a public function under another case name.
 PUBLIC = {"solve_triangular_vector": "solve_triangular", "cho_solve_lower": "cho_solve", "lu_permute_l": "lu",
-          "solve_pos": "solve", "solve_diagonal": "solve", "cholesky_symmetric": "cholesky"}
+          "solve_pos": "solve", "solve_diagonal": "solve", "cholesky_symmetric": "cholesky",
+          "toeplitz_column": "toeplitz", "toeplitz_stack": "toeplitz", "hankel_column": "hankel",
+          "circulant_stack": "circulant", "cholesky_banded_lower": "cholesky_banded",
+          "cho_solve_banded_lower": "cho_solve_banded", "solve_circulant_columns": "solve_circulant",
+          "eig_banded_subset": "eig_banded", "eigh_tridiagonal_values": "eigh_tridiagonal",
+          "subspace_angles_small": "subspace_angles", "qr_multiply_left": "qr_multiply",
+          "matrix_balance_separate": "matrix_balance", "fractional_matrix_power_fixed": "fractional_matrix_power"}
 
 
 def rec(name, fun, covers=(), **kw):
@@ -114,4 +202,117 @@ SPECS = [] if sla is None else [
     rec("qr", lambda a, mode: sla.qr(a, mode=mode), shapes=[((N, 2),)], kwargs=[{"mode": "economic"}, {"mode": "r"}]),
     rec("pinv", sla.pinv, shapes=[((N, 2),)]),
     rec("norm", lambda a, **kw: sla.norm(a, **kw), shapes=[((N, 2),)], kwargs=[{}, {"ord": 2}, {"axis": 0}]),
+    # special matrices (gathers of their entries)
+    rec("toeplitz", sla.toeplitz, shapes=[((3,), (4,))]),
+    rec("toeplitz_column", sla.toeplitz, shapes=[((3,),)]),
+    rec("toeplitz_stack", sla.toeplitz, shapes=[((2, 3),)]),
+    rec("hankel", sla.hankel, shapes=[((3,), (4,))]),
+    rec("hankel_column", sla.hankel, shapes=[((3,),)]),
+    rec("circulant", sla.circulant, shapes=[((4,),)]),
+    rec("circulant_stack", sla.circulant, shapes=[((2, 3),)]),
+    rec("companion", sla.companion, domain="nonzero", shapes=[((4,),), ((2, 3),)]),
+    rec("convolution_matrix", lambda a, mode: sla.convolution_matrix(a, 4, mode), shapes=[((3,),)],
+        kwargs=[{"mode": "full"}, {"mode": "same"}, {"mode": "valid"}]),
+    rec("fiedler", sla.fiedler, shapes=[((4,),)]),
+    rec("fiedler_companion", sla.fiedler_companion, domain="nonzero", shapes=[((6,),), ((3,),)]),
+    rec("leslie", sla.leslie, shapes=[((3,), (2,))]),
+    rec("khatri_rao", sla.khatri_rao, shapes=[((2, 3), (4, 3))]),
+    rec("diagsvd", lambda s_: sla.diagsvd(s_, 3, 5), shapes=[((3,),)]),
+    # symmetric band matrices
+    rec("cholesky_banded", sla.cholesky_banded, shapes=[((3, 5),)], make_args=just(band(False))),
+    rec("cholesky_banded_lower", lambda ab: sla.cholesky_banded(ab, lower=True), shapes=[((3, 5),)],
+        make_args=just(band(True))),
+    rec("cho_solve_banded", lambda ab, b: sla.cho_solve_banded((sla.cholesky_banded(ab), False), b),
+        shapes=[((3, 5), (5,))], make_args=band_and_rhs(False)),
+    rec("cho_solve_banded_lower",
+        lambda ab, b: sla.cho_solve_banded((sla.cholesky_banded(ab, lower=True), True), b),
+        shapes=[((3, 5), (5, 2))], make_args=band_and_rhs(True, (5, 2))),
+    rec("solveh_banded", lambda ab, b: sla.solveh_banded(ab, b), shapes=[((3, 5), (5,))],
+        make_args=band_and_rhs(False)),
+    rec("solveh_banded_lower", lambda ab, b: sla.solveh_banded(ab, b, lower=True), shapes=[((3, 5), (5, 2))],
+        make_args=band_and_rhs(True, (5, 2)), covers=("solveh_banded",)),
+    rec("eig_banded", sla.eig_banded, shapes=[((3, 5),)], make_args=just(band(False))),
+    rec("eig_banded_subset", lambda ab: sla.eig_banded(ab, lower=True, select="i", select_range=(1, 3)),
+        shapes=[((3, 5),)], make_args=just(band(True))),
+    rec("eigvals_banded", sla.eigvals_banded, shapes=[((3, 5),)], make_args=just(band(False))),
+    rec("eigh_tridiagonal", sla.eigh_tridiagonal, shapes=[((4,), (3,))]),
+    rec("eigh_tridiagonal_values", lambda d, e: sla.eigh_tridiagonal(d, e, eigvals_only=True), shapes=[((4,), (3,))]),
+    rec("eigvalsh_tridiagonal", sla.eigvalsh_tridiagonal, shapes=[((4,), (3,))]),
+    # Toeplitz and circulant systems
+    rec("solve_toeplitz", lambda c, r, b: sla.solve_toeplitz((c, r), b), shapes=[((N,), (N,), (N,))],
+        make_args=toeplitz_system),
+    rec("matmul_toeplitz", lambda c, r, x: sla.matmul_toeplitz((c, r), x), shapes=[((3,), (4,), (4, 2))]),
+    rec("solve_circulant", sla.solve_circulant, shapes=[((4,), (4,))], make_args=circulant_system),
+    rec("solve_circulant_columns", lambda c, b: sla.solve_circulant(c, b, baxis=1, outaxis=1),
+        shapes=[((4,), (2, 4))], make_args=circulant_system),
+    # Stein and Riccati equations
+    rec("solve_discrete_lyapunov", sla.solve_discrete_lyapunov, shapes=[((N, N), (N, N))], make_args=stein_args),
+    rec("solve_continuous_are", sla.solve_continuous_are, shapes=[((N, N), (N, 2), (N, N), (2, 2))],
+        make_args=riccati_args),
+    rec("solve_discrete_are", sla.solve_discrete_are, shapes=[((N, N), (N, 2), (N, N), (2, 2))],
+        make_args=discrete_riccati_args),
+    # matrix functions
+    rec("logm", sla.logm, shapes=[((N, N),)], make_args=just(near_identity)),
+    rec("signm", sla.signm, shapes=[((N, N),)], make_args=just(away_from_imaginary_axis)),
+    rec("fractional_matrix_power", sla.fractional_matrix_power, shapes=[((N, N), ())],
+        make_args=lambda rng, shapes, dtype: (near_identity(rng), rng.uniform(0.2, 0.8))),
+    rec("fractional_matrix_power_fixed", lambda a: sla.fractional_matrix_power(a, 2.5), shapes=[((N, N),)],
+        make_args=just(near_identity)),
+    rec("funm", lambda a: sla.funm(a, np.exp), shapes=[((N, N),)], make_args=just(small)),
+    rec("cosm", sla.cosm, shapes=[((N, N),)], make_args=just(small)),
+    rec("sinm", sla.sinm, shapes=[((N, N),)], make_args=just(small)),
+    rec("tanm", sla.tanm, shapes=[((N, N),)], make_args=just(small)),
+    rec("coshm", sla.coshm, shapes=[((N, N),)], make_args=just(small)),
+    rec("sinhm", sla.sinhm, shapes=[((N, N),)], make_args=just(small)),
+    rec("tanhm", sla.tanhm, shapes=[((N, N),)], make_args=just(small)),
+    # decompositions and what is built from them
+    rec("eig", sla.eig, shapes=[((N, N),)], make_args=just(well_conditioned)),
+    rec("eigvals", sla.eigvals, shapes=[((N, N),)], make_args=just(well_conditioned)),
+    rec("lstsq", lambda a, b: sla.lstsq(a, b)[:2], shapes=[((4, 2), (4,)), ((4, 2), (4, 3))]),
+    rec("pinvh", lambda a, lower: sla.pinvh(a, lower=lower), shapes=[((N, N),)], make_args=just(spd),
+        kwargs=[{"lower": True}, {"lower": False}]),
+    rec("rq", lambda a, mode: sla.rq(a, mode=mode), shapes=[((N, N),), ((4, 3),)],
+        kwargs=[{"mode": "full"}, {"mode": "economic"}, {"mode": "r"}]),
+    rec("qr_multiply", lambda a, c: sla.qr_multiply(a, c), shapes=[((4, 3), (2, 4))]),
+    rec("qr_multiply_left", lambda a, c: sla.qr_multiply(a, c, mode="left"), shapes=[((4, 3), (3, 2))]),
+    rec("orth", lambda a: projector(sla.orth(a)), shapes=[((4, 2),)]),
+    rec("null_space", lambda a: projector(sla.null_space(a)), shapes=[((2, 4),)]),
+    rec("polar", lambda a, side: sla.polar(a, side), shapes=[((N, 2),)],
+        kwargs=[{"side": "right"}, {"side": "left"}]),
+    rec("orthogonal_procrustes", sla.orthogonal_procrustes, shapes=[((4, 2), (4, 2))]),
+    rec("subspace_angles", sla.subspace_angles, shapes=[((5, 3), (5, 2))]),
+    rec("subspace_angles_small", sla.subspace_angles, shapes=[((5, 3), (5, 2))], make_args=near_subspaces),
+    rec("cdf2rdf", sla.cdf2rdf, shapes=[((4,), (4, 4))], make_args=conjugate_pairs),
+    rec("matrix_balance", lambda a: sla.matrix_balance(a)[0], shapes=[((N, N),)], make_args=badly_scaled),
+    rec("matrix_balance_separate", lambda a: sla.matrix_balance(a, separate=True)[0], shapes=[((N, N),)],
+        make_args=badly_scaled),
+    rec("clarkson_woodruff_transform", lambda a: sla.clarkson_woodruff_transform(a, 2, rng=0),
+        shapes=[((5, 2),)]),
 ]
+
+NONDIFFERENTIABLE = {} if sla is None else {
+    # queries and getters: no derivative to carry
+    "bandwidth": "the integer band widths of a matrix",
+    "ishermitian": "a boolean query",
+    "issymmetric": "a boolean query",
+    "find_best_blas_type": "a BLAS prefix and dtype",
+    "get_blas_funcs": "BLAS routines",
+    "get_lapack_funcs": "LAPACK routines",
+    # built from a size alone
+    "dft": "built from a size alone", "hadamard": "built from a size alone",
+    "helmert": "built from a size alone", "hilbert": "built from a size alone",
+    "invhilbert": "built from a size alone", "pascal": "built from a size alone",
+    "invpascal": "built from a size alone",
+    # no derivative rule: TypeError on traced input, SciPy on plain values
+    "schur": "Schur vectors: no rule (TypeError on traced input); eig or eigh instead",
+    "rsf2csf": "Schur form conversion: no rule (TypeError on traced input); eig instead",
+    "qz": "generalized Schur form: no rule (TypeError on traced input); eigvals(solve(b, a)) instead",
+    "ordqz": "generalized Schur form: no rule (TypeError on traced input); eigvals(solve(b, a)) instead",
+    "hessenberg": "Hessenberg form: no rule (TypeError on traced input)",
+    "ldl": "pivoted LDL^T: no rule (TypeError on traced input); solve(assume_a='sym'), cholesky or lu instead",
+    "cossin": "CS decomposition: no rule (TypeError on traced input); svd or qr of the blocks instead",
+    "expm_cond": "condition number of expm: no rule (TypeError on traced input)",
+    "qr_update": "updates of given factors: no rule (TypeError on traced input); qr of the updated matrix",
+    "qr_insert": "updates of given factors: no rule (TypeError on traced input); qr of the updated matrix",
+    "qr_delete": "updates of given factors: no rule (TypeError on traced input); qr of the updated matrix",
+}
