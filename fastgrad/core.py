@@ -27,7 +27,6 @@ once never see each other's traces.
 """
 
 import threading
-from contextlib import contextmanager
 
 
 class Node:
@@ -85,15 +84,30 @@ class TraceStack(threading.local):
         """The depth of the innermost open trace (autograd's name)."""
         return self.depth
 
-    @contextmanager
     def new_trace(self):
-        self.depth += 1
-        trace = Trace(self.depth)
-        try:
-            yield trace
-        finally:
-            trace.active = False
-            self.depth -= 1
+        """`with trace_stack.new_trace() as trace:` opens a trace one level deeper."""
+        return _OpenTrace(self)
+
+
+class _OpenTrace:
+    """The context of one open trace (a class rather than a generator: it is entered on
+    every differentiation, and this is the cheaper form)."""
+
+    __slots__ = ("stack", "trace")
+
+    def __init__(self, stack):
+        self.stack = stack
+
+    def __enter__(self):
+        stack = self.stack
+        stack.depth += 1
+        self.trace = Trace(stack.depth)
+        return self.trace
+
+    def __exit__(self, *exc):
+        self.trace.active = False
+        self.stack.depth -= 1
+        return False
 
 
 trace_stack = TraceStack()

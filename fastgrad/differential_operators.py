@@ -504,7 +504,7 @@ def _layout_forward(swept, out_shape, in_shape):
     view (the batch axis moved last), no copy."""
     if isinstance(swept, Box):
         return fnp.reshape(fnp.moveaxis(swept, 0, -1), out_shape + in_shape)
-    return _np.moveaxis(swept, 0, -1).reshape(out_shape + in_shape)
+    return swept.transpose(tuple(range(1, swept.ndim)) + (0,)).reshape(out_shape + in_shape)
 
 
 def jacobian(fun, argnum=0, *, mode="auto", chunk_size=None):

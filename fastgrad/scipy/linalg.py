@@ -790,24 +790,31 @@ def funm(A, func, disp=True):
     return F if disp else (F, _sla.funm(getval(A), func, disp=False)[1])
 
 
-# The trigonometric and hyperbolic functions from expm, as SciPy defines them.
+# The trigonometric functions from one real exponential: expm([[0, A], [-A, 0]]) is
+# [[cosm(A), sinm(A)], [-sinm(A), cosm(A)]] (J = [[0, 1], [-1, 0]] squares to -I), for
+# real and complex A alike; SciPy's expm(iA) gives the same values to rounding.
+def _cos_and_sin(A):
+    n = _onp.shape(getval(A))[-1]
+    zero = _onp.zeros(_onp.shape(getval(A)))
+    block = np.concatenate([np.concatenate([zero, A], axis=-1), np.concatenate([-A, zero], axis=-1)], axis=-2)
+    both = expm(block)
+    return both[..., :n, :n], both[..., :n, n:]
+
+
 def cosm(A):
     """The matrix cosine (expm(iA) + expm(-iA)) / 2; real for real A."""
-    if not _onp.iscomplexobj(getval(A)):
-        return np.real(expm(1j * A))
-    return 0.5 * (expm(1j * A) + expm(-1j * A))
+    return _cos_and_sin(A)[0]
 
 
 def sinm(A):
     """The matrix sine (expm(iA) - expm(-iA)) / 2i; real for real A."""
-    if not _onp.iscomplexobj(getval(A)):
-        return np.imag(expm(1j * A))
-    return -0.5j * (expm(1j * A) - expm(-1j * A))
+    return _cos_and_sin(A)[1]
 
 
 def tanm(A):
     """The matrix tangent cosm(A)^-1 sinm(A)."""
-    return _real_like(A, solve(cosm(A), sinm(A)))
+    cos, sin = _cos_and_sin(A)
+    return solve(cos, sin)
 
 
 def coshm(A):

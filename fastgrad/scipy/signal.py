@@ -152,3 +152,63 @@ def convolve(A, B, axes=None, dot_axes=((), ()), mode="full"):
         else:
             index.append(slice((y - 1) // 2, (y - 1) // 2 + x))
     return out[tuple(index)]
+
+
+# ---------------------------------------------------------------- autograd's helper names
+# autograd's module holds its rule helpers too (not in __all__): the extension API and
+# NumPy tool it imports, its axis bookkeeping, and its VJP maker, here in autograd's
+# calling convention on fastgrad's own rules.
+
+from numpy.lib.stride_tricks import as_strided  # noqa: E402,F401
+
+from ..extend import defvjp, primitive  # noqa: E402,F401
+from ._autograd_helpers import vjp_maker_argnum  # noqa: E402
+
+
+def compute_conv_size(A_size, B_size, mode):
+    """The length of the convolution of lengths A_size and B_size in `mode`."""
+    if mode == "full":
+        return A_size + B_size - 1
+    if mode == "same":
+        return A_size
+    if mode == "valid":
+        return abs(A_size - B_size) + 1
+    raise ValueError(f"mode {mode!r} is not one of 'full', 'valid', 'same'")
+
+
+def flipped_idxs(ndim, axes):
+    """The index that reverses `axes` of an ndim-dimensional array."""
+    return tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(ndim))
+
+
+def einsum_tensordot(A, B, axes, reverse=False):
+    """tensordot of A and B over the paired axes (axes[0] of A with axes[1] of B): A's other
+    axes, then B's. `reverse` is accepted and ignored, as in autograd."""
+    return np.tensordot(A, B, axes=(list(axes[0]), list(axes[1])))
+
+
+def parse_axes(A_shape, B_shape, conv_axes, dot_axes, mode):
+    """autograd's bookkeeping of convolve's axes: (axes, shapes), dicts keyed "A", "B"
+    (each with "conv", "dot" and "ignore", the remaining axes) and "out" (with
+    "ignore_A", "ignore_B" and "conv", the result's axes in that order); shapes holds the
+    sizes along each, the convolved ones by compute_conv_size."""
+    if conv_axes is None:
+        conv_axes = (tuple(range(len(A_shape))), tuple(range(len(A_shape))))
+    axes = {}
+    for key, shape, conv, dot in (("A", A_shape, conv_axes[0], dot_axes[0]), ("B", B_shape, conv_axes[1], dot_axes[1])):
+        axes[key] = {"conv": tuple(conv), "dot": tuple(dot), "ignore": tuple(_layout(len(shape), conv, dot))}
+    if len(axes["A"]["conv"]) != len(axes["B"]["conv"]) or len(axes["A"]["dot"]) != len(axes["B"]["dot"]):
+        raise ValueError("axes and dot_axes must pair as many axes of A as of B")
+    n_a, n_b, n_conv = len(axes["A"]["ignore"]), len(axes["B"]["ignore"]), len(axes["A"]["conv"])
+    axes["out"] = {"ignore_A": tuple(range(n_a)), "ignore_B": tuple(range(n_a, n_a + n_b)),
+                   "conv": tuple(range(n_a + n_b, n_a + n_b + n_conv))}
+    shapes = {key: {part: tuple(shape[i] for i in idx) for part, idx in axes[key].items()}
+              for key, shape in (("A", A_shape), ("B", B_shape))}
+    shapes["out"] = {"ignore_A": shapes["A"]["ignore"], "ignore_B": shapes["B"]["ignore"],
+                     "conv": tuple(compute_conv_size(A_shape[i], B_shape[j], mode)
+                                   for i, j in zip(axes["A"]["conv"], axes["B"]["conv"]))}
+    return axes, shapes
+
+
+# grad_convolve(argnum, ans, A, B, axes=None, dot_axes=((), ()), mode="full") -> g -> cotangent
+grad_convolve = vjp_maker_argnum(convolve, "grad_convolve")

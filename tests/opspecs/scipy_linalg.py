@@ -111,13 +111,17 @@ def stein_args(rng, shapes, dtype):
 
 
 def conjugate_pairs(rng, shapes, dtype):
-    """eig's (w, v) of a real 4x4 matrix with two complex-conjugate pairs of eigenvalues,
-    so a perturbation keeps every eigenvalue complex."""
+    """The real and imaginary parts of eig's (w, v) for a real 4x4 matrix with two
+    complex-conjugate pairs of eigenvalues, so a perturbation keeps every eigenvalue complex."""
     rot = onp.zeros((4, 4))
     rot[:2, :2] = [[1.0, 2.0], [-2.0, 1.0]]
     rot[2:, 2:] = [[-1.0, 0.5], [-0.5, -1.0]]
     p = rng.standard_normal((4, 4)) + 3.0 * onp.eye(4)
-    return tuple(sla.eig(p @ rot @ onp.linalg.inv(p)))
+    w, v = sla.eig(p @ rot @ onp.linalg.inv(p))
+    return w.real, w.imag, v.real, v.imag
+
+
+I = onp.complex128(1j)
 
 
 def badly_scaled(rng, shapes, dtype):
@@ -282,7 +286,8 @@ SPECS = [] if sla is None else [
     rec("orthogonal_procrustes", sla.orthogonal_procrustes, shapes=[((4, 2), (4, 2))]),
     rec("subspace_angles", sla.subspace_angles, shapes=[((5, 3), (5, 2))]),
     rec("subspace_angles_small", sla.subspace_angles, shapes=[((5, 3), (5, 2))], make_args=near_subspaces),
-    rec("cdf2rdf", sla.cdf2rdf, shapes=[((4,), (4, 4))], make_args=conjugate_pairs),
+    rec("cdf2rdf", lambda wr, wi, vr, vi: sla.cdf2rdf(wr + wi * I, vr + vi * I),
+        shapes=[((4,), (4,), (4, 4), (4, 4))], make_args=conjugate_pairs),
     rec("matrix_balance", lambda a: sla.matrix_balance(a)[0], shapes=[((N, N),)], make_args=badly_scaled),
     rec("matrix_balance_separate", lambda a: sla.matrix_balance(a, separate=True)[0], shapes=[((N, N),)],
         make_args=badly_scaled),
