@@ -76,7 +76,10 @@ def lift(t, ndim):
     missing = ndim + 1 - len(shape)
     if missing <= 0:
         return t
-    return _fnp().reshape(t, shape[:1] + (1,) * missing + shape[1:])
+    new_shape = shape[:1] + (1,) * missing + shape[1:]
+    if type(t) is _np.ndarray:
+        return t.reshape(new_shape)
+    return _fnp().reshape(t, new_shape)
 
 
 def broadcast_batch(t, k, shape):

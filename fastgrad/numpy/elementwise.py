@@ -160,6 +160,16 @@ subtract = elementwise(_np.subtract, 1, -1)
 multiply = elementwise(_np.multiply, lambda ans, x, y: y, lambda ans, x, y: x)
 # -ans / y as ans / (-y): the negation then costs the size of y, not of the output.
 divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: ans / negative(y))
+
+
+def _divide_jvp_y(t, ans, x, y):
+    # (t / -y) * ans: with a scalar y (x / p[1]) the division touches the batch of
+    # tangents only, and the output's size is crossed once, not twice.
+    t = lift(t, _np.ndim(ans))
+    return broadcast_batch((t / negative(y)) * ans, _np.shape(t)[0], _np.shape(ans))
+
+
+divide.jvps[1] = _divide_jvp_y
 true_divide = divide
 negative = elementwise(_np.negative, -1)
 positive = elementwise(_np.positive, 1)

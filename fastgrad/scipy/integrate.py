@@ -24,6 +24,7 @@ derivatives of the discretisation.
 Imports SciPy; must not be imported by fastgrad/__init__.py.
 """
 
+import builtins as _py
 import threading
 
 import numpy as _onp
@@ -45,7 +46,7 @@ def _linearize(fun, xs):
     with trace_stack.new_trace() as trace:
         roots = [trace.root(x) for x in xs]
         out = fun(*[new_box(x, trace, r) for x, r in zip(xs, roots)])
-    if isinstance(out, (list, tuple)):
+    if isinstance(out, (list, _py.tuple)):
         out = np.array(out)
     if not (isinstance(out, Box) and out._trace is trace):
         return out, (lambda ts: None), (lambda g: [None] * len(xs))
@@ -67,7 +68,7 @@ def _as_float(x):
 
 def _dense(t, k, shape):
     if t is None:
-        return _onp.zeros((k,) + tuple(shape))
+        return _onp.zeros((k,) + _py.tuple(shape))
     return t.materialize() if hasattr(t, "materialize") else t
 
 
@@ -81,7 +82,7 @@ def _rhs(func, t, args, diff, y, p_diff):
     for j, v in zip(diff, p_diff):
         full[j] = v
     out = func(y, t, *full)
-    return np.array(out) if isinstance(out, (list, tuple)) else out
+    return np.array(out) if isinstance(out, (list, _py.tuple)) else out
 
 
 def _sensitivity_system(func, n, k, nargs, diff):
@@ -117,12 +118,12 @@ def _adjoint_system(func, n, k, nargs, diff, sizes):
 # ---------------------------------------------------------------- the primitive and its rules
 
 def _odeint_value(func, y0, t, *args, **solver):
-    return _si.odeint(func, y0, t, args=tuple(args), **solver)
+    return _si.odeint(func, y0, t, args=_py.tuple(args), **solver)
 
 
 def _f_at(func, y, t, args):
     out = func(y, t, *args)
-    return np.array(out) if isinstance(out, (list, tuple)) else out
+    return np.array(out) if isinstance(out, (list, _py.tuple)) else out
 
 
 def _odeint_jvp(tangents, ans, func, y0, t, *args, **solver):
@@ -210,10 +211,51 @@ def odeint(func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, tfirst=F
 
         def func(y, tt, *a):
             return user(tt, y, *a)
-    if not isinstance(args, tuple):
+    if not isinstance(args, _py.tuple):
         args = (args,)
     y0 = y0 if isinstance(y0, Box) else _onp.asarray(y0, dtype=float)
     t = t if isinstance(t, Box) else _onp.asarray(t, dtype=float)
     if _onp.ndim(getval(y0)) != 1:
         raise ValueError("odeint needs a 1-D initial state y0")
     return _odeint_prim(func, y0, t, *args, **options)
+
+
+# ---------------------------------------------------------------- autograd's helper names
+# autograd's module holds its rule helpers too (not in __all__): what it imports to build
+# its rule, and the rule's pieces, here in autograd's calling convention on the adjoint
+# solve above. `tuple` here is autograd's (fastgrad.builtins.tuple): this module's own
+# code says _py.tuple.
+
+from ..builtins import tuple  # noqa: E402,F401,A004
+from ..differential_operators import make_vjp  # noqa: E402,F401
+from ..extend import defvjp_argnums, primitive  # noqa: E402,F401
+from ..misc import flatten  # noqa: E402,F401
+
+
+def grad_odeint(yt, func, y0, t, func_args, **kwargs):
+    """autograd's VJP maker of odeint: the solution yt (len(t), len(y0)) at y0, t and the
+    tuple func_args gives vjp(g) -> (None, cotangent of y0, of t, tuple of those of
+    func_args (None for an argument that is not a floating-point array)), by one adjoint
+    solve (the reverse rule above)."""
+    y0 = _onp.asarray(y0, dtype=float)
+    t = _onp.asarray(t, dtype=float)
+    func_args = _py.tuple(func_args)
+
+    def vjp_all(g):
+        g = _onp.asarray(g)[None]
+        cotangents = _odeint_pullback(g, _onp.asarray(yt), func, y0, t, *func_args, **kwargs)
+        rows = [None if c is None else c[0] for c in cotangents]
+        return None, rows[1], rows[2], _py.tuple(rows[3:])
+
+    return vjp_all
+
+
+def argnums_unpack(all_vjp_builder):
+    """autograd's adapter from a maker of every argument's VJP, all_vjp_builder(ans, *args,
+    **kwargs) -> (g -> cotangents of all arguments), to defvjp_argnums's form: a maker
+    (argnums, ans, args, kwargs) -> (g -> the cotangents of the arguments in argnums)."""
+    def build(argnums, ans, args, kwargs):
+        vjp_all = all_vjp_builder(ans, *args, **kwargs)
+        return lambda g: [vjp_all(g)[argnum] for argnum in argnums]
+
+    return build

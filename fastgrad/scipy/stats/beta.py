@@ -47,3 +47,18 @@ def logsf(x, a, b, loc=0.0, scale=1.0):
 def ppf(q, a, b, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
     return (loc + scale * sc.betaincinv(a, b, q)) * nan_unless(valid(ok, a > 0, b > 0))
+
+
+# ---------------------------------------------------------------- autograd's helper names
+# autograd's module holds its rule helpers too (not in __all__): the extension API and
+# special functions it imports, and its partial derivatives of logpdf, here fastgrad's own derivatives.
+
+from ...extend import defvjp, primitive  # noqa: E402,F401
+from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
+from .._autograd_helpers import elementwise_partial  # noqa: E402
+from ..special import beta, psi  # noqa: E402,F401
+
+# d logpdf(x, a, b) / d x, d a, d b, elementwise.
+grad_beta_logpdf_arg0 = elementwise_partial(logpdf, 0, "grad_beta_logpdf_arg0")
+grad_beta_logpdf_arg1 = elementwise_partial(logpdf, 1, "grad_beta_logpdf_arg1")
+grad_beta_logpdf_arg2 = elementwise_partial(logpdf, 2, "grad_beta_logpdf_arg2")

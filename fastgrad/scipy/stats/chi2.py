@@ -50,3 +50,16 @@ def logsf(x, df, loc=0.0, scale=1.0):
 def ppf(q, df, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
     return (loc + 2 * scale * sc.gammaincinv(0.5 * df, q)) * nan_unless(valid(ok, df > 0))
+
+
+# ---------------------------------------------------------------- autograd's helper names
+# autograd's module holds its rule helpers too (not in __all__): the extension API and
+# special functions it imports, and its partial derivative of logpdf, here fastgrad's own derivatives.
+
+from ...extend import defvjp, primitive  # noqa: E402,F401
+from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
+from .._autograd_helpers import elementwise_partial  # noqa: E402
+from ..special import gamma  # noqa: E402,F401
+
+# d logpdf(x, df) / d x, elementwise.
+grad_chi2_logpdf = elementwise_partial(logpdf, 0, "grad_chi2_logpdf")

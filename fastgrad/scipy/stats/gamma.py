@@ -44,3 +44,17 @@ def logsf(x, a, loc=0.0, scale=1.0):
 def ppf(q, a, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
     return (loc + scale * sc.gammaincinv(a, q)) * nan_unless(valid(ok, a > 0))
+
+
+# ---------------------------------------------------------------- autograd's helper names
+# autograd's module holds its rule helpers too (not in __all__): the extension API and
+# special functions it imports, and its partial derivatives of logpdf, here fastgrad's own derivatives.
+
+from ...extend import defvjp, primitive  # noqa: E402,F401
+from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
+from .._autograd_helpers import elementwise_partial  # noqa: E402
+from ..special import gamma, psi  # noqa: E402,F401  (this module's `gamma` is the gamma function, as autograd's)
+
+# d logpdf(x, a) / d x, d a, elementwise.
+grad_gamma_logpdf_arg0 = elementwise_partial(logpdf, 0, "grad_gamma_logpdf_arg0")
+grad_gamma_logpdf_arg1 = elementwise_partial(logpdf, 1, "grad_gamma_logpdf_arg1")

@@ -58,3 +58,38 @@ def entropy(mean=None, cov=1):
     d = _dimension(None, mean, cov)
     L = _factor(cov, d)
     return 0.5 * d * (1 + _LOG_2PI) + np.sum(np.log(np.einsum("ii->i", L)))
+
+
+# ---------------------------------------------------------------- autograd's helper names
+# autograd's module holds its rule helpers too (not in __all__): the extension API and
+# special functions it imports, and its pieces of the covariance derivative, here fastgrad's own derivatives.
+
+from ...extend import defvjp, primitive  # noqa: E402,F401
+from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
+
+
+def generalized_outer_product(x):
+    """x x^T for a vector; x x^T over the last two axes of a stack of matrices."""
+    if _onp.ndim(getval(x)) == 1:
+        return np.outer(x, x)
+    return np.matmul(x, np.swapaxes(x, -1, -2))
+
+
+def covgrad(x, mean, cov, allow_singular=False):
+    """d logpdf(x, mean, cov) / d cov for each point of x, (..., d, d), cov taken as a full
+    (symmetric) matrix: (S^-1 r r^T S^-1 - S^-1) / 2 with r = x - mean. (logpdf itself reads
+    the lower triangle of cov, so its own gradient is this folded onto that triangle.)"""
+    if allow_singular:
+        raise NotImplementedError("The multivariate normal pdf is not differentiable with respect "
+                                  "to a singular covariance matrix")
+    precision = np.linalg.inv(cov)
+    solved = np.matmul(precision, np.expand_dims(x - mean, -1))
+    return 0.5 * (generalized_outer_product(solved) - precision)
+
+
+def solve(allow_singular):
+    """The solver for cov z = r that logpdf's derivative uses: numpy.linalg.solve, or the
+    pseudo-inverse's product with allow_singular."""
+    if allow_singular:
+        return lambda A, x: np.dot(np.linalg.pinv(A), x)
+    return np.linalg.solve

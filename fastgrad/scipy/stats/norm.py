@@ -42,3 +42,11 @@ def logsf(x, loc=0.0, scale=1.0):
 def ppf(q, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
     return (loc + scale * sc.ndtri(q)) * nan_unless(ok)
+
+
+# ---------------------------------------------------------------- autograd's helper names
+# autograd's module holds its rule helpers too (not in __all__): the extension API and
+# special functions it imports, and nothing else, here fastgrad's own derivatives.
+
+from ...extend import defvjp, primitive  # noqa: E402,F401
+from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401

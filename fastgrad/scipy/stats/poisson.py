@@ -54,3 +54,15 @@ def logsf(k, mu, loc=0):
 
 
 ppf = nondifferentiable(_st.poisson.ppf, "ppf")
+
+
+# ---------------------------------------------------------------- autograd's helper names
+# autograd's module holds its rule helpers too (not in __all__): the extension API and
+# special functions it imports, and its partial derivative of logpmf, here fastgrad's own derivatives.
+
+from ...extend import defvjp, primitive  # noqa: E402,F401
+from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
+from .._autograd_helpers import elementwise_partial  # noqa: E402
+
+# d logpmf(k, mu) / d mu, elementwise.
+grad_poisson_logpmf = elementwise_partial(logpmf, 1, "grad_poisson_logpmf")

@@ -43,3 +43,21 @@ def ppf(q, df, loc=0.0, scale=1.0):
     inner = (getval(q) > 0) & (getval(q) < 1)
     z = np.where(inner, sc.stdtrit(df, safe(inner, q, 0.5)), np.where(q == 0, -np.inf, sc.stdtrit(df, q)))
     return (loc + scale * z) * nan_unless(valid(ok, df > 0))
+
+
+# ---------------------------------------------------------------- autograd's helper names
+# autograd's module holds its rule helpers too (not in __all__): the extension API and
+# special functions it imports, and its partial derivatives of logpdf, here fastgrad's own derivatives.
+
+from ...extend import defvjp, primitive  # noqa: E402,F401
+from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
+from .._autograd_helpers import elementwise_partial  # noqa: E402
+from ..special import psi  # noqa: E402,F401
+
+# d logpdf(x, df, loc, scale) / d x, d df, d loc, d scale, elementwise; grad_tlogpdf_diff(y, df)
+# is d/dy of the standard density's logarithm (loc 0, scale 1).
+grad_tlogpdf_x = elementwise_partial(logpdf, 0, "grad_tlogpdf_x")
+grad_tlogpdf_df = elementwise_partial(logpdf, 1, "grad_tlogpdf_df")
+grad_tlogpdf_loc = elementwise_partial(logpdf, 2, "grad_tlogpdf_loc")
+grad_tlogpdf_scale = elementwise_partial(logpdf, 3, "grad_tlogpdf_scale")
+grad_tlogpdf_diff = elementwise_partial(logpdf, 0, "grad_tlogpdf_diff")
