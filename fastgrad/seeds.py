@@ -149,11 +149,11 @@ class Rows(Structured):
         overlap = not set(self.index).isdisjoint(other.index)
         out = (_np.zeros if overlap else _np.empty)(
             (len(index),) + self.vshape, dtype=_np.result_type(self.values, other.values))
-        out[[position[j] for j in self.index]] = self.values
+        out[_rows_at(position, self.index)] = self.values
         if overlap:
-            out[[position[j] for j in other.index]] += other.values
+            out[_rows_at(position, other.index)] += other.values
         else:
-            out[[position[j] for j in other.index]] = other.values
+            out[_rows_at(position, other.index)] = other.values
         return Rows(self.k, self.vshape, index, out)
 
     def add_dense(self, dense):
@@ -171,6 +171,15 @@ class Rows(Structured):
 
     def __repr__(self):
         return f"Rows(k={self.k}, vshape={self.vshape}, index={self.index})"
+
+
+def _rows_at(position, index):
+    """The rows of a compact batch that `index` maps to: a slice where they are consecutive
+    (a plain copy, cheaper than NumPy's fancy indexing), else a list."""
+    where = [position[j] for j in index]
+    if where == list(range(where[0], where[0] + len(where))):
+        return slice(where[0], where[0] + len(where))
+    return where
 
 
 def _scatter_rows(rows, position, n):

@@ -53,8 +53,8 @@ def ppf(q, df, loc=0.0, scale=1.0):
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds its rule helpers too (not in __all__): the extension API and
-# special functions it imports, and its partial derivative of logpdf, here fastgrad's own derivatives.
+# autograd's module holds the names it imports to state its rules and its partial
+# derivative of logpdf (not in __all__); that is computed by fastgrad's own rules.
 
 from ...extend import defvjp, primitive  # noqa: E402,F401
 from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401

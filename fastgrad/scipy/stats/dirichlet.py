@@ -28,8 +28,7 @@ rvs = nondifferentiable(_st.dirichlet.rvs, "rvs")
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds its rule helpers too (not in __all__): the extension API and
-# special functions it imports, and nothing else, here fastgrad's own derivatives.
+# autograd's module holds the names it imports to state its rules (not in __all__).
 
 from ...extend import defvjp, primitive  # noqa: E402,F401
 from ..special import digamma  # noqa: E402,F401

@@ -61,8 +61,8 @@ def entropy(mean=None, cov=1):
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds its rule helpers too (not in __all__): the extension API and
-# special functions it imports, and its pieces of the covariance derivative, here fastgrad's own derivatives.
+# autograd's module holds the names it imports to state its rules and the pieces of
+# its covariance derivative (not in __all__).
 
 from ...extend import defvjp, primitive  # noqa: E402,F401
 from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
