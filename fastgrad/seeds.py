@@ -49,7 +49,9 @@ class Diagonal(Structured):
 
     @property
     def dtype(self):
-        return _np.result_type(getattr(self.d, "dtype", float), float)
+        d = self.d
+        # a Python complex scalar has no dtype of its own: ask NumPy for it
+        return _np.result_type(d.dtype if hasattr(d, "dtype") else _np.result_type(d), float)
 
     def scaled(self, factor):
         """diag(d * factor); `factor` broadcasts to vshape."""

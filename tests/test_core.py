@@ -351,3 +351,11 @@ def test_third_order_tensor_through_structured_seeds():
     numeric = onp.stack([(hessian(f)(x + eps * e) - hessian(f)(x - eps * e)) / (2 * eps) for e in onp.eye(2)],
                         axis=-1)
     onp.testing.assert_allclose(T, numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_complex_python_scalars_keep_their_imaginary_part_in_seeds():
+    x = onp.array([1.0, 2.0])
+    for mode in ("fwd", "rev"):
+        onp.testing.assert_allclose(jacobian(lambda x: np.imag(1j * x), mode=mode)(x), onp.eye(2))
+        onp.testing.assert_allclose(jacobian(lambda x: np.real(np.exp(1j * x)), mode=mode)(x),
+                                    onp.diag(-onp.sin(x)), atol=1e-15)

@@ -71,3 +71,24 @@ def test_nonlinear_system_forward_equals_reverse():
 
     p = onp.array([1.0, 0.5, 1.2, 0.7])
     onp.testing.assert_allclose(jacobian(F, mode="fwd")(p), jacobian(F, mode="rev")(p), rtol=1e-7, atol=1e-9)
+
+
+def test_autograd_helper_names():
+    from fastgrad import builtins, extend, make_vjp, misc
+    from fastgrad.scipy import integrate
+
+    assert integrate.tuple is builtins.tuple and integrate.flatten is misc.flatten
+    assert integrate.primitive is extend.primitive and integrate.make_vjp is make_vjp
+    y0, k = onp.array([1.0, 2.0]), 0.7
+    yt = odeint(decay, y0, T, args=(k,), **TIGHT)
+    g = RNG_G.standard_normal(yt.shape)
+    none, g_y0, g_t, (g_k,) = integrate.grad_odeint(yt, decay, y0, T, (k,), **TIGHT)(g)
+    vjp = make_vjp(lambda y, t, p: odeint(decay, y, t, args=(p,), **TIGHT), argnum=(0, 1, 2))(y0, T, k)[0]
+    for ours, theirs in zip((g_y0, g_t, g_k), vjp(g)):
+        onp.testing.assert_allclose(ours, theirs, rtol=1e-8)
+    assert none is None
+    build = integrate.argnums_unpack(lambda ans, *args, **kwargs: (lambda g: [10 * a for a in args]))
+    assert build([0, 2], None, (1, 2, 3), {})(None) == [10, 30]
+
+
+RNG_G = onp.random.default_rng(3)

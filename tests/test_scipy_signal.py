@@ -49,3 +49,24 @@ def test_gradients_are_correlations():
 def test_valid_needs_one_larger_array():
     with pytest.raises(ValueError):
         signal.convolve(onp.ones((3, 5)), onp.ones((4, 2)), mode="valid")
+
+
+def test_autograd_helper_names():
+    from fastgrad import extend, make_vjp
+
+    assert signal.defvjp is extend.defvjp and signal.primitive is extend.primitive
+    assert [signal.compute_conv_size(5, 3, mode) for mode in ("full", "same", "valid")] == [7, 5, 3]
+    assert signal.flipped_idxs(3, (0, 2)) == (slice(None, None, -1), slice(None), slice(None, None, -1))
+    a, b = RNG.standard_normal((2, 3, 4)), RNG.standard_normal((4, 3, 5))
+    onp.testing.assert_allclose(signal.einsum_tensordot(a, b, ([1, 2], [1, 0])),
+                                onp.tensordot(a, b, ([1, 2], [1, 0])), rtol=1e-13)
+    axes, shapes = signal.parse_axes((2, 4, 3), (2, 3, 3), ([1], [2]), ([2], [1]), "valid")
+    assert axes["A"] == {"conv": (1,), "dot": (2,), "ignore": (0,)}
+    assert axes["B"] == {"conv": (2,), "dot": (1,), "ignore": (0,)}
+    assert axes["out"] == {"ignore_A": (0,), "ignore_B": (1,), "conv": (2,)}
+    assert shapes["out"] == {"ignore_A": (2,), "ignore_B": (2,), "conv": (2,)}
+    x, y = RNG.standard_normal(6), RNG.standard_normal(3)
+    g = RNG.standard_normal(4)
+    for argnum in (0, 1):
+        expected = make_vjp(signal.convolve, argnum)(x, y, mode="valid")[0](g)
+        onp.testing.assert_allclose(signal.grad_convolve(argnum, None, x, y, mode="valid")(g), expected)

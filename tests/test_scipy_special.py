@@ -117,3 +117,27 @@ def test_fastgrad_imports_without_scipy():
         "    raise AssertionError('fastgrad.scipy imported without SciPy')\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_autograd_helper_names():
+    # autograd's rule helpers, outside __all__, with autograd's calling convention.
+    from fastgrad import extend
+    from fastgrad.numpy import numpy_vjps
+
+    assert special.defvjp is extend.defvjp and special.primitive is extend.primitive
+    assert special.unbroadcast_f is numpy_vjps.unbroadcast_f
+    assert special.root_pi ** 2 == pytest.approx(onp.pi) and special.root_pi * special.inv_root_pi == pytest.approx(1)
+    x = onp.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]])
+    ans = ssp.logsumexp(x, axis=1)
+    weights = onp.exp(x - ans[:, None])
+    g = onp.array([1.0, -2.0])
+    onp.testing.assert_allclose(special.make_grad_logsumexp(ans, x, axis=1)(g), g[:, None] * weights, rtol=1e-13)
+    t = onp.ones_like(x)
+    onp.testing.assert_allclose(special.fwd_grad_logsumexp(t, ans, x, axis=1), onp.ones(2), rtol=1e-13)
+    a, y = 2.5, onp.array([0.5, 1.5, 4.0])
+    density = y ** (a - 1) * onp.exp(-y) / ssp.gamma(a)
+    for sign, fun in ((1, special.gammainc), (-1, special.gammaincc)):
+        vjp = special.make_gammainc_vjp_arg1(sign)(fun(a, y), a, y)
+        onp.testing.assert_allclose(vjp(onp.ones(3)), sign * density, rtol=1e-12)
+        onp.testing.assert_allclose(vjp(onp.ones(3)), grad(lambda z: fun(a, z).sum())(y), rtol=1e-12)
+    assert not any(name in special.__all__ for name in ("defvjp", "make_grad_logsumexp", "root_pi"))

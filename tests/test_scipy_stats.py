@@ -122,3 +122,37 @@ def test_every_distribution_function_has_a_record():
                     not getattr(getattr(module, name), "nondifferentiable", False):
                 missing.append(qualified)
     assert not missing, f"distribution functions with no record in tests/opspecs/stats.py: {missing}"
+
+
+def test_autograd_helper_names():
+    # autograd's per-distribution partial derivatives, here fastgrad's own, against closed forms.
+    import scipy.special as ssp
+
+    from fastgrad.scipy import special
+    from fastgrad.scipy.stats import beta, chi2, gamma, multivariate_normal, poisson, t
+
+    x = onp.array([0.2, 0.5, 0.7])
+    a, b = 2.0, 3.0
+    close = onp.testing.assert_allclose
+    close(beta.grad_beta_logpdf_arg0(x, a, b), (a - 1) / x - (b - 1) / (1 - x), rtol=1e-12)
+    close(beta.grad_beta_logpdf_arg1(x, a, b), onp.log(x) - ssp.digamma(a) + ssp.digamma(a + b), rtol=1e-12)
+    close(beta.grad_beta_logpdf_arg2(x, a, b), onp.log1p(-x) - ssp.digamma(b) + ssp.digamma(a + b), rtol=1e-12)
+    y = x + 1
+    close(gamma.grad_gamma_logpdf_arg0(y, 2.5), (2.5 - 1) / y - 1, rtol=1e-12)
+    close(gamma.grad_gamma_logpdf_arg1(y, 2.5), onp.log(y) - ssp.digamma(2.5), rtol=1e-12)
+    close(chi2.grad_chi2_logpdf(y, 3.0), (3.0 / 2 - 1) / y - 0.5, rtol=1e-12)
+    close(poisson.grad_poisson_logpmf(onp.array([0, 1, 3]), 2.5), onp.array([0, 1, 3]) / 2.5 - 1, rtol=1e-12)
+    df, loc, scale = 3.0, 0.4, 1.5
+    z = (x - loc) / scale
+    close(t.grad_tlogpdf_diff(z, df), -(df + 1) * z / (df + z * z), rtol=1e-12)
+    close(t.grad_tlogpdf_x(x, df, loc, scale), -(df + 1) * z / (df + z * z) / scale, rtol=1e-12)
+    close(t.grad_tlogpdf_loc(x, df, loc, scale), (df + 1) * z / (df + z * z) / scale, rtol=1e-12)
+    close(t.grad_tlogpdf_scale(x, df, loc, scale), ((df + 1) * z * z / (df + z * z) - 1) / scale, rtol=1e-12)
+    assert beta.psi is special.psi and gamma.gamma is special.gamma and t.psi is special.psi
+    pts = onp.array([[0.3, -0.2], [1.0, 0.5]])
+    mean, cov = onp.array([0.1, 0.0]), onp.array([[2.0, 0.3], [0.3, 1.0]])
+    p = onp.linalg.inv(cov)
+    r = (pts - mean) @ p
+    close(multivariate_normal.covgrad(pts, mean, cov), 0.5 * (r[:, :, None] * r[:, None, :] - p), rtol=1e-12)
+    close(multivariate_normal.solve(False)(cov, pts[0]), onp.linalg.solve(cov, pts[0]), rtol=1e-12)
+    close(multivariate_normal.generalized_outer_product(pts[0]), onp.outer(pts[0], pts[0]), rtol=1e-12)

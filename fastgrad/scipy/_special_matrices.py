@@ -14,7 +14,8 @@ Where SciPy batches (toeplitz, circulant, companion, leslie, fiedler, fiedler_co
 convolution_matrix: leading axes of the vectors are a stack of matrices), so do these;
 hankel ravels its arguments as SciPy does.
 
-Imports SciPy and the numpy namespace.
+Also holds `traced` and `plain_to_scipy`, the dispatch on plain values that linalg.py
+uses as well. Imports SciPy, the core, rules and the numpy namespace.
 """
 
 import numpy as _onp

@@ -21,6 +21,9 @@ Accuracy: the derivatives are those of the exact solution, computed to the solve
 tolerances (rtol, atol, passed on to every augmented solve); they are not the
 derivatives of the discretisation.
 
+autograd's helpers in this module (grad_odeint, argnums_unpack, ...) are at the end,
+outside __all__; grad_odeint is the reverse rule above in autograd's calling convention.
+
 Imports SciPy; must not be imported by fastgrad/__init__.py.
 """
 

@@ -9,7 +9,7 @@ Every name of scipy.linalg is here, in one of four kinds:
   * Composed from those, from fastgrad.numpy.linalg and from fastgrad.numpy (no rules
     of their own): the factorizations and solvers built on them (cho_factor, cho_solve,
     lu, solve, inv, det, the banded Cholesky family, solve_toeplitz, solve_circulant,
-    the Lyapunov equations), the trigonometric and hyperbolic matrix functions and funm,
+    solve_continuous_lyapunov), the trigonometric and hyperbolic matrix functions and funm,
     SciPy's names for the decompositions fastgrad.numpy.linalg differentiates (eigh,
     eig, svd, qr, pinv, lstsq, ... translating SciPy's arguments onto it), what is built
     from decompositions (orth, null_space, polar, rq, subspace_angles, ...), and the
@@ -17,7 +17,11 @@ Every name of scipy.linalg is here, in one of four kinds:
   * No derivative to carry: queries (bandwidth, issymmetric, ...), the BLAS and LAPACK
     getters, and the matrices built from a size alone pass plain values through.
   * No derivative rule here (schur, qz, ldl, hessenberg, ...): they raise TypeError on
-    traced input, naming what to use instead, and run SciPy on plain values.
+    traced input, naming what to use instead, and run SciPy on plain values. Options
+    that are not differentiated (a generalized eigenproblem, pivoting, subsets of eigh)
+    likewise go to SciPy with plain values and raise with traced ones.
+A composed function called with plain values only returns SciPy's own result where its
+composition takes another route than SciPy (plain_to_scipy).
 The exception and warning classes (LinAlgError, LinAlgWarning) are SciPy's.
 
 Conventions. Matrices are 2-D and real (SciPy's batched and complex forms are not
@@ -40,10 +44,14 @@ import scipy.linalg as _sla
 from .. import numpy as np
 from ..core import getval
 from ..numpy import linalg as _nla
-from ..rules import Primitive, defrules, lift, nondifferentiable, sum_to_shape, unbroadcast
+from ..rules import Primitive, defrules, lift, sum_to_shape, unbroadcast
 from ..tree import flatten
 from . import _special_matrices
 from ._autograd_helpers import vjp_maker, vjp_maker_argnum
+from ._special_matrices import (  # noqa: F401  (public names of this module)
+    block_diag, circulant, companion, convolution_matrix, dft, diagsvd, fiedler, fiedler_companion, hadamard,
+    hankel, helmert, hilbert, invhilbert, invpascal, khatri_rao, leslie, pascal, toeplitz,
+)
 from ._special_matrices import plain_to_scipy, traced
 
 LinAlgError = _sla.LinAlgError
@@ -74,9 +82,6 @@ __all__ = list(_PASSTHROUGH) + [
     "schur", "rsf2csf", "qz", "ordqz", "hessenberg", "ldl", "cossin", "expm_cond",
     "qr_update", "qr_insert", "qr_delete",
 ] + _special_matrices.__all__
-
-for _name in _special_matrices.__all__:
-    globals()[_name] = getattr(_special_matrices, _name)
 
 
 # ---------------------------------------------------------------- helpers

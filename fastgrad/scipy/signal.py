@@ -10,6 +10,9 @@ are correlations, that is full convolutions with the other operand flipped, cut 
 the input's extent. 'valid' and 'same' slice the full result (indexing carries the
 derivative).
 
+autograd's helpers in this module (grad_convolve, parse_axes, compute_conv_size, ...)
+are at the end, outside __all__; grad_convolve is the VJP of the rules here.
+
 Imports SciPy only indirectly (through fastgrad.scipy); the value is computed with
 NumPy's sliding windows and tensordot.
 """

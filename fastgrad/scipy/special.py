@@ -18,6 +18,9 @@ negative shape, log(x / y) with both negative): such derivatives are masked with
 nan. At boundary points where the value is a constant limit (gammainc at x = 0,
 betainc at x = 1) the shape derivatives are 0.
 
+autograd's rule helpers in this module (make_grad_logsumexp, fwd_grad_logsumexp,
+make_gammainc_vjp_arg1, ...) are at the end, outside __all__, built on these rules.
+
 Imports SciPy; must not be imported by fastgrad/__init__.py (SciPy is optional there).
 """
 
