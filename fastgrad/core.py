@@ -367,8 +367,10 @@ def backward_sweep(nodes, cotangents, roots, add):
             rule = prim.vjps.get(argnum) or derived_vjp(prim, argnum)
             if isinstance(g, Structured):
                 contrib = _structured(rule, prim.structured_vjps, argnum, g, node)
-            else:
+            elif node.kwargs:
                 contrib = rule(g, node.value, *node.args, **node.kwargs)
+            else:
+                contrib = rule(g, node.value, *node.args)
             j = parent.index
             grads[j] = contrib if grads[j] is None else add(grads[j], contrib)
     return [grads[node.index] if node.index < stop else None for node in roots]

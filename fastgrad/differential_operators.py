@@ -384,7 +384,7 @@ def _obvious(n, m, lin):
 
 
 # Sweeps that could touch fewer elements than this are decided by their shape.
-_PLAN_ABOVE = 1 << 18
+_PLAN_ABOVE = 1 << 16
 _plan_cache = {}
 
 

@@ -13,16 +13,36 @@ from ...core import getval
 _LOG_2PI = _onp.log(2 * _onp.pi)
 
 
+_ALL_VALID = 1.0
+
+
 def nan_unless(ok):
     """A constant factor: 1 where `ok`, nan elsewhere. Multiplying a result by it makes
     the value and every derivative nan where the parameters are invalid."""
-    return _onp.where(getval(ok), 1.0, _onp.nan)
+    ok = getval(ok)
+    if ok is True or (_onp.ndim(ok) == 0 and bool(ok)):
+        return _ALL_VALID
+    return _onp.where(ok, 1.0, _onp.nan)
+
+
+def masked(value, ok):
+    """value * nan_unless(ok), without the multiplication (a traced primitive and a pass
+    over the value) when every parameter is valid."""
+    factor = nan_unless(ok)
+    return value if factor is _ALL_VALID else value * factor
+
+
+_PLAIN_SCALARS = (float, int, _onp.float64)
 
 
 def standardize(x, loc, scale):
     """(z, log(scale), ok): z = (x - loc) / scale, and whether scale > 0. Where scale is
     not positive, 1 stands in for it so no intermediate warns or is infinite; the
     caller multiplies its result by nan_unless(ok)."""
+    if type(loc) in _PLAIN_SCALARS and type(scale) in _PLAIN_SCALARS and scale > 0:
+        # the defaults (0, 1) and other plain scalars: no traced steps that change nothing
+        z = x if loc == 0 else x - loc
+        return (z if scale == 1 else z / scale), _onp.log(scale), True
     ok = _onp.asarray(getval(scale)) > 0
     safe_scale = np.where(ok, scale, 1.0)
     return (x - loc) / safe_scale, np.log(safe_scale), ok

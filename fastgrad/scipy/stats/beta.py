@@ -4,7 +4,7 @@ the density is 0 and the cdf 0 or 1, with zero derivatives."""
 
 from ... import numpy as np
 from .. import special as sc
-from ._distn import log_of_probability, nan_unless, safe, standardize, valid
+from ._distn import log_of_probability, masked, nan_unless, safe, standardize, valid
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -14,7 +14,7 @@ def logpdf(x, a, b, loc=0.0, scale=1.0):
     inside = (z >= 0) & (z <= 1)
     zs = safe(inside, z, 0.5)
     value = sc.xlogy(a - 1, zs) + sc.xlog1py(b - 1, -zs) - sc.betaln(a, b) - log_scale
-    return np.where(inside, value, -np.inf) * nan_unless(valid(ok, a > 0, b > 0))
+    return masked(np.where(inside, value, -np.inf), valid(ok, a > 0, b > 0))
 
 
 def pdf(x, a, b, loc=0.0, scale=1.0):
@@ -25,7 +25,7 @@ def _tail(fun, below, above, x, a, b, loc, scale):
     z, _, ok = standardize(x, loc, scale)
     inside = (z >= 0) & (z <= 1)
     value = fun(a, b, safe(inside, z, 0.5))
-    return np.where(inside, value, np.where(z < 0, below, above)) * nan_unless(valid(ok, a > 0, b > 0))
+    return masked(np.where(inside, value, np.where(z < 0, below, above)), valid(ok, a > 0, b > 0))
 
 
 def cdf(x, a, b, loc=0.0, scale=1.0):
@@ -46,7 +46,7 @@ def logsf(x, a, b, loc=0.0, scale=1.0):
 
 def ppf(q, a, b, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
-    return (loc + scale * sc.betaincinv(a, b, q)) * nan_unless(valid(ok, a > 0, b > 0))
+    return masked((loc + scale * sc.betaincinv(a, b, q)), valid(ok, a > 0, b > 0))
 
 
 # ---------------------------------------------------------------- autograd's helper names

@@ -6,7 +6,7 @@ import numpy as _onp
 
 from ... import numpy as np
 from ...core import getval
-from ._distn import log_of_probability, nan_unless, safe, standardize
+from ._distn import log_of_probability, masked, nan_unless, safe, standardize
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -15,7 +15,7 @@ _LOG_PI = _onp.log(_onp.pi)
 
 def logpdf(x, loc=0.0, scale=1.0):
     z, log_scale, ok = standardize(x, loc, scale)
-    return (-_LOG_PI - np.log1p(z * z) - log_scale) * nan_unless(ok)
+    return masked((-_LOG_PI - np.log1p(z * z) - log_scale), ok)
 
 
 def pdf(x, loc=0.0, scale=1.0):
@@ -24,12 +24,12 @@ def pdf(x, loc=0.0, scale=1.0):
 
 def cdf(x, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
-    return np.arctan2(1.0, -z) / _onp.pi * nan_unless(ok)
+    return masked(np.arctan2(1.0, -z) / _onp.pi, ok)
 
 
 def sf(x, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
-    return np.arctan2(1.0, z) / _onp.pi * nan_unless(ok)
+    return masked(np.arctan2(1.0, z) / _onp.pi, ok)
 
 
 def logcdf(x, loc=0.0, scale=1.0):
@@ -50,4 +50,4 @@ def ppf(q, loc=0.0, scale=1.0):
     z = np.where(lower, -1.0 / np.tan(_onp.pi * safe(lower, q, 0.1)),
                  np.where(upper, 1.0 / np.tan(_onp.pi * (1 - safe(upper, q, 0.9))),
                           np.tan(_onp.pi * (safe(middle, q, 0.5) - 0.5))))
-    return (loc + scale * z) * nan_unless(ok)
+    return masked((loc + scale * z), ok)

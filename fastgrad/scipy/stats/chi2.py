@@ -5,7 +5,7 @@ import numpy as _onp
 
 from ... import numpy as np
 from .. import special as sc
-from ._distn import log_of_probability, nan_unless, safe, standardize, valid
+from ._distn import log_of_probability, masked, nan_unless, safe, standardize, valid
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -18,7 +18,7 @@ def logpdf(x, df, loc=0.0, scale=1.0):
     zs = safe(inside, z, 1.0)
     k = 0.5 * df
     value = sc.xlogy(k - 1, zs) - 0.5 * zs - sc.gammaln(k) - k * _LOG2 - log_scale
-    return np.where(inside, value, -np.inf) * nan_unless(valid(ok, df > 0))
+    return masked(np.where(inside, value, -np.inf), valid(ok, df > 0))
 
 
 def pdf(x, df, loc=0.0, scale=1.0):
@@ -29,14 +29,14 @@ def cdf(x, df, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
     inside = z >= 0
     value = sc.gammainc(0.5 * df, 0.5 * safe(inside, z, 1.0))
-    return np.where(inside, value, 0.0) * nan_unless(valid(ok, df > 0))
+    return masked(np.where(inside, value, 0.0), valid(ok, df > 0))
 
 
 def sf(x, df, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
     inside = z >= 0
     value = sc.gammaincc(0.5 * df, 0.5 * safe(inside, z, 1.0))
-    return np.where(inside, value, 1.0) * nan_unless(valid(ok, df > 0))
+    return masked(np.where(inside, value, 1.0), valid(ok, df > 0))
 
 
 def logcdf(x, df, loc=0.0, scale=1.0):
@@ -49,7 +49,7 @@ def logsf(x, df, loc=0.0, scale=1.0):
 
 def ppf(q, df, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
-    return (loc + 2 * scale * sc.gammaincinv(0.5 * df, q)) * nan_unless(valid(ok, df > 0))
+    return masked((loc + 2 * scale * sc.gammaincinv(0.5 * df, q)), valid(ok, df > 0))
 
 
 # ---------------------------------------------------------------- autograd's helper names

@@ -2,7 +2,7 @@
 cdf = -expm1(-z), logcdf = log(1 - exp(-z)) by log1mexp; 0 / -inf / 1 below the support."""
 
 from ... import numpy as np
-from ._distn import log1mexp, nan_unless, safe, standardize
+from ._distn import log1mexp, masked, nan_unless, safe, standardize
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -44,4 +44,4 @@ def logsf(x, loc=0.0, scale=1.0):
 
 def ppf(q, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
-    return (loc - scale * np.log1p(-q)) * nan_unless(ok)
+    return masked((loc - scale * np.log1p(-q)), ok)

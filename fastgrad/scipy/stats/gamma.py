@@ -4,7 +4,7 @@ density is 0, the cdf 0 and the sf 1, with zero derivatives."""
 
 from ... import numpy as np
 from .. import special as sc
-from ._distn import log_of_probability, nan_unless, safe, standardize, valid
+from ._distn import log_of_probability, masked, nan_unless, safe, standardize, valid
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -14,7 +14,7 @@ def logpdf(x, a, loc=0.0, scale=1.0):
     inside = z >= 0
     zs = safe(inside, z, 1.0)
     value = sc.xlogy(a - 1, zs) - zs - sc.gammaln(a) - log_scale
-    return np.where(inside, value, -np.inf) * nan_unless(valid(ok, a > 0))
+    return masked(np.where(inside, value, -np.inf), valid(ok, a > 0))
 
 
 def pdf(x, a, loc=0.0, scale=1.0):
@@ -24,13 +24,13 @@ def pdf(x, a, loc=0.0, scale=1.0):
 def cdf(x, a, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
     inside = z >= 0
-    return np.where(inside, sc.gammainc(a, safe(inside, z, 1.0)), 0.0) * nan_unless(valid(ok, a > 0))
+    return masked(np.where(inside, sc.gammainc(a, safe(inside, z, 1.0)), 0.0), valid(ok, a > 0))
 
 
 def sf(x, a, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
     inside = z >= 0
-    return np.where(inside, sc.gammaincc(a, safe(inside, z, 1.0)), 1.0) * nan_unless(valid(ok, a > 0))
+    return masked(np.where(inside, sc.gammaincc(a, safe(inside, z, 1.0)), 1.0), valid(ok, a > 0))
 
 
 def logcdf(x, a, loc=0.0, scale=1.0):
@@ -43,7 +43,7 @@ def logsf(x, a, loc=0.0, scale=1.0):
 
 def ppf(q, a, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
-    return (loc + scale * sc.gammaincinv(a, q)) * nan_unless(valid(ok, a > 0))
+    return masked((loc + scale * sc.gammaincinv(a, q)), valid(ok, a > 0))
 
 
 # ---------------------------------------------------------------- autograd's helper names

@@ -5,7 +5,7 @@ branch not taken; at z = 0 the density's kink gets derivative 0 (sign(0) = 0).""
 import numpy as _onp
 
 from ... import numpy as np
-from ._distn import nan_unless, safe, standardize
+from ._distn import masked, nan_unless, safe, standardize
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -14,7 +14,7 @@ _LOG2 = _onp.log(2.0)
 
 def logpdf(x, loc=0.0, scale=1.0):
     z, log_scale, ok = standardize(x, loc, scale)
-    return (-np.abs(z) - _LOG2 - log_scale) * nan_unless(ok)
+    return masked((-np.abs(z) - _LOG2 - log_scale), ok)
 
 
 def pdf(x, loc=0.0, scale=1.0):
@@ -53,4 +53,4 @@ def ppf(q, loc=0.0, scale=1.0):
     ql = safe(lower, q, 0.25)
     qu = safe(lower, 0.75, q)
     z = np.where(lower, np.log(2 * ql), -np.log(2 * (1 - qu)))
-    return (loc + scale * z) * nan_unless(ok)
+    return masked((loc + scale * z), ok)

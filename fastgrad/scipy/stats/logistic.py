@@ -3,14 +3,14 @@ logpdf = log_expit(z) + log_expit(-z), which stays finite for any z."""
 
 from ... import numpy as np
 from .. import special as sc
-from ._distn import nan_unless, standardize
+from ._distn import masked, nan_unless, standardize
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
 
 def logpdf(x, loc=0.0, scale=1.0):
     z, log_scale, ok = standardize(x, loc, scale)
-    return (sc.log_expit(z) + sc.log_expit(-z) - log_scale) * nan_unless(ok)
+    return masked((sc.log_expit(z) + sc.log_expit(-z) - log_scale), ok)
 
 
 def pdf(x, loc=0.0, scale=1.0):
@@ -19,24 +19,24 @@ def pdf(x, loc=0.0, scale=1.0):
 
 def cdf(x, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
-    return sc.expit(z) * nan_unless(ok)
+    return masked(sc.expit(z), ok)
 
 
 def logcdf(x, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
-    return sc.log_expit(z) * nan_unless(ok)
+    return masked(sc.log_expit(z), ok)
 
 
 def sf(x, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
-    return sc.expit(-z) * nan_unless(ok)
+    return masked(sc.expit(-z), ok)
 
 
 def logsf(x, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
-    return sc.log_expit(-z) * nan_unless(ok)
+    return masked(sc.log_expit(-z), ok)
 
 
 def ppf(q, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
-    return (loc + scale * sc.logit(q)) * nan_unless(ok)
+    return masked((loc + scale * sc.logit(q)), ok)

@@ -4,7 +4,7 @@ into both tails); 0 / -inf / 1 at and below loc."""
 
 from ... import numpy as np
 from .. import special as sc
-from ._distn import _LOG_2PI, nan_unless, safe, standardize, valid
+from ._distn import _LOG_2PI, masked, nan_unless, safe, standardize, valid
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -51,6 +51,6 @@ def logsf(x, s, loc=0.0, scale=1.0):
 def ppf(q, s, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
     ss = safe(s > 0, s, 1.0)
-    return (loc + scale * np.exp(ss * sc.ndtri(q))) * nan_unless(valid(ok, s > 0))
+    return masked((loc + scale * np.exp(ss * sc.ndtri(q))), valid(ok, s > 0))
 
 

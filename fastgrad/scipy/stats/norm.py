@@ -5,14 +5,14 @@ sqrt(2/pi) / erfcx(-z/sqrt(2)), which never forms a ratio of underflowing number
 
 from ... import numpy as np
 from .. import special as sc
-from ._distn import _LOG_2PI, nan_unless, standardize
+from ._distn import _LOG_2PI, masked, nan_unless, standardize
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
 
 def logpdf(x, loc=0.0, scale=1.0):
     z, log_scale, ok = standardize(x, loc, scale)
-    return (-0.5 * z * z - 0.5 * _LOG_2PI - log_scale) * nan_unless(ok)
+    return masked((-0.5 * z * z - 0.5 * _LOG_2PI - log_scale), ok)
 
 
 def pdf(x, loc=0.0, scale=1.0):
@@ -21,27 +21,27 @@ def pdf(x, loc=0.0, scale=1.0):
 
 def cdf(x, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
-    return sc.ndtr(z) * nan_unless(ok)
+    return masked(sc.ndtr(z), ok)
 
 
 def logcdf(x, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
-    return sc.log_ndtr(z) * nan_unless(ok)
+    return masked(sc.log_ndtr(z), ok)
 
 
 def sf(x, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
-    return sc.ndtr(-z) * nan_unless(ok)
+    return masked(sc.ndtr(-z), ok)
 
 
 def logsf(x, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
-    return sc.log_ndtr(-z) * nan_unless(ok)
+    return masked(sc.log_ndtr(-z), ok)
 
 
 def ppf(q, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
-    return (loc + scale * sc.ndtri(q)) * nan_unless(ok)
+    return masked((loc + scale * sc.ndtri(q)), ok)
 
 
 # ---------------------------------------------------------------- autograd's helper names

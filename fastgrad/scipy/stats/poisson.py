@@ -10,7 +10,7 @@ from ... import numpy as np
 from ...core import getval
 from ...rules import nondifferentiable
 from .. import special as sc
-from ._distn import nan_unless, safe
+from ._distn import masked, nan_unless, safe
 
 __all__ = ["logpmf", "pmf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -24,7 +24,7 @@ def logpmf(k, mu, loc=0):
     k, support = _count(k, loc)
     ks = _onp.where(support, k, 0.0)
     value = sc.xlogy(ks, mu) - sc.gammaln(ks + 1) - mu
-    return np.where(support, value, -np.inf) * nan_unless(getval(mu) >= 0)
+    return masked(np.where(support, value, -np.inf), getval(mu) >= 0)
 
 
 def pmf(k, mu, loc=0):
@@ -35,14 +35,14 @@ def cdf(k, mu, loc=0):
     k, _ = _count(k, loc)
     inside = k >= 0
     n = _onp.floor(_onp.where(inside, k, 0.0)) + 1
-    return np.where(inside, sc.gammaincc(n, safe(getval(mu) >= 0, mu, 1.0)), 0.0) * nan_unless(getval(mu) >= 0)
+    return masked(np.where(inside, sc.gammaincc(n, safe(getval(mu) >= 0, mu, 1.0)), 0.0), getval(mu) >= 0)
 
 
 def sf(k, mu, loc=0):
     k, _ = _count(k, loc)
     inside = k >= 0
     n = _onp.floor(_onp.where(inside, k, 0.0)) + 1
-    return np.where(inside, sc.gammainc(n, safe(getval(mu) >= 0, mu, 1.0)), 1.0) * nan_unless(getval(mu) >= 0)
+    return masked(np.where(inside, sc.gammainc(n, safe(getval(mu) >= 0, mu, 1.0)), 1.0), getval(mu) >= 0)
 
 
 def logcdf(k, mu, loc=0):

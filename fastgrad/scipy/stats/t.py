@@ -5,14 +5,14 @@ through the incomplete beta function's shape derivative), the quantile by stdtri
 from ... import numpy as np
 from ...core import getval
 from .. import special as sc
-from ._distn import log_of_probability, nan_unless, safe, standardize, valid
+from ._distn import log_of_probability, masked, nan_unless, safe, standardize, valid
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
 
 def logpdf(x, df, loc=0.0, scale=1.0):
     z, log_scale, ok = standardize(x, loc, scale)
-    return (sc._t_log_pdf(df, z) - log_scale) * nan_unless(valid(ok, df > 0))
+    return masked((sc._t_log_pdf(df, z) - log_scale), valid(ok, df > 0))
 
 
 def pdf(x, df, loc=0.0, scale=1.0):
@@ -21,12 +21,12 @@ def pdf(x, df, loc=0.0, scale=1.0):
 
 def cdf(x, df, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
-    return sc.stdtr(df, z) * nan_unless(ok)
+    return masked(sc.stdtr(df, z), ok)
 
 
 def sf(x, df, loc=0.0, scale=1.0):
     z, _, ok = standardize(x, loc, scale)
-    return sc.stdtr(df, -z) * nan_unless(ok)
+    return masked(sc.stdtr(df, -z), ok)
 
 
 def logcdf(x, df, loc=0.0, scale=1.0):
@@ -42,7 +42,7 @@ def ppf(q, df, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
     inner = (getval(q) > 0) & (getval(q) < 1)
     z = np.where(inner, sc.stdtrit(df, safe(inner, q, 0.5)), np.where(q == 0, -np.inf, sc.stdtrit(df, q)))
-    return (loc + scale * z) * nan_unless(valid(ok, df > 0))
+    return masked((loc + scale * z), valid(ok, df > 0))
 
 
 # ---------------------------------------------------------------- autograd's helper names

@@ -4,7 +4,7 @@ is small), logcdf = log(1 - exp(-z^c)) by log1mexp; 0 / -inf / 1 below the suppo
 
 from ... import numpy as np
 from .. import special as sc
-from ._distn import log1mexp, nan_unless, safe, standardize, valid
+from ._distn import log1mexp, masked, nan_unless, safe, standardize, valid
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]
 
@@ -49,4 +49,4 @@ def logsf(x, c, loc=0.0, scale=1.0):
 def ppf(q, c, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
     cs = safe(c > 0, c, 1.0)
-    return (loc + scale * np.power(-np.log1p(-q), 1.0 / cs)) * nan_unless(valid(ok, c > 0))
+    return masked((loc + scale * np.power(-np.log1p(-q), 1.0 / cs)), valid(ok, c > 0))
