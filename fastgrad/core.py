@@ -196,7 +196,8 @@ class Primitive:
         self.structured_vjps = {}
         # Optional: one rule for all arguments at once, jvp_joint(tangents, ans, *args,
         # **kwargs) with tangents[i] None where argument i has none; n-ary primitives
-        # (concatenate) use it to build their output tangent once rather than per argument.
+        # (concatenate) use it to build their output tangent once rather than per argument,
+        # and add and subtract to combine two dense tangents in one pass.
         self.jvp_joint = None
         # For NumPy's array_like arguments: a callable turning a list or tuple holding
         # boxes into one traced array (set by the numpy namespace for its primitives).
@@ -308,16 +309,26 @@ def forward_sweep(nodes, seeds, ends, add):
     stop = max(node.index for node in ends) + 1 if ends else start
     tangents = {node.index: t for node, t in seeds.items()}
     keep = {node.index for node in ends}
+    # Only the values the wanted outputs depend on need a tangent: in a hessian (a forward
+    # sweep over a recorded reverse pass) the tangent of the function's own value is never
+    # used, and neither is any step that only led to it.
+    needed = set(keep)
     last_use = {}
+    for i in range(stop - 1, start - 1, -1):
+        if i in needed:
+            for _, parent in nodes[i].parents:
+                j = parent.index
+                needed.add(j)
+                if j not in last_use:
+                    last_use[j] = i
     for i in range(start, stop):
-        for _, parent in nodes[i].parents:
-            last_use[parent.index] = i
-    for i in range(start, stop):
+        if i not in needed:
+            continue
         node = nodes[i]
         prim = node.prim
         if prim is None:
             continue
-        if prim.jvp_joint is not None:
+        if prim.jvp_joint is not None and _joint_applies(prim, node, tangents):
             out = _joint_jvp(prim, node, tangents)
         else:
             out = None
@@ -385,6 +396,22 @@ def _structured(rule, structured_rules, argnum, seed, node):
         if out is not NotImplemented:
             return out
     return seed.apply(lambda dense: rule(dense, node.value, *node.args, **node.kwargs))
+
+
+def _joint_applies(prim, node, tangents):
+    """A primitive with per-argument rules as well uses its joint rule only where several
+    dense tangents meet (add's t_x + t_y in one pass); a single or symbolic tangent goes
+    through the per-argument rules, which keep its structure."""
+    if not prim.jvps:
+        return True
+    count = 0
+    for _, parent in node.parents:
+        t = tangents.get(parent.index)
+        if t is not None:
+            if isinstance(t, Structured):
+                return False
+            count += 1
+    return count > 1
 
 
 def _joint_jvp(prim, node, tangents):

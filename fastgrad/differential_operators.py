@@ -496,7 +496,20 @@ def _jacobian_blocks(lin, mode, chunk_size):
                                      chunk_size)
             for j, in_shape in enumerate(in_shapes):
                 blocks[i][j] = fnp.reshape(swept[j], shape + in_shape)
-    return blocks
+    return [[_unaliased(block, lin) for block in row] for row in blocks]
+
+
+def _unaliased(block, lin):
+    """A jacobian block that is a view of an array the function was given or closed over
+    (the rows of W for the jacobian of W @ x, kept as a view by the sweep) is copied, so
+    writing into the result never writes into the caller's data."""
+    if type(block) is not _np.ndarray or block.flags.owndata:
+        return block
+    for node in lin.trace.nodes:
+        for value in (node.value,) + tuple(node.args):
+            if type(value) is _np.ndarray and _np.may_share_memory(block, value):
+                return block.copy()
+    return block
 
 
 def _layout_forward(swept, out_shape, in_shape):

@@ -157,6 +157,20 @@ def _nonzero(x):
 # ---------------------------------------------------------------- arithmetic
 add = elementwise(_np.add, 1, 1)
 subtract = elementwise(_np.subtract, 1, -1)
+
+
+def _sum_of_tangents(sign):
+    def joint(tangents, ans, x, y):
+        tx, ty = tangents
+        ndim = _np.ndim(ans)
+        out = lift(tx, ndim) + lift(ty, ndim) if sign > 0 else lift(tx, ndim) - lift(ty, ndim)
+        return broadcast_batch(out, _np.shape(out)[0], _np.shape(ans))
+    return joint
+
+
+# Both arguments carrying a tangent: t_x ± t_y in one pass (no negated copy to add).
+add.jvp_joint = _sum_of_tangents(1)
+subtract.jvp_joint = _sum_of_tangents(-1)
 multiply = elementwise(_np.multiply, lambda ans, x, y: y, lambda ans, x, y: x)
 # -ans / y as ans / (-y): the negation then costs the size of y, not of the output.
 divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: ans / negative(y))

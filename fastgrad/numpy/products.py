@@ -90,29 +90,37 @@ def _matmul_vjp_b(g, ans, a, b):
 
 
 # A diagonal seed on a vector operand: row j of the batch is d_j e_j, so the
-# product keeps one column (or row) of the matrix per batch row, scaled by d_j.
+# product keeps one column (or row) of the matrix per batch row, scaled by d_j
+# (an identity seed scales nothing: the rows are a view of the matrix).
+def _scale_rows(rows, seed):
+    d = seed.d
+    if isinstance(d, (int, float)) and d == 1:
+        return rows
+    return rows * reshape(seed.row_values(), (-1,) + (1,) * (_np.ndim(rows) - 1))
+
+
 def _matmul_structured_jvp_b(seed, ans, a, b):
     if type(seed) is not Diagonal or _np.ndim(b) != 1 or _np.ndim(a) != 2:
         return NotImplemented
-    return transpose(a[:, seed.start:seed.stop] * seed.row_values())
+    return _scale_rows(transpose(a[:, seed.start:seed.stop]), seed)
 
 
 def _matmul_structured_jvp_a(seed, ans, a, b):
     if type(seed) is not Diagonal or _np.ndim(a) != 1 or _np.ndim(b) != 2:
         return NotImplemented
-    return b[seed.start:seed.stop] * reshape(seed.row_values(), (-1, 1))
+    return _scale_rows(b[seed.start:seed.stop], seed)
 
 
 def _matmul_structured_vjp_b(seed, ans, a, b):
     if type(seed) is not Diagonal or _np.ndim(b) != 1 or _np.ndim(a) != 2:
         return NotImplemented
-    return a[seed.start:seed.stop] * reshape(seed.row_values(), (-1, 1))
+    return _scale_rows(a[seed.start:seed.stop], seed)
 
 
 def _matmul_structured_vjp_a(seed, ans, a, b):
     if type(seed) is not Diagonal or _np.ndim(a) != 1 or _np.ndim(b) != 2:
         return NotImplemented
-    return transpose(b[:, seed.start:seed.stop] * seed.row_values())
+    return _scale_rows(transpose(b[:, seed.start:seed.stop]), seed)
 
 
 matmul = Primitive(_matmul, "matmul")
