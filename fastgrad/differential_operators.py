@@ -20,7 +20,7 @@ from . import numpy as fnp
 from . import planning
 from .core import Box, Primitive, Structured, backward_sweep, forward_sweep, getval, new_box, trace_stack
 from .seeds import Diagonal
-from .rules import RulesByArgnum, shape_of
+from .rules import RulesByArgnum, ndim_of, shape_of
 from .tree import flatten
 from .vspace import add_tangents
 
@@ -156,13 +156,13 @@ def _nary(fun, argnum):
 
 def _batch1(leaf):
     """A single tangent as a batch of one."""
-    return None if leaf is None else fnp.reshape(leaf, (1,) + _np.shape(leaf))
+    return None if leaf is None else fnp.reshape(leaf, (1,) + shape_of(leaf))
 
 
 def _dense(t, value, k):
     """A swept leaf as a dense batched array: symbolic seeds materialised, zeros filled in."""
     if t is None:
-        return _np.zeros((k,) + _np.shape(getval(value)), dtype=_np.result_type(getval(value), float))
+        return _np.zeros((k,) + shape_of(getval(value)), dtype=_np.result_type(getval(value), float))
     if isinstance(t, Structured):
         return t.materialize()
     return t
@@ -216,14 +216,14 @@ def _scalar_seed(lin, opname):
     if _np.iscomplexobj(getval(leaves[0])):
         raise TypeError(f"{opname} only applies to real scalar-output functions; this one is "
                         "complex. Try holomorphic_grad, or take np.real or np.abs of the output.")
-    return [_np.ones((1,) + _np.shape(getval(leaves[0])), dtype=float)]
+    return [_np.ones((1,) + shape_of(getval(leaves[0])), dtype=float)]
 
 
 def _describe(value):
     leaves, _ = flatten(value)
     if len(leaves) != 1:
         return f"a container of {len(leaves)} values"
-    return f"a value of shape {_np.shape(getval(leaves[0]))}"
+    return f"a value of shape {shape_of(getval(leaves[0]))}"
 
 
 def _gradient(lin, seed):
@@ -264,7 +264,7 @@ def grad_and_aux(fun, argnum=0):
         first = lin.out_leaves[0]
         if _np.size(getval(first)) != 1:
             raise TypeError("grad_and_aux needs the first output to be a scalar")
-        seed = [_np.ones((1,) + _np.shape(getval(first)))] + [None] * (len(lin.out_leaves) - 1)
+        seed = [_np.ones((1,) + shape_of(getval(first)))] + [None] * (len(lin.out_leaves) - 1)
         return _gradient(lin, seed), aux
 
     return _wrap(grad_and_auxfun, fun, argnum, "grad_and_aux")
@@ -284,7 +284,7 @@ def elementwise_grad(fun, argnum=0):
         lin = Linearization(fun, args, kwargs, argnum)
         if any(_np.iscomplexobj(getval(y)) for y in lin.out_leaves):
             raise TypeError("elementwise_grad only applies to real-output functions")
-        seed = [_np.ones((1,) + _np.shape(getval(y))) for y in lin.out_leaves]
+        seed = [_np.ones((1,) + shape_of(getval(y))) for y in lin.out_leaves]
         return _gradient(lin, seed)
 
     return _wrap(elementwise_gradfun, fun, argnum, "elementwise_grad")
@@ -296,7 +296,7 @@ def deriv(fun, argnum=0):
 
     def derivfun(*args, **kwargs):
         lin = Linearization(fun, args, kwargs, argnum)
-        ones = [_np.ones((1,) + _np.shape(getval(x)), dtype=_np.result_type(getval(x)))
+        ones = [_np.ones((1,) + shape_of(getval(x)), dtype=_np.result_type(getval(x)))
                 for x in lin.in_leaves]
         swept = lin.jvp(ones)
         return lin.rebuild_out([_unbatch1(t, y) for t, y in zip(swept, lin.out_leaves)])
@@ -503,11 +503,15 @@ def _unaliased(block, lin):
     """A jacobian block that is a view of an array the function was given or closed over
     (the rows of W for the jacobian of W @ x, kept as a view by the sweep) is copied, so
     writing into the result never writes into the caller's data."""
-    if type(block) is not _np.ndarray or block.flags.owndata:
+    if type(block) is not _np.ndarray or block.base is None:
         return block
+    base = block.base
+    while getattr(base, "base", None) is not None:
+        base = base.base
     for node in lin.trace.nodes:
         for value in (node.value,) + tuple(node.args):
-            if type(value) is _np.ndarray and _np.may_share_memory(block, value):
+            if value is base or (type(value) is _np.ndarray and value.base is not None
+                                 and _np.may_share_memory(block, value)):
                 return block.copy()
     return block
 
@@ -576,7 +580,7 @@ def hessian_tensor_product(fun, argnum=0):
         args, vector = args[:-1], args[-1]
         # With a tuple of argnums the gradient and the tensor are tuples: contract leaf by leaf.
         pairs = zip(flatten(fun_grad(*args, **kwargs))[0], flatten(vector)[0])
-        return sum(fnp.tensordot(g, v, _np.ndim(v)) for g, v in pairs)
+        return sum(fnp.tensordot(g, v, ndim_of(v)) for g, v in pairs)
 
     return grad(vector_dot_grad, argnum)
 
@@ -588,7 +592,7 @@ def tensor_jacobian_product(fun, argnum=0):
     """A function of (*args, tensor) returning tensor contracted with the jacobian."""
     def vector_dot_fun(*args, **kwargs):
         args, vector = args[:-1], args[-1]
-        return fnp.tensordot(vector, fun(*args, **kwargs), axes=_np.ndim(vector))
+        return fnp.tensordot(vector, fun(*args, **kwargs), axes=ndim_of(vector))
 
     return jacobian(vector_dot_fun, argnum)
 
@@ -628,14 +632,14 @@ def checkpoint(fun):
         def rule(t, ans, *args, **kwargs):
             lin = Linearization(fun, args, kwargs, argnum)
             (out,) = lin.jvp([t])
-            return _dense(out, lin.out_leaves[0], _np.shape(t)[0])
+            return _dense(out, lin.out_leaves[0], shape_of(t)[0])
         return rule
 
     def vjp(argnum):
         def rule(g, ans, *args, **kwargs):
             lin = Linearization(fun, args, kwargs, argnum)
             (out,) = lin.vjp([g])
-            return _dense(out, lin.in_leaves[0], _np.shape(g)[0])
+            return _dense(out, lin.in_leaves[0], shape_of(g)[0])
         return rule
 
     prim = Primitive(fun, getattr(fun, "__name__", "checkpointed"))

@@ -98,6 +98,14 @@ def shape_of(x):
         return _np.shape(x)
 
 
+def ndim_of(x):
+    """np.ndim without its Python-level overhead for arrays and boxes."""
+    try:
+        return x.ndim
+    except AttributeError:
+        return _np.ndim(x)
+
+
 def _is_complex(x):
     try:
         return x.dtype.kind == "c"
@@ -217,10 +225,10 @@ def _elementwise_structured(argnum, deriv, transpose):
             if transpose and iscomplex(d) and not iscomplex(x):
                 return NotImplemented
             scaled = seed.scaled(d)
-        if _np.shape(x) == _np.shape(ans):
+        if shape_of(x) == shape_of(ans):
             return scaled
         if transpose:
-            return _sum_diagonal_to(scaled, _np.shape(x))
+            return _sum_diagonal_to(scaled, shape_of(x))
         return NotImplemented
     return rule
 
@@ -312,7 +320,7 @@ def _transpose(linear_map, like, cotangent):
 
     like_leaves, rebuild = flatten(getval(like))
     with core.trace_stack.new_trace() as trace:
-        points = [_np.zeros((1,) + _np.shape(leaf), dtype=_np.result_type(getval(leaf), float))
+        points = [_np.zeros((1,) + shape_of(leaf), dtype=_np.result_type(getval(leaf), float))
                   for leaf in like_leaves]
         roots = [trace.root(point) for point in points]
         out = linear_map(rebuild([core.new_box(p, trace, r) for p, r in zip(points, roots)]))
@@ -321,12 +329,12 @@ def _transpose(linear_map, like, cotangent):
         if cot is None or not (isinstance(leaf, Box) and leaf._trace is trace):
             continue
         cot = cot.materialize() if isinstance(cot, core.Structured) else cot
-        k = _np.shape(cot)[0]
-        seeds[leaf._node] = add_tangents(seeds.get(leaf._node), lift(cot, _np.ndim(cot)))
+        k = shape_of(cot)[0]
+        seeds[leaf._node] = add_tangents(seeds.get(leaf._node), lift(cot, ndim_of(cot)))
     results = core.backward_sweep(trace.nodes, seeds, roots, add_tangents)
     if all(result is None for result in results):
         return None
-    return rebuild([None if result is None else _fnp().reshape(result, (k,) + _np.shape(leaf))
+    return rebuild([None if result is None else _fnp().reshape(result, (k,) + shape_of(leaf))
                     for result, leaf in zip(results, like_leaves)])
 
 

@@ -62,7 +62,7 @@ class Diagonal(Structured):
         fnp = _fnp()
         d = self.d
         if not isinstance(d, Box):
-            if _np.ndim(d) == 0:
+            if ndim_of(d) == 0:
                 return _np.full(self.stop - self.start, d, dtype=self.dtype)
             return _np.broadcast_to(d, self.vshape).reshape(-1)[self.start:self.stop]
         return fnp.reshape(fnp.broadcast_to(d, self.vshape), (-1,))[self.start:self.stop]
@@ -136,7 +136,7 @@ class Rows(Structured):
             return rule(self.materialize())
         if isinstance(result, Structured):
             result = result.materialize()
-        return Rows(self.k, _np.shape(result)[1:], self.index, result)
+        return Rows(self.k, shape_of(result)[1:], self.index, result)
 
     def add_structured(self, other):
         if type(other) is not Rows or other.k != self.k or other.vshape != self.vshape:
@@ -194,6 +194,20 @@ def _scatter_rows(rows, position, n):
     out = _np.zeros((n,) + rows.vshape, dtype=_np.result_type(rows.values))
     out[where] = rows.values
     return out
+
+
+def shape_of(x):
+    try:
+        return x.shape
+    except AttributeError:
+        return _np.shape(x)
+
+
+def ndim_of(x):
+    try:
+        return x.ndim
+    except AttributeError:
+        return _np.ndim(x)
 
 
 def _size(shape):

@@ -359,3 +359,13 @@ def test_complex_python_scalars_keep_their_imaginary_part_in_seeds():
         onp.testing.assert_allclose(jacobian(lambda x: np.imag(1j * x), mode=mode)(x), onp.eye(2))
         onp.testing.assert_allclose(jacobian(lambda x: np.real(np.exp(1j * x)), mode=mode)(x),
                                     onp.diag(-onp.sin(x)), atol=1e-15)
+
+
+def test_jacobian_never_aliases_the_callers_arrays():
+    W = onp.arange(6.0).reshape(2, 3)
+    W_view = onp.arange(12.0).reshape(2, 6)[:, ::2]
+    for M in (W, W_view):
+        for mode in ("fwd", "rev"):
+            J = jacobian(lambda x: M @ x, mode=mode)(onp.ones(3))
+            onp.testing.assert_array_equal(J, M)
+            assert not onp.may_share_memory(J, M)

@@ -11,7 +11,7 @@ array-API aliases (acos, atan2, pow, ...).
 import numpy as _np
 
 from ..core import getval
-from ..rules import Primitive, defrules, elementwise, lift, broadcast_batch, nondifferentiable, unbroadcast
+from ..rules import Primitive, broadcast_batch, defrules, elementwise, lift, ndim_of, nondifferentiable, shape_of, unbroadcast
 
 __all__ = [
     "add",
@@ -162,9 +162,9 @@ subtract = elementwise(_np.subtract, 1, -1)
 def _sum_of_tangents(sign):
     def joint(tangents, ans, x, y):
         tx, ty = tangents
-        ndim = _np.ndim(ans)
+        ndim = ndim_of(ans)
         out = lift(tx, ndim) + lift(ty, ndim) if sign > 0 else lift(tx, ndim) - lift(ty, ndim)
-        return broadcast_batch(out, _np.shape(out)[0], _np.shape(ans))
+        return broadcast_batch(out, shape_of(out)[0], shape_of(ans))
     return joint
 
 
@@ -179,8 +179,8 @@ divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: an
 def _divide_jvp_y(t, ans, x, y):
     # (t / -y) * ans: with a scalar y (x / p[1]) the division touches the batch of
     # tangents only, and the output's size is crossed once, not twice.
-    t = lift(t, _np.ndim(ans))
-    return broadcast_batch((t / negative(y)) * ans, _np.shape(t)[0], _np.shape(ans))
+    t = lift(t, ndim_of(ans))
+    return broadcast_batch((t / negative(y)) * ans, shape_of(t)[0], shape_of(ans))
 
 
 divide.jvps[1] = _divide_jvp_y

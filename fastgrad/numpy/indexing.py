@@ -15,7 +15,7 @@ move them back.
 import numpy as _np
 
 from ..core import Box, getval
-from ..rules import Primitive, defrules, nondifferentiable
+from ..rules import Primitive, defrules, ndim_of, nondifferentiable, shape_of
 from ._plain import numpy_when_plain, writes_in_place
 from ..seeds import Diagonal, Rows
 
@@ -91,18 +91,18 @@ def _getitem_jvp(t, ans, A, index):
 
 
 def _getitem_vjp(g, ans, A, index):
-    k = _np.shape(g)[0]
+    k = shape_of(g)[0]
     front = _advanced_front_ndim(index)
     if front:
         g = moveaxis(g, 0, front)
-    return untake(g, _batch_index(index), (k,) + _np.shape(A))
+    return untake(g, _batch_index(index), (k,) + shape_of(A))
 
 
 def _getitem_structured_jvp(seed, ans, A, index):
     """x[index] of a diagonal seed. One element picked out (p[0]): a batch with at most one
     nonzero row. Any other index: output position p of row j is d_j where p reads element
     start + j, written straight into the (k, output size) result."""
-    shape = _np.shape(A)
+    shape = shape_of(A)
     if type(seed) is not Diagonal:
         return NotImplemented
     if len(index) != len(shape) or not all(isinstance(i, (int, _np.integer)) for i in index):
@@ -114,9 +114,9 @@ def _getitem_structured_jvp(seed, ans, A, index):
         return None
     d = seed.d
     if isinstance(d, (float, int)):
-        value = _np.full(1, d, dtype=float)
+        value = _np.array([d], dtype=float)
     else:
-        d = d if _np.ndim(d) == 0 else reshape(broadcast_to(d, shape), (-1,))[flat]
+        d = d if ndim_of(d) == 0 else reshape(broadcast_to(d, shape), (-1,))[flat]
         value = reshape(d, (1,))
     return Rows(seed.stop - seed.start, (), (flat - seed.start,), value)
 
@@ -125,7 +125,7 @@ def _gather_diagonal(seed, shape, index):
     size = int(_np.prod(shape, dtype=int))
     k = seed.stop - seed.start
     source = _np.arange(size).reshape(shape)[index]
-    out_shape = _np.shape(source)
+    out_shape = shape_of(source)
     flat = _np.ravel(source)
     hit = _np.nonzero((flat >= seed.start) & (flat < seed.stop))[0]
     d = seed.d
@@ -133,7 +133,7 @@ def _gather_diagonal(seed, shape, index):
         values = reshape(broadcast_to(d, shape), (-1,))[flat[hit]]
         dense = untake(values, (flat[hit] - seed.start, hit), (k, flat.size))
         return reshape(dense, (k,) + out_shape)
-    values = _np.broadcast_to(d, shape).reshape(-1)[flat[hit]] if _np.ndim(d) else d
+    values = _np.broadcast_to(d, shape).reshape(-1)[flat[hit]] if ndim_of(d) else d
     out = _np.zeros((k, flat.size), dtype=_np.result_type(d, float))
     out[flat[hit] - seed.start, hit] = values
     return out.reshape((k,) + out_shape)
@@ -145,7 +145,7 @@ def _getitem_structured_vjp(seed, ans, A, index):
     materialising the (k, output size) cotangent and scattering it back."""
     if type(seed) is not Diagonal:
         return NotImplemented
-    shape = _np.shape(A)
+    shape = shape_of(A)
     size = int(_np.prod(shape, dtype=int))
     k = seed.stop - seed.start
     if size > 4 * int(_np.prod(seed.vshape, dtype=int)):
@@ -176,7 +176,7 @@ def _untake(x, index, shape):
 
 
 def _untake_jvp(t, ans, x, index, shape):
-    k = _np.shape(t)[0]
+    k = shape_of(t)[0]
     front = _advanced_front_ndim(index)
     if front:
         t = moveaxis(t, 0, front)
@@ -220,8 +220,8 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     if axis is None:
         a = ravel(a)
         axis = 0
-    axis %= _np.ndim(a)
-    indices = _index_mode(indices, _np.shape(a)[axis], mode)
+    axis %= ndim_of(a)
+    indices = _index_mode(indices, shape_of(a)[axis], mode)
     return getitem(a, (slice(None),) * axis + (indices,))
 
 
@@ -229,7 +229,7 @@ def take_along_axis(arr, indices, axis):
     indices = _np.asarray(getval(indices))
     if axis is None:
         return take(ravel(arr), ravel(indices))
-    shape = _np.shape(arr)
+    shape = shape_of(arr)
     axis %= len(shape)
     grids = _np.ogrid[tuple(slice(n) for n in indices.shape)]
     index = tuple(indices if i == axis else _np.broadcast_to(grids[i], indices.shape) if shape[i] != 1 else
@@ -246,7 +246,7 @@ def choose(a, choices, out=None, mode="raise"):
         raise TypeError("fastgrad.numpy.choose does not support out=: it cannot trace writes into an array")
     a = _np.asarray(getval(a))
     choices = [choices[i] for i in range(len(choices))]
-    shape = _np.broadcast_shapes(a.shape, *[_np.shape(getval(c)) for c in choices])
+    shape = _np.broadcast_shapes(a.shape, *[shape_of(getval(c)) for c in choices])
     index = _index_mode(_np.broadcast_to(a, shape), len(choices), mode)
     if mode == "raise" and (_np.any(index < 0) or _np.any(index >= len(choices))):
         raise ValueError("invalid entry in choice array")
@@ -267,9 +267,9 @@ def select(condlist, choicelist, default=0):
         if cond.dtype != bool:
             raise TypeError("invalid entry in condlist: should be boolean ndarray")
         out = where(cond, choice, out)
-    shape = _np.broadcast_shapes(*[_np.shape(getval(c)) for c in list(condlist) + list(choicelist)],
-                                 _np.shape(getval(default)))
-    return out if _np.shape(getval(out)) == shape else broadcast_to(out, shape)
+    shape = _np.broadcast_shapes(*[shape_of(getval(c)) for c in list(condlist) + list(choicelist)],
+                                 shape_of(getval(default)))
+    return out if shape_of(getval(out)) == shape else broadcast_to(out, shape)
 
 
 @numpy_when_plain(_np.compress)
@@ -291,7 +291,7 @@ def delete(arr, obj, axis=None):
     """arr without the entries (or slices along axis) obj selects."""
     if axis is None:
         arr, axis = ravel(arr), 0
-    n = _np.shape(getval(arr))[axis]
+    n = shape_of(getval(arr))[axis]
     return take(arr, _np.delete(_np.arange(n), getval(obj)), axis=axis)
 
 
@@ -302,7 +302,7 @@ def insert(arr, obj, values, axis=None):
     values (negative), which gives the source of every output entry."""
     value = _np.asarray(getval(arr))
     labels = _np.arange(1, value.size + 1).reshape(value.shape)
-    value_labels = -_np.arange(1, _np.size(getval(values)) + 1).reshape(_np.shape(getval(values)))
+    value_labels = -_np.arange(1, _np.size(getval(values)) + 1).reshape(shape_of(getval(values)))
     source = _np.insert(labels, getval(obj), value_labels, axis=axis)
     from_arr = take(ravel(arr), _np.maximum(source, 1) - 1)
     from_values = take(ravel(values), _np.maximum(-source, 1) - 1)

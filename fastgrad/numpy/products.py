@@ -11,7 +11,7 @@ import string
 
 import numpy as _np
 
-from ..rules import Primitive, RulesByArgnum, lift, sum_to_shape, unbroadcast
+from ..rules import Primitive, RulesByArgnum, lift, ndim_of, shape_of, sum_to_shape, unbroadcast
 from ..seeds import Diagonal
 
 __all__ = [
@@ -30,7 +30,7 @@ __all__ = [
 # ---------------------------------------------------------------- matmul
 def _as_matrices(a, b):
     """Shapes with 1-D operands promoted as matmul promotes them (row, column)."""
-    sa, sb = _np.shape(a), _np.shape(b)
+    sa, sb = shape_of(a), shape_of(b)
     return (((1,) + sa) if len(sa) == 1 else sa), ((sb + (1,)) if len(sb) == 1 else sb)
 
 
@@ -42,7 +42,7 @@ def _product(left, right):
     """left @ right where one side carries batch (and stack) axes and the other is one
     matrix: folded into a single matrix product rather than a loop over the batch of
     matrix-vector products, which is what a batch of tangents of a vector would be."""
-    ls, rs = _np.shape(left), _np.shape(right)
+    ls, rs = shape_of(left), shape_of(right)
     if len(rs) == 2 and len(ls) > 2:
         out = matmul(reshape(left, (-1, ls[-1])), right)
         return reshape(out, ls[:-1] + (rs[-1],))
@@ -54,23 +54,23 @@ def _product(left, right):
 
 
 def _matmul_jvp_a(t, ans, a, b):
-    k = _np.shape(t)[0]
+    k = shape_of(t)[0]
     sa, sb = _as_matrices(a, b)
     out = _product(lift(reshape(t, (k,) + sa), len(_np.broadcast_shapes(sa[:-2], sb[:-2])) + 2),
                   reshape(b, sb))
-    return reshape(out, (k,) + _np.shape(ans))
+    return reshape(out, (k,) + shape_of(ans))
 
 
 def _matmul_jvp_b(t, ans, a, b):
-    k = _np.shape(t)[0]
+    k = shape_of(t)[0]
     sa, sb = _as_matrices(a, b)
     out = _product(reshape(a, sa),
                    lift(reshape(t, (k,) + sb), len(_np.broadcast_shapes(sa[:-2], sb[:-2])) + 2))
-    return reshape(out, (k,) + _np.shape(ans))
+    return reshape(out, (k,) + shape_of(ans))
 
 
 def _cotangent_as_matrix(g, a, b):
-    k = _np.shape(g)[0]
+    k = shape_of(g)[0]
     sa, sb = _as_matrices(a, b)
     return reshape(g, (k,) + _np.broadcast_shapes(sa[:-2], sb[:-2]) + (sa[-2], sb[-1]))
 
@@ -79,14 +79,14 @@ def _matmul_vjp_a(g, ans, a, b):
     sa, sb = _as_matrices(a, b)
     ga = _product(_cotangent_as_matrix(g, a, b), swapaxes(reshape(b, sb), -1, -2))
     ga = sum_to_shape(ga, sa, real=not _np.iscomplexobj(a))
-    return reshape(ga, (_np.shape(g)[0],) + _np.shape(a))
+    return reshape(ga, (shape_of(g)[0],) + shape_of(a))
 
 
 def _matmul_vjp_b(g, ans, a, b):
     sa, sb = _as_matrices(a, b)
     gb = _product(swapaxes(reshape(a, sa), -1, -2), _cotangent_as_matrix(g, a, b))
     gb = sum_to_shape(gb, sb, real=not _np.iscomplexobj(b))
-    return reshape(gb, (_np.shape(g)[0],) + _np.shape(b))
+    return reshape(gb, (shape_of(g)[0],) + shape_of(b))
 
 
 # A diagonal seed on a vector operand: row j of the batch is d_j e_j, so the
@@ -96,29 +96,29 @@ def _scale_rows(rows, seed):
     d = seed.d
     if isinstance(d, (int, float)) and d == 1:
         return rows
-    return rows * reshape(seed.row_values(), (-1,) + (1,) * (_np.ndim(rows) - 1))
+    return rows * reshape(seed.row_values(), (-1,) + (1,) * (ndim_of(rows) - 1))
 
 
 def _matmul_structured_jvp_b(seed, ans, a, b):
-    if type(seed) is not Diagonal or _np.ndim(b) != 1 or _np.ndim(a) != 2:
+    if type(seed) is not Diagonal or ndim_of(b) != 1 or ndim_of(a) != 2:
         return NotImplemented
     return _scale_rows(transpose(a[:, seed.start:seed.stop]), seed)
 
 
 def _matmul_structured_jvp_a(seed, ans, a, b):
-    if type(seed) is not Diagonal or _np.ndim(a) != 1 or _np.ndim(b) != 2:
+    if type(seed) is not Diagonal or ndim_of(a) != 1 or ndim_of(b) != 2:
         return NotImplemented
     return _scale_rows(b[seed.start:seed.stop], seed)
 
 
 def _matmul_structured_vjp_b(seed, ans, a, b):
-    if type(seed) is not Diagonal or _np.ndim(b) != 1 or _np.ndim(a) != 2:
+    if type(seed) is not Diagonal or ndim_of(b) != 1 or ndim_of(a) != 2:
         return NotImplemented
     return _scale_rows(a[seed.start:seed.stop], seed)
 
 
 def _matmul_structured_vjp_a(seed, ans, a, b):
-    if type(seed) is not Diagonal or _np.ndim(a) != 1 or _np.ndim(b) != 2:
+    if type(seed) is not Diagonal or ndim_of(a) != 1 or ndim_of(b) != 2:
         return NotImplemented
     return _scale_rows(transpose(b[:, seed.start:seed.stop]), seed)
 
@@ -212,7 +212,7 @@ def _einsum_vjp(argnum):
         used = set(subscripts)
         batch = _fresh(used)
         x = operands[i]
-        sizes = _token_sizes(ins[i], _np.shape(x))
+        sizes = _token_sizes(ins[i], shape_of(x))
         # A letter repeated in this operand (a diagonal, as in 'ii->i') gets a fresh
         # name for each repeat, tied to the first by an identity matrix.
         seen, target, ties, tie_subs = set(), [], [], []
@@ -232,7 +232,7 @@ def _einsum_vjp(argnum):
                              g, *[o for j, o in enumerate(operands) if j != i], *ties)
         if len(kept) < len(target):
             # Letters summed only within this operand: the cotangent is constant along them.
-            rshape = list(_np.shape(result))
+            rshape = list(shape_of(result))
             n_ell = len(rshape) - len(kept) if "..." in kept else 0
             shape, full, pos = rshape[:1], rshape[:1], 1
             for tok in target:
@@ -266,7 +266,7 @@ def einsum(subscripts, *operands, optimize=False, **kwargs):
 
 # ---------------------------------------------------------------- composed products
 def tensordot(a, b, axes=2):
-    na, nb = _np.ndim(a), _np.ndim(b)
+    na, nb = ndim_of(a), ndim_of(b)
     if isinstance(axes, int):
         axes_a, axes_b = list(range(na - axes, na)), list(range(axes))
     else:
@@ -287,7 +287,7 @@ def tensordot(a, b, axes=2):
 def dot(a, b, out=None):
     if out is not None:
         raise TypeError("fastgrad.numpy.dot does not support out=: it cannot trace writes into an array")
-    na, nb = _np.ndim(a), _np.ndim(b)
+    na, nb = ndim_of(a), ndim_of(b)
     if na == 0 or nb == 0:
         return multiply(a, b)
     if nb <= 2:
@@ -296,7 +296,7 @@ def dot(a, b, out=None):
 
 
 def inner(a, b):
-    if _np.ndim(a) == 0 or _np.ndim(b) == 0:
+    if ndim_of(a) == 0 or ndim_of(b) == 0:
         return multiply(a, b)
     return tensordot(a, b, ([-1], [-1]))
 
@@ -310,11 +310,11 @@ def vdot(a, b):
 
 
 def kron(a, b):
-    na, nb = _np.ndim(a), _np.ndim(b)
+    na, nb = ndim_of(a), ndim_of(b)
     nd = max(na, nb)
-    a = reshape(a, (1,) * (nd - na) + _np.shape(a))
-    b = reshape(b, (1,) * (nd - nb) + _np.shape(b))
-    sa, sb = _np.shape(a), _np.shape(b)
+    a = reshape(a, (1,) * (nd - na) + shape_of(a))
+    b = reshape(b, (1,) * (nd - nb) + shape_of(b))
+    sa, sb = shape_of(a), shape_of(b)
     # kron(a, b)[i*nb + j] = a[i] b[j] along each axis: an outer product with axes interleaved.
     a_exp = reshape(a, tuple(n for s in sa for n in (s, 1)))
     b_exp = reshape(b, tuple(n for s in sb for n in (1, s)))

@@ -9,7 +9,7 @@ cotangent is expanded back over the reduced axes before it is broadcast.
 import numpy as _np
 
 from ..core import getval
-from ..rules import Primitive, batch_axis, defrules, nondifferentiable
+from ..rules import Primitive, batch_axis, defrules, ndim_of, nondifferentiable, shape_of
 from ..seeds import Diagonal
 
 __all__ = [
@@ -49,7 +49,7 @@ def _expand(g, x_ndim, axis, keepdims):
     """A batched cotangent of a reduction, reshaped so it broadcasts against the batched input."""
     if keepdims:
         return g
-    shape = list(_np.shape(g))
+    shape = list(shape_of(g))
     for a in _normalize_axis(axis, x_ndim):
         shape.insert(a + 1, 1)
     return reshape(g, tuple(shape))
@@ -57,8 +57,8 @@ def _expand(g, x_ndim, axis, keepdims):
 
 def _spread(g, x, axis, keepdims):
     """The transpose of summing x over `axis`: g copied back over the reduced axes."""
-    k = _np.shape(g)[0]
-    return broadcast_to(_expand(g, _np.ndim(x), axis, keepdims), (k,) + _np.shape(x))
+    k = shape_of(g)[0]
+    return broadcast_to(_expand(g, ndim_of(x), axis, keepdims), (k,) + shape_of(x))
 
 
 def _sum(x, axis=None, dtype=None, keepdims=False):
@@ -66,7 +66,7 @@ def _sum(x, axis=None, dtype=None, keepdims=False):
 
 
 def _sum_jvp(t, ans, x, axis=None, dtype=None, keepdims=False):
-    return _sum(t, axis=batch_axis(axis, _np.ndim(x)), keepdims=keepdims)
+    return _sum(t, axis=batch_axis(axis, ndim_of(x)), keepdims=keepdims)
 
 
 def _sum_structured_jvp(seed, ans, x, axis=None, dtype=None, keepdims=False):
@@ -84,7 +84,7 @@ sum.structured_jvps[0] = _sum_structured_jvp
 
 
 def _count(x, axis):
-    shape = _np.shape(x)
+    shape = shape_of(x)
     n = 1
     for a in _normalize_axis(axis, len(shape)):
         n *= shape[a]
@@ -98,7 +98,7 @@ def _mean(x, axis=None, dtype=None, keepdims=False):
 mean = defrules(
     Primitive(_mean, "mean"),
     jvp=[lambda t, ans, x, axis=None, dtype=None, keepdims=False:
-         _mean(t, axis=batch_axis(axis, _np.ndim(x)), keepdims=keepdims)],
+         _mean(t, axis=batch_axis(axis, ndim_of(x)), keepdims=keepdims)],
     vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False:
          _spread(g, x, axis, keepdims) / _count(x, axis)],
 )
@@ -122,22 +122,22 @@ def _prod(x, axis=None, dtype=None, keepdims=False):
 prod = defrules(
     Primitive(_prod, "prod"),
     jvp=[lambda t, ans, x, axis=None, dtype=None, keepdims=False:
-         _sum(t * _prod_partials(ans, x, axis), axis=batch_axis(axis, _np.ndim(x)), keepdims=keepdims)],
+         _sum(t * _prod_partials(ans, x, axis), axis=batch_axis(axis, ndim_of(x)), keepdims=keepdims)],
     vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False:
-         _expand(g, _np.ndim(x), axis, keepdims) * _prod_partials(ans, x, axis)],
+         _expand(g, ndim_of(x), axis, keepdims) * _prod_partials(ans, x, axis)],
 )
 
 
 def _extremum_weights(ans, x, axis, keepdims):
     """Where several entries attain the max (or min), they share its derivative equally."""
-    hit = x == _expand_plain(ans, _np.ndim(x), axis, keepdims)
+    hit = x == _expand_plain(ans, ndim_of(x), axis, keepdims)
     return hit / _np.sum(hit, axis=axis, keepdims=True)
 
 
 def _expand_plain(ans, x_ndim, axis, keepdims):
     if keepdims:
         return ans
-    shape = list(_np.shape(ans))
+    shape = list(shape_of(ans))
     for a in _normalize_axis(axis, x_ndim):
         shape.insert(a, 1)
     return reshape(ans, tuple(shape))
@@ -152,9 +152,9 @@ def _make_extremum(np_fun, name):
         Primitive(fun, name),
         jvp=[lambda t, ans, x, axis=None, keepdims=False:
              _sum(t * _extremum_weights(ans, x, axis, keepdims),
-                  axis=batch_axis(axis, _np.ndim(x)), keepdims=keepdims)],
+                  axis=batch_axis(axis, ndim_of(x)), keepdims=keepdims)],
         vjp=[lambda g, ans, x, axis=None, keepdims=False:
-             _expand(g, _np.ndim(x), axis, keepdims) * _extremum_weights(ans, x, axis, keepdims)],
+             _expand(g, ndim_of(x), axis, keepdims) * _extremum_weights(ans, x, axis, keepdims)],
     )
 
 
@@ -169,7 +169,7 @@ def _masked_extremum(reduce, pick, fill, name, a, axis, out, keepdims, initial, 
     _no_out(out, name)
     axis = _axis_arg(axis)
     if where_ is not _np._NoValue:
-        mask = _np.broadcast_to(getval(where_), _np.shape(getval(a)))
+        mask = _np.broadcast_to(getval(where_), shape_of(getval(a)))
         if initial is _np._NoValue and _np.any(~_np.any(mask, axis=axis)):
             raise ValueError(f"reduction operation '{pick.__name__}' does not have an identity, "
                              "so to use a where mask one has to specify 'initial'")
@@ -218,14 +218,14 @@ def _cumsum(x, axis=None, dtype=None):
 
 def _cumsum_jvp(t, ans, x, axis=None, dtype=None):
     if axis is None:
-        t = reshape(t, (_np.shape(t)[0], -1))
+        t = reshape(t, (shape_of(t)[0], -1))
         return _cumsum(t, axis=1)
-    return _cumsum(t, axis=batch_axis(axis, _np.ndim(x)))
+    return _cumsum(t, axis=batch_axis(axis, ndim_of(x)))
 
 
 def _cumsum_vjp(g, ans, x, axis=None, dtype=None):
-    out = _reverse_cumsum(g, 1 if axis is None else batch_axis(axis, _np.ndim(x)))
-    return reshape(out, (_np.shape(g)[0],) + _np.shape(x))
+    out = _reverse_cumsum(g, 1 if axis is None else batch_axis(axis, ndim_of(x)))
+    return reshape(out, (shape_of(g)[0],) + shape_of(x))
 
 
 cumsum = defrules(Primitive(_cumsum, "cumsum"), jvp=[_cumsum_jvp], vjp=[_cumsum_vjp])
@@ -238,7 +238,7 @@ def _cumprod(x, axis=None, dtype=None):
 def _cumprod_matrix(x, axis):
     """M[..., i, j] = d y_i / d x_j = prod of x_l for l <= i, l != j (zero for j > i),
     built without division so it is exact when entries are zero; x's scanned axis last."""
-    n = _np.shape(x)[-1]
+    n = shape_of(x)[-1]
     lower = _np.tril(_np.ones((n, n), dtype=bool))
     # factors[..., i, j, l] = x_l if l <= i and l != j else 1
     keep = lower[:, None, :] & ~_np.eye(n, dtype=bool)[None, :, :]
@@ -249,8 +249,8 @@ def _cumprod_matrix(x, axis):
 # With no zero along the axis, dy_i = y_i * sum_{j<=i} t_j / x_j (a cumsum); with a
 # zero, that quotient is 0/0, and the exact product-of-others matrix is used instead.
 def _cumprod_jvp(t, ans, x, axis=None, dtype=None):
-    k = _np.shape(t)[0]
-    ax = -1 if axis is None else axis % _np.ndim(x) - _np.ndim(x)
+    k = shape_of(t)[0]
+    ax = -1 if axis is None else axis % ndim_of(x) - ndim_of(x)
     xs = moveaxis(reshape(x, (-1,)) if axis is None else x, ax, -1)
     ts = moveaxis(reshape(t, (k, -1)) if axis is None else t, ax, -1)
     if not _np.any(getval(xs) == 0):
@@ -261,8 +261,8 @@ def _cumprod_jvp(t, ans, x, axis=None, dtype=None):
 
 
 def _cumprod_vjp(g, ans, x, axis=None, dtype=None):
-    k = _np.shape(g)[0]
-    ax = -1 if axis is None else axis % _np.ndim(x) - _np.ndim(x)
+    k = shape_of(g)[0]
+    ax = -1 if axis is None else axis % ndim_of(x) - ndim_of(x)
     xs = moveaxis(reshape(x, (-1,)) if axis is None else x, ax, -1)
     gs = moveaxis(g, ax, -1)
     if not _np.any(getval(xs) == 0):
@@ -270,7 +270,7 @@ def _cumprod_vjp(g, ans, x, axis=None, dtype=None):
     else:
         out = einsum("...ij,z...i->z...j", _cumprod_matrix(xs, ax), gs)
     out = moveaxis(out, -1, ax)
-    return reshape(out, (k,) + _np.shape(x))
+    return reshape(out, (k,) + shape_of(x))
 
 
 cumprod = defrules(Primitive(_cumprod, "cumprod"), jvp=[_cumprod_jvp], vjp=[_cumprod_vjp])
@@ -313,13 +313,13 @@ def ptp(a, axis=None, out=None, keepdims=False):
 def _cumulative(scan, initial, x, axis, dtype, out, include_initial, name):
     _no_out(out, name)
     if axis is None:
-        if _np.ndim(x) > 1:
+        if ndim_of(x) > 1:
             raise ValueError(f"{name}: axis must be given for arrays of more than one dimension")
         x, axis = reshape(x, (-1,)), 0
     result = scan(x, axis=axis)
     if include_initial:
-        axis %= _np.ndim(x)
-        shape = list(_np.shape(x))
+        axis %= ndim_of(x)
+        shape = list(shape_of(x))
         shape[axis] = 1
         start = _np.full(shape, initial, dtype=_np.result_type(getval(x), float))
         result = concatenate([start, result], axis=axis)

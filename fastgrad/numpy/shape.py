@@ -9,7 +9,7 @@ batch axis kept first) or its transpose to the batched cotangent.
 
 import numpy as _np
 
-from ..rules import Primitive, RulesByArgnum, batch_axis, defrules, lift, nondifferentiable, unbroadcast
+from ..rules import Primitive, RulesByArgnum, batch_axis, defrules, lift, ndim_of, nondifferentiable, shape_of, unbroadcast
 from ..seeds import Diagonal, Rows
 from ..core import Box, getval
 
@@ -64,7 +64,7 @@ __all__ = [
 
 
 def _batch_shape(t, shape):
-    return (_np.shape(t)[0],) + tuple(shape)
+    return (shape_of(t)[0],) + tuple(shape)
 
 
 # ---------------------------------------------------------------- reshape
@@ -76,18 +76,18 @@ def _reshape_structured(seed, ans, a, newshape, order="C"):
     # C-order reshape keeps flat positions, so the diagonal only changes its shape.
     if type(seed) is not Diagonal or order != "C":
         return NotImplemented
-    d = seed.d if _np.ndim(seed.d) == 0 else _reshape(broadcast_to(seed.d, _np.shape(a)), _np.shape(ans))
-    return Diagonal(d, _np.shape(ans), seed.start, seed.stop)
+    d = seed.d if ndim_of(seed.d) == 0 else _reshape(broadcast_to(seed.d, shape_of(a)), shape_of(ans))
+    return Diagonal(d, shape_of(ans), seed.start, seed.stop)
 
 
 _reshape_prim = defrules(
     Primitive(_reshape, "reshape"),
-    jvp=[lambda t, ans, a, newshape, order="C": _order_reshape(t, _batch_shape(t, _np.shape(ans)), order)],
-    vjp=[lambda g, ans, a, newshape, order="C": _order_reshape(g, _batch_shape(g, _np.shape(a)), order)],
+    jvp=[lambda t, ans, a, newshape, order="C": _order_reshape(t, _batch_shape(t, shape_of(ans)), order)],
+    vjp=[lambda g, ans, a, newshape, order="C": _order_reshape(g, _batch_shape(g, shape_of(a)), order)],
 )
 _reshape_prim.structured_jvps[0] = _reshape_structured
 _reshape_prim.structured_vjps[0] = lambda seed, ans, a, newshape, order="C": (
-    _reshape_structured(seed, a, ans, _np.shape(a), order))
+    _reshape_structured(seed, a, ans, shape_of(a), order))
 
 
 def _order_reshape(t, shape, order):
@@ -114,7 +114,7 @@ def ravel(a, order="C"):
 
 
 def squeeze(a, axis=None):
-    shape = _np.shape(a)
+    shape = shape_of(a)
     if axis is None:
         new = tuple(s for s in shape if s != 1)
     else:
@@ -127,7 +127,7 @@ def squeeze(a, axis=None):
 
 
 def expand_dims(a, axis):
-    shape = list(_np.shape(a))
+    shape = list(shape_of(a))
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
     ndim = len(shape) + len(axes)
     for ax in sorted(x % ndim for x in axes):
@@ -136,22 +136,22 @@ def expand_dims(a, axis):
 
 
 def atleast_1d(*arys):
-    out = [a if _np.ndim(a) >= 1 else reshape(a, (1,)) for a in arys]
+    out = [a if ndim_of(a) >= 1 else reshape(a, (1,)) for a in arys]
     return out[0] if len(out) == 1 else out
 
 
 def atleast_2d(*arys):
     out = []
     for a in arys:
-        nd = _np.ndim(a)
-        out.append(a if nd >= 2 else reshape(a, (1,) * (2 - nd) + _np.shape(a)))
+        nd = ndim_of(a)
+        out.append(a if nd >= 2 else reshape(a, (1,) * (2 - nd) + shape_of(a)))
     return out[0] if len(out) == 1 else out
 
 
 def atleast_3d(*arys):
     out = []
     for a in arys:
-        nd, shape = _np.ndim(a), _np.shape(a)
+        nd, shape = ndim_of(a), shape_of(a)
         if nd == 0:
             a = reshape(a, (1, 1, 1))
         elif nd == 1:
@@ -177,19 +177,19 @@ def _batched_axes(axes):
 
 transpose = defrules(
     Primitive(_transpose, "transpose"),
-    jvp=[lambda t, ans, a, axes=None: _transpose(t, _batched_axes(_full_axes(axes, _np.ndim(a))))],
-    vjp=[lambda g, ans, a, axes=None: _transpose(g, _batched_axes(_np.argsort(_full_axes(axes, _np.ndim(a)))))],
+    jvp=[lambda t, ans, a, axes=None: _transpose(t, _batched_axes(_full_axes(axes, ndim_of(a))))],
+    vjp=[lambda g, ans, a, axes=None: _transpose(g, _batched_axes(_np.argsort(_full_axes(axes, ndim_of(a)))))],
 )
 
 
 def swapaxes(a, axis1, axis2):
-    axes = list(range(_np.ndim(a)))
+    axes = list(range(ndim_of(a)))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
     return transpose(a, tuple(axes))
 
 
 def moveaxis(a, source, destination):
-    ndim = _np.ndim(a)
+    ndim = ndim_of(a)
     src = [s % ndim for s in (source if isinstance(source, (tuple, list)) else (source,))]
     dst = [d % ndim for d in (destination if isinstance(destination, (tuple, list)) else (destination,))]
     order = [n for n in range(ndim) if n not in src]
@@ -201,7 +201,7 @@ def moveaxis(a, source, destination):
 
 
 def rollaxis(a, axis, start=0):
-    ndim = _np.ndim(a)
+    ndim = ndim_of(a)
     axis %= ndim
     start = start % (ndim + 1) if start < 0 else start
     if axis < start:
@@ -216,13 +216,13 @@ def _broadcast_to(array, shape):
 
 broadcast_to = defrules(
     Primitive(_broadcast_to, "broadcast_to"),
-    jvp=[lambda t, ans, array, shape: _broadcast_to(lift(t, _np.ndim(ans)), _batch_shape(t, _np.shape(ans)))],
+    jvp=[lambda t, ans, array, shape: _broadcast_to(lift(t, ndim_of(ans)), _batch_shape(t, shape_of(ans)))],
     vjp=[lambda g, ans, array, shape: unbroadcast(g, array)],
 )
 
 
 def broadcast_arrays(*args):
-    shape = _np.broadcast_shapes(*[_np.shape(a) for a in args])
+    shape = _np.broadcast_shapes(*[shape_of(a) for a in args])
     return [broadcast_to(a, shape) for a in args]
 
 
@@ -232,22 +232,22 @@ def _concatenate_args(axis, *arrays):
 
 
 def _concatenate_joint_jvp(tangents, ans, axis, *arrays):
-    k = next(_np.shape(t)[0] for t in tangents if t is not None)
+    k = next(shape_of(t)[0] for t in tangents if t is not None)
     parts = []
     for t, a in zip(tangents[1:], arrays):
         if t is None:
-            t = _np.zeros((k,) + _np.shape(a), dtype=_np.result_type(getval(ans)))
+            t = _np.zeros((k,) + shape_of(a), dtype=_np.result_type(getval(ans)))
         parts.append(t)
-    return _concatenate_args(batch_axis(axis, _np.ndim(ans)), *parts)
+    return _concatenate_args(batch_axis(axis, ndim_of(ans)), *parts)
 
 
 def _concatenate_vjp(argnum):
     def vjp(g, ans, axis, *arrays):
-        ax = axis % _np.ndim(ans)
+        ax = axis % ndim_of(ans)
         start = 0
         for a in arrays[:argnum - 1]:
-            start += _np.shape(a)[ax]
-        stop = start + _np.shape(arrays[argnum - 1])[ax]
+            start += shape_of(a)[ax]
+        stop = start + shape_of(arrays[argnum - 1])[ax]
         index = (slice(None),) * (ax + 1) + (slice(start, stop),)
         return g[index]
     return vjp
@@ -263,12 +263,12 @@ def _concatenate_structured_vjp(argnum):
     def rule(seed, ans, axis, *arrays):
         if type(seed) is not Diagonal:
             return NotImplemented
-        out_shape = _np.shape(ans)
+        out_shape = shape_of(ans)
         ax = axis % len(out_shape)
-        x_shape = _np.shape(arrays[argnum - 1])
+        x_shape = shape_of(arrays[argnum - 1])
         offset = 0
         for a in arrays[:argnum - 1]:
-            offset += _np.shape(a)[ax]
+            offset += shape_of(a)[ax]
         position = list(_np.unravel_index(_np.arange(seed.start, seed.stop), out_shape))
         inside = _np.nonzero((position[ax] >= offset) & (position[ax] < offset + x_shape[ax]))[0]
         if inside.size == 0:
@@ -309,14 +309,14 @@ def stack(arrays, axis=0, out=None, **kwargs):
     arrays = list(arrays)
     if not arrays:
         raise ValueError("need at least one array to stack")
-    ndim = _np.ndim(arrays[0]) + 1
+    ndim = ndim_of(arrays[0]) + 1
     axis = axis % ndim
     return concatenate([expand_dims(a, axis) for a in arrays], axis=axis, out=out)
 
 
 def hstack(tup, **kwargs):
     arrays = [atleast_1d(a) for a in tup]
-    return concatenate(arrays, axis=0 if _np.ndim(arrays[0]) == 1 else 1)
+    return concatenate(arrays, axis=0 if ndim_of(arrays[0]) == 1 else 1)
 
 
 def vstack(tup, **kwargs):
@@ -331,7 +331,7 @@ def dstack(tup):
 
 
 def column_stack(tup):
-    arrays = [reshape(a, (-1, 1)) if _np.ndim(a) < 2 else a for a in tup]
+    arrays = [reshape(a, (-1, 1)) if ndim_of(a) < 2 else a for a in tup]
     return concatenate(arrays, axis=1)
 
 
@@ -348,7 +348,7 @@ def _tile(A, reps):
 
 def _tile_layout(A, reps):
     reps = tuple(reps) if _np.iterable(reps) else (reps,)
-    shape = _np.shape(A)
+    shape = shape_of(A)
     ndim = max(len(shape), len(reps))
     return (1,) * (ndim - len(shape)) + shape, (1,) * (ndim - len(reps)) + reps
 
@@ -361,11 +361,11 @@ def _tile_jvp(t, ans, A, reps):
 def _tile_vjp(g, ans, A, reps):
     # ans reshaped to (r0, s0, r1, s1, ...): each (s0, s1, ...) block is one copy of A.
     shape, reps = _tile_layout(A, reps)
-    k = _np.shape(g)[0]
+    k = shape_of(g)[0]
     interleaved = tuple(n for pair in zip(reps, shape) for n in pair)
     blocks = reshape(g, (k,) + interleaved)
     summed = _sum_axes(blocks, axis=tuple(range(1, 2 * len(shape), 2)))
-    return reshape(summed, (k,) + _np.shape(A))
+    return reshape(summed, (k,) + shape_of(A))
 
 
 tile = defrules(Primitive(_tile, "tile"), jvp=[_tile_jvp], vjp=[_tile_vjp])
@@ -374,7 +374,7 @@ tile = defrules(Primitive(_tile, "tile"), jvp=[_tile_jvp], vjp=[_tile_vjp])
 def repeat(a, repeats, axis=None):
     if axis is None:
         a, axis = ravel(a), 0
-    n = _np.shape(a)[axis]
+    n = shape_of(a)[axis]
     index = _np.repeat(_np.arange(n), getval(repeats))
     return take(a, index, axis=axis)
 
@@ -386,8 +386,8 @@ def _flip(m, axis=None):
 
 flip = defrules(
     Primitive(_flip, "flip"),
-    jvp=[lambda t, ans, m, axis=None: _flip(t, batch_axis(axis, _np.ndim(m)))],
-    vjp=[lambda g, ans, m, axis=None: _flip(g, batch_axis(axis, _np.ndim(m)))],
+    jvp=[lambda t, ans, m, axis=None: _flip(t, batch_axis(axis, ndim_of(m)))],
+    vjp=[lambda g, ans, m, axis=None: _flip(g, batch_axis(axis, ndim_of(m)))],
 )
 
 
@@ -411,16 +411,16 @@ def _negated(shift):
 def _roll_batched(t, shift, axis, ndim):
     """np.roll of each batch row of t (the batch axis stays put)."""
     if axis is None:
-        k = _np.shape(t)[0]
-        return reshape(roll_prim(reshape(t, (k, -1)), shift, 1), _np.shape(t))
+        k = shape_of(t)[0]
+        return reshape(roll_prim(reshape(t, (k, -1)), shift, 1), shape_of(t))
     return roll_prim(t, shift, batch_axis(axis, ndim))
 
 
 # A roll is a permutation: its transpose is the roll the other way.
 roll_prim = defrules(
     Primitive(_roll, "roll"),
-    jvp=[lambda t, ans, a, shift, axis=None: _roll_batched(t, shift, axis, _np.ndim(a))],
-    vjp=[lambda g, ans, a, shift, axis=None: _roll_batched(g, _negated(shift), axis, _np.ndim(a))],
+    jvp=[lambda t, ans, a, shift, axis=None: _roll_batched(t, shift, axis, ndim_of(a))],
+    vjp=[lambda g, ans, a, shift, axis=None: _roll_batched(g, _negated(shift), axis, ndim_of(a))],
 )
 
 
@@ -438,7 +438,7 @@ def rot90(m, k=1, axes=(0, 1)):
     axes = tuple(axes)
     if len(axes) != 2:
         raise ValueError("len(axes) must be 2.")
-    nd = _np.ndim(getval(m))
+    nd = ndim_of(getval(m))
     if axes[0] == axes[1] or abs(axes[0] - axes[1]) == nd:
         raise ValueError("Axes must be different.")
     if not (-nd <= axes[0] < nd and -nd <= axes[1] < nd):
@@ -460,9 +460,9 @@ def array_split(ary, indices_or_sections, axis=0):
     """Pieces of ary along axis: `sections` nearly equal pieces, or cut at the given indices."""
     if not isinstance(ary, Box):
         return _np.array_split(ary, indices_or_sections, axis)
-    n = _np.shape(getval(ary))[axis]
+    n = shape_of(getval(ary))[axis]
     sections = getval(indices_or_sections)
-    if _np.ndim(sections) == 0:
+    if ndim_of(sections) == 0:
         sections = int(sections)
         if sections <= 0:
             raise ValueError("number sections must be larger than 0.")
@@ -471,7 +471,7 @@ def array_split(ary, indices_or_sections, axis=0):
         bounds = _np.concatenate([[0], _np.cumsum(sizes)]).tolist()
     else:
         bounds = [0] + list(sections) + [n]
-    axis %= _np.ndim(getval(ary))
+    axis %= ndim_of(getval(ary))
     lead = (slice(None),) * axis
     return [ary[lead + (slice(start, stop),)] for start, stop in zip(bounds[:-1], bounds[1:])]
 
@@ -480,7 +480,7 @@ def split(ary, indices_or_sections, axis=0):
     if not isinstance(ary, Box):
         return _np.split(ary, indices_or_sections, axis)
     sections = getval(indices_or_sections)
-    if _np.ndim(sections) == 0 and _np.shape(getval(ary))[axis] % sections:
+    if ndim_of(sections) == 0 and shape_of(getval(ary))[axis] % sections:
         raise ValueError("array split does not result in an equal division")
     return array_split(ary, indices_or_sections, axis)
 
@@ -488,15 +488,15 @@ def split(ary, indices_or_sections, axis=0):
 def hsplit(ary, indices_or_sections):
     if not isinstance(ary, Box):
         return _np.hsplit(ary, indices_or_sections)
-    if _np.ndim(getval(ary)) == 0:
+    if ndim_of(getval(ary)) == 0:
         raise ValueError("hsplit only works on arrays of 1 or more dimensions")
-    return split(ary, indices_or_sections, 1 if _np.ndim(getval(ary)) > 1 else 0)
+    return split(ary, indices_or_sections, 1 if ndim_of(getval(ary)) > 1 else 0)
 
 
 def vsplit(ary, indices_or_sections):
     if not isinstance(ary, Box):
         return _np.vsplit(ary, indices_or_sections)
-    if _np.ndim(getval(ary)) < 2:
+    if ndim_of(getval(ary)) < 2:
         raise ValueError("vsplit only works on arrays of 2 or more dimensions")
     return split(ary, indices_or_sections, 0)
 
@@ -504,7 +504,7 @@ def vsplit(ary, indices_or_sections):
 def dsplit(ary, indices_or_sections):
     if not isinstance(ary, Box):
         return _np.dsplit(ary, indices_or_sections)
-    if _np.ndim(getval(ary)) < 3:
+    if ndim_of(getval(ary)) < 3:
         raise ValueError("dsplit only works on arrays of 3 or more dimensions")
     return split(ary, indices_or_sections, 2)
 
@@ -513,9 +513,9 @@ def unstack(x, /, *, axis=0):
     """The slices of x along axis, as a tuple."""
     if not isinstance(x, Box):
         return _np.unstack(x, axis=axis)
-    axis %= _np.ndim(getval(x))
+    axis %= ndim_of(getval(x))
     lead = (slice(None),) * axis
-    return tuple(x[lead + (i,)] for i in range(_np.shape(getval(x))[axis]))
+    return tuple(x[lead + (i,)] for i in range(shape_of(getval(x))[axis]))
 
 
 # ---------------------------------------------------------------- assembling
@@ -537,7 +537,7 @@ def block(arrays):
     if not _contains_box(arrays):
         return _np.block(arrays)
     depth = _block_depth(arrays)
-    ndim = max([depth] + [_np.ndim(getval(leaf)) for leaf in _block_leaves(arrays)])
+    ndim = max([depth] + [ndim_of(getval(leaf)) for leaf in _block_leaves(arrays)])
 
     def assemble(item, level):
         if isinstance(item, list):
@@ -545,8 +545,8 @@ def block(arrays):
         if isinstance(item, tuple):
             raise TypeError("arrays is a tuple. Only lists can be used to arrange blocks, and np.block "
                             "does not allow implicit conversion from tuple to ndarray.")
-        nd = _np.ndim(getval(item))
-        return item if nd == ndim else reshape(item, (1,) * (ndim - nd) + _np.shape(getval(item)))
+        nd = ndim_of(getval(item))
+        return item if nd == ndim else reshape(item, (1,) * (ndim - nd) + shape_of(getval(item)))
 
     return assemble(arrays, 0)
 
@@ -579,7 +579,7 @@ def permute_dims(a, /, axes=None):
 
 
 def matrix_transpose(x, /):
-    if _np.ndim(getval(x)) < 2:
+    if ndim_of(getval(x)) < 2:
         raise ValueError("Input array must be at least 2-dimensional")
     return swapaxes(x, -1, -2)
 
@@ -602,7 +602,7 @@ class _Joiner:
             raise TypeError("np.r_ / np.c_ string directives apply to plain pieces only")
         pieces = [_np.r_[item] if isinstance(item, slice) else item for item in items]
         if self.columns:
-            return column_stack([reshape(p, (1,)) if _np.ndim(getval(p)) == 0 else p for p in pieces])
+            return column_stack([reshape(p, (1,)) if ndim_of(getval(p)) == 0 else p for p in pieces])
         return concatenate([atleast_1d(p) for p in pieces], axis=0)
 
 
