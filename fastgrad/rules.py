@@ -23,6 +23,7 @@ import numpy as _np
 
 from . import core
 from .core import Box, Primitive, getval
+from ._shapes import ndim_of, shape_of
 from .seeds import Diagonal
 
 
@@ -88,22 +89,6 @@ def broadcast_batch(t, k, shape):
     if shape_of(t) == full:
         return t
     return _fnp().broadcast_to(t, full)
-
-
-def shape_of(x):
-    """np.shape without its Python-level overhead for arrays and boxes."""
-    try:
-        return x.shape
-    except AttributeError:
-        return _np.shape(x)
-
-
-def ndim_of(x):
-    """np.ndim without its Python-level overhead for arrays and boxes."""
-    try:
-        return x.ndim
-    except AttributeError:
-        return _np.ndim(x)
 
 
 def _is_complex(x):

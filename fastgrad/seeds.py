@@ -22,6 +22,7 @@ import numpy as _np
 
 from .core import Box, Structured
 from ._lazy import fnp as _fnp
+from ._shapes import ndim_of, shape_of
 
 
 class Diagonal(Structured):
@@ -194,20 +195,6 @@ def _scatter_rows(rows, position, n):
     out = _np.zeros((n,) + rows.vshape, dtype=_np.result_type(rows.values))
     out[where] = rows.values
     return out
-
-
-def shape_of(x):
-    try:
-        return x.shape
-    except AttributeError:
-        return _np.shape(x)
-
-
-def ndim_of(x):
-    try:
-        return x.ndim
-    except AttributeError:
-        return _np.ndim(x)
 
 
 def _size(shape):
