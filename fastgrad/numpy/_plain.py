@@ -30,21 +30,26 @@ def numpy_when_plain(np_fun):
     return decorate
 
 
+def refusing_traced(fun, message, name=None):
+    """`fun` for plain values; a call with a traced argument raises TypeError(message), so a
+    function without a derivative never drops one silently. Marked non-differentiable."""
+    @functools.wraps(fun)
+    def wrapper(*args, **kwargs):
+        if contains_box(args) or contains_box(kwargs):
+            raise TypeError(message)
+        return fun(*args, **kwargs)
+
+    if name is not None:
+        wrapper.__name__ = name
+    wrapper.nondifferentiable = True
+    return wrapper
+
+
 def writes_in_place(np_fun):
     """NumPy's function that writes into its first argument, for plain arrays only: a
     traced value is immutable, so a traced argument raises a TypeError naming a
     functional alternative."""
-    name = np_fun.__name__
-
-    @functools.wraps(np_fun)
-    def wrapper(*args, **kwargs):
-        if contains_box(args) or contains_box(kwargs):
-            raise TypeError(
-                f"numpy.{name} writes into an array in place, which fastgrad cannot differentiate "
-                "(traced values are immutable). Build the new array instead, for example with "
-                "np.where(mask, values, x), np.concatenate or np.stack."
-            )
-        return np_fun(*args, **kwargs)
-
-    wrapper.nondifferentiable = True
-    return wrapper
+    return refusing_traced(np_fun, (
+        f"numpy.{np_fun.__name__} writes into an array in place, which fastgrad cannot differentiate "
+        "(traced values are immutable). Build the new array instead, for example with "
+        "np.where(mask, values, x), np.concatenate or np.stack."))

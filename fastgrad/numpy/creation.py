@@ -9,6 +9,7 @@ import numpy as _np
 
 from ..core import Box, getval
 from ..rules import Primitive, defrules, nondifferentiable
+from ._plain import contains_box
 
 __all__ = [
     "array",
@@ -63,14 +64,6 @@ __all__ = [
 
 
 
-def _contains_box(obj):
-    if isinstance(obj, Box):
-        return True
-    if isinstance(obj, (list, tuple)):
-        return any(_contains_box(item) for item in obj)
-    return False
-
-
 def _array_from(obj):
     if isinstance(obj, (list, tuple)):
         return stack([_array_from(item) for item in obj])
@@ -81,7 +74,7 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0, **kwargs):
     """Like numpy.array; a (nested) list of traced values becomes a traced array."""
     if isinstance(object, Box):
         out = object if dtype is None else astype(object, dtype)
-    elif _contains_box(object):
+    elif contains_box(object):
         out = _array_from(object)
         if dtype is not None:
             out = astype(out, dtype)
@@ -93,7 +86,7 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0, **kwargs):
 
 
 def asarray(a, dtype=None, order=None, **kwargs):
-    if isinstance(a, Box) or _contains_box(a):
+    if isinstance(a, Box) or contains_box(a):
         return array(a, dtype=dtype)
     return _np.asarray(a, dtype=dtype, order=order)
 
@@ -162,7 +155,7 @@ bmat = nondifferentiable(_np.bmat)
 
 
 def _traced(*values):
-    return any(_contains_box(v) for v in values)
+    return any(contains_box(v) for v in values)
 
 
 def full(shape, fill_value, dtype=None, order="C", **kwargs):

@@ -10,13 +10,12 @@ their derivative; `shuffle` writes in place and takes plain arrays only. The
 generator classes (Generator, RandomState and the bit generators) are NumPy's own.
 """
 
-import functools
 
 import numpy as _np
 import numpy.random as _npr
 
 from ..core import Box, getval
-from ._plain import contains_box, writes_in_place
+from ._plain import contains_box, refusing_traced, writes_in_place
 
 __all__ = [
     # generators and their state
@@ -56,21 +55,11 @@ test = _npr.test
 
 def _sampler(np_fun):
     """NumPy's sampler, refusing traced parameters (their derivative would be lost)."""
-    name = np_fun.__name__
-
-    @functools.wraps(np_fun)
-    def fun(*args, **kwargs):
-        if contains_box(args) or contains_box(kwargs):
-            raise TypeError(
-                f"numpy.random.{name} was called with a traced parameter: fastgrad does not "
-                "differentiate sampling. Draw parameter-free noise and transform it with "
-                "fastgrad.numpy (for example mu + sigma * np.random.standard_normal(shape)), "
-                "or pass plain values."
-            )
-        return np_fun(*args, **kwargs)
-
-    fun.nondifferentiable = True
-    return fun
+    return refusing_traced(np_fun, (
+        f"numpy.random.{np_fun.__name__} was called with a traced parameter: fastgrad does not "
+        "differentiate sampling. Draw parameter-free noise and transform it with "
+        "fastgrad.numpy (for example mu + sigma * np.random.standard_normal(shape)), "
+        "or pass plain values."))
 
 
 rand = _sampler(_npr.rand)

@@ -10,6 +10,7 @@ batch axis kept first) or its transpose to the batched cotangent.
 import numpy as _np
 
 from ..rules import Primitive, RulesByArgnum, batch_axis, defrules, lift, ndim_of, nondifferentiable, shape_of, unbroadcast
+from ._plain import contains_box
 from ..seeds import Diagonal, Rows
 from ..core import Box, getval
 
@@ -534,7 +535,7 @@ def _block_leaves(arrays):
 def block(arrays):
     """Assemble nested lists of arrays: the innermost lists join along the last axis,
     the next along the one before, and so on."""
-    if not _contains_box(arrays):
+    if not contains_box(arrays):
         return _np.block(arrays)
     depth = _block_depth(arrays)
     ndim = max([depth] + [ndim_of(getval(leaf)) for leaf in _block_leaves(arrays)])
@@ -549,14 +550,6 @@ def block(arrays):
         return item if nd == ndim else reshape(item, (1,) * (ndim - nd) + shape_of(getval(item)))
 
     return assemble(arrays, 0)
-
-
-def _contains_box(obj):
-    if isinstance(obj, Box):
-        return True
-    if isinstance(obj, (list, tuple)):
-        return any(_contains_box(item) for item in obj)
-    return False
 
 
 def resize(a, new_shape):
@@ -595,7 +588,7 @@ class _Joiner:
         self.columns = columns
 
     def __getitem__(self, key):
-        if not _contains_box(key):
+        if not contains_box(key):
             return self.numpy_joiner[key]
         items = key if isinstance(key, tuple) else (key,)
         if any(isinstance(item, str) for item in items):

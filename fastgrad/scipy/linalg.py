@@ -44,6 +44,7 @@ import scipy.linalg as _sla
 from .. import numpy as np
 from ..core import getval
 from ..numpy import linalg as _nla
+from ..numpy._plain import refusing_traced
 from ..rules import Primitive, defrules, lift, sum_to_shape, unbroadcast
 from ..tree import flatten
 from . import _special_matrices
@@ -1301,18 +1302,9 @@ get_lapack_funcs = _no_derivative(_sla.get_lapack_funcs)
 def _plain_values_only(name, instead):
     """SciPy's function for plain values; on traced input a TypeError naming what to
     differentiate instead (so no derivative is ever dropped silently)."""
-    reference = getattr(_sla, name)
-
-    def fun(*args, **kwargs):
-        if traced(*args, **kwargs):
-            raise TypeError(f"fastgrad.scipy.linalg.{name} has no derivative: {instead}. "
-                            "It runs SciPy on plain (untraced) values only.")
-        return reference(*args, **kwargs)
-
-    fun.__name__ = name
-    fun.__doc__ = reference.__doc__
-    fun.__wrapped__ = reference
-    return fun
+    return refusing_traced(getattr(_sla, name), (
+        f"fastgrad.scipy.linalg.{name} has no derivative: {instead}. "
+        "It runs SciPy on plain (untraced) values only."), name=name)
 
 
 _UPDATE_QR = "compute qr of the updated matrix instead"
