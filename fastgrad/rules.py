@@ -133,10 +133,6 @@ def batch_axis(axis, ndim):
     return axis % ndim + 1 if ndim else axis + 1
 
 
-def iscomplex(x):
-    return _np.iscomplexobj(x)
-
-
 # ---------------------------------------------------------------- elementwise rules
 
 def elementwise(fun, *derivs, name=None):
@@ -207,7 +203,7 @@ def _elementwise_structured(argnum, deriv, transpose):
             scaled = seed if deriv == 1 else seed.scaled(deriv)
         else:
             d = deriv(ans, *args, **kwargs)
-            if transpose and iscomplex(d) and not iscomplex(x):
+            if transpose and _is_complex(d) and not _is_complex(x):
                 return NotImplemented
             scaled = seed.scaled(d)
         if shape_of(x) == shape_of(ans):
