@@ -194,6 +194,9 @@ untake = defrules(Primitive(_untake, "untake"), jvp=[_untake_jvp], vjp=[_untake_
 
 def index(A, index):
     """`A[index]` for a traced A (what ArrayBox.__getitem__ calls)."""
+    if type(index) is int:
+        # p[0], the way a model unpacks its parameters: nothing to normalise
+        return getitem(A, (index,))
     return getitem(A, _normalize(index))
 
 
