@@ -219,31 +219,33 @@ class Primitive:
         return self.fun(*args, **kwargs)
 
     def bind(self, args, kwargs):
-        # The hot path of tracing: keep it to one pass over the arguments when a
-        # single trace is involved, which is the common case.
+        # The hot path of tracing: one pass to find the boxes and the innermost trace
+        # among them, one over the boxes alone.
         trace = None
-        level = 0
         mixed = False
-        for arg in args:
-            if isinstance(arg, Box):
-                arg_trace = arg._trace
-                if arg_trace is trace:
-                    continue
-                if trace is not None:
-                    mixed = True
-                if arg_trace.level > level or (arg_trace.level == level and arg_trace.active):
-                    trace = arg_trace
-                    level = arg_trace.level
-        argvals = list(args)
-        parents = []
+        boxed = []
         i = 0
         for arg in args:
-            if isinstance(arg, Box) and arg._trace is trace:
+            if isinstance(arg, Box):
+                boxed.append(i)
+                arg_trace = arg._trace
+                if arg_trace is not trace:
+                    if trace is None:
+                        trace = arg_trace
+                    else:
+                        mixed = True
+                        if arg_trace.level > trace.level or (arg_trace.level == trace.level and arg_trace.active):
+                            trace = arg_trace
+            i += 1
+        argvals = list(args)
+        parents = []
+        for i in boxed:
+            arg = args[i]
+            if arg._trace is trace:
                 value = argvals[i] = arg._value
                 parents.append((i, arg._node))
                 if isinstance(value, Box):
                     mixed = True
-            i += 1
         # Boxes of outer traces are still in argvals: go round again so they are traced.
         ans = self(*argvals, **kwargs) if mixed or not trace.active else self.fun(*argvals, **kwargs)
         if not trace.active:
@@ -283,9 +285,13 @@ class Structured:
     materialise it or keep a structure (see seeds.py)."""
 
     __slots__ = ()
+    # Whether primitives' structured rules may know this kind of seed; a kind that no
+    # rule handles says False, so its rules are applied without asking.
+    has_structured_rules = True
 
-    def apply(self, rule):
-        return rule(self.materialize())
+    def apply(self, rule, ans, args, kwargs):
+        """rule(seed, ans, *args, **kwargs) for a batched linear rule."""
+        return rule(self.materialize(), ans, *args, **kwargs)
 
 
 def missing_rule(prim, argnum, mode):
@@ -303,52 +309,58 @@ def forward_sweep(nodes, seeds, ends, add):
     A tangent is freed once its last consumer has run, so memory follows the
     widest live set rather than the whole tape.
     """
-    if not seeds:
+    if not seeds or not ends:
         return [None] * len(ends)
-    start = min(node.index for node in seeds)
-    stop = max(node.index for node in ends) + 1 if ends else start
-    tangents = {node.index: t for node, t in seeds.items()}
-    keep = {node.index for node in ends}
+    start = min([node.index for node in seeds])
+    stop = max([node.index for node in ends]) + 1
+    tangents = [None] * stop
+    for node, t in seeds.items():
+        if node.index < stop:
+            tangents[node.index] = t
     # Only the values the wanted outputs depend on need a tangent: in a hessian (a forward
     # sweep over a recorded reverse pass) the tangent of the function's own value is never
-    # used, and neither is any step that only led to it.
-    needed = set(keep)
-    last_use = {}
+    # used, and neither is any step that only led to it. `last_use[j]` is the step after
+    # which tangent j can be dropped; an end's tangent is kept (its last use is past stop).
+    last_use = [-1] * stop
+    for node in ends:
+        last_use[node.index] = stop
+    schedule = []
     for i in range(stop - 1, start - 1, -1):
-        if i in needed:
-            for _, parent in nodes[i].parents:
-                j = parent.index
-                needed.add(j)
-                if j not in last_use:
-                    last_use[j] = i
-    for i in range(start, stop):
-        if i not in needed:
-            continue
-        node = nodes[i]
+        if last_use[i] >= 0:
+            node = nodes[i]
+            if node.prim is not None:
+                schedule.append(node)
+                for _, parent in node.parents:
+                    j = parent.index
+                    if last_use[j] < 0:
+                        last_use[j] = i
+    for node in reversed(schedule):
+        i = node.index
         prim = node.prim
-        if prim is None:
-            continue
+        parents = node.parents
         if prim.jvp_joint is not None and _joint_applies(prim, node, tangents):
             out = _joint_jvp(prim, node, tangents)
         else:
             out = None
-            for argnum, parent in node.parents:
-                t = tangents.get(parent.index)
+            for argnum, parent in parents:
+                t = tangents[parent.index]
                 if t is None:
                     continue
                 rule = prim.jvps.get(argnum) or derived_jvp(prim, argnum)
                 if isinstance(t, Structured):
                     contrib = _structured(rule, prim.structured_jvps, argnum, t, node)
-                else:
+                elif node.kwargs:
                     contrib = rule(t, node.value, *node.args, **node.kwargs)
+                else:
+                    contrib = rule(t, node.value, *node.args)
                 out = contrib if out is None else add(out, contrib)
         if out is not None:
             tangents[i] = out
-        for _, parent in node.parents:
+        for _, parent in parents:
             j = parent.index
-            if last_use.get(j) == i and j not in keep:
-                tangents.pop(j, None)
-    return [tangents.get(node.index) for node in ends]
+            if last_use[j] == i:
+                tangents[j] = None
+    return [tangents[node.index] for node in ends]
 
 
 def backward_sweep(nodes, cotangents, roots, add):
@@ -390,12 +402,13 @@ def backward_sweep(nodes, cotangents, roots, add):
 def _structured(rule, structured_rules, argnum, seed, node):
     """Apply a rule to a symbolic seed: the primitive's own structured rule if it has one
     that accepts this seed, else the seed's generic route (Structured.apply)."""
-    special = structured_rules.get(argnum)
-    if special is not None:
-        out = special(seed, node.value, *node.args, **node.kwargs)
-        if out is not NotImplemented:
-            return out
-    return seed.apply(lambda dense: rule(dense, node.value, *node.args, **node.kwargs))
+    if seed.has_structured_rules:
+        special = structured_rules.get(argnum)
+        if special is not None:
+            out = special(seed, node.value, *node.args, **node.kwargs)
+            if out is not NotImplemented:
+                return out
+    return seed.apply(rule, node.value, node.args, node.kwargs)
 
 
 def _joint_applies(prim, node, tangents):
@@ -406,7 +419,7 @@ def _joint_applies(prim, node, tangents):
         return True
     count = 0
     for _, parent in node.parents:
-        t = tangents.get(parent.index)
+        t = tangents[parent.index]
         if t is not None:
             if isinstance(t, Structured):
                 return False
@@ -417,7 +430,7 @@ def _joint_applies(prim, node, tangents):
 def _joint_jvp(prim, node, tangents):
     per_arg = [None] * len(node.args)
     for argnum, parent in node.parents:
-        t = tangents.get(parent.index)
+        t = tangents[parent.index]
         if isinstance(t, Structured):
             t = t.materialize()
         per_arg[argnum] = t

@@ -74,30 +74,26 @@ class Linearization:
     """
 
     def __init__(self, fun, args, kwargs, argnum):
-        if isinstance(argnum, (tuple, list)):
-            argnums = tuple(argnum)
-        else:
-            argnums = (argnum,)
+        self.multi = isinstance(argnum, (tuple, list))
+        argnums = tuple(argnum) if self.multi else (argnum,)
         for i in argnums:
             if not -len(args) <= i < len(args):
                 raise IndexError(
                     f"argnum {i} is out of range: the function was called with {len(args)} "
                     f"positional argument(s)")
-        self.multi = isinstance(argnum, (tuple, list))
-        x = tuple(args[i] for i in argnums) if self.multi else args[argnums[0]]
+        x = tuple(args[i] for i in argnums) if self.multi else args[argnum]
         self.in_leaves, self.rebuild_in = flatten(x)
         for leaf in self.in_leaves:
             _check_differentiable(leaf)
+        call_args = list(args)
         with trace_stack.new_trace() as trace:
-            self.roots = [trace.root(leaf) for leaf in self.in_leaves]
-            boxed = self.rebuild_in([new_box(leaf, trace, root)
-                                     for leaf, root in zip(self.in_leaves, self.roots)])
-            call_args = list(args)
+            self.roots = roots = [trace.root(leaf) for leaf in self.in_leaves]
+            boxed = [new_box(leaf, trace, root) for leaf, root in zip(self.in_leaves, roots)]
             if self.multi:
-                for i, value in zip(argnums, boxed):
+                for i, value in zip(argnums, self.rebuild_in(boxed)):
                     call_args[i] = value
             else:
-                call_args[argnums[0]] = boxed
+                call_args[argnum] = self.rebuild_in(boxed)
             out = fun(*call_args, **kwargs)
         self.trace = trace
         self._widest = None
@@ -411,8 +407,12 @@ def _plans_if_needed(lin, direction, seeds, chunk_size):
     widest value of the tape fits the budget, plans that sweep everything at once."""
     if chunk_size is not None or seeds * lin.widest() * 8 * config.live_tangents <= config.sweep_memory_bytes:
         count = len(lin.roots) if direction == "fwd" else len(lin.out_nodes)
-        return [planning.SweepPlan(direction, 0, 0, 0)] * count
+        return [_UNPLANNED[direction]] * count
     return _plans(lin, direction)
+
+
+# A sweep that needs no plan: nothing is known of it but its direction.
+_UNPLANNED = {direction: planning.SweepPlan(direction, 0, 0, 0) for direction in ("fwd", "rev")}
 
 
 def _total_cost(plans, sizes, chunk_size):
@@ -424,24 +424,25 @@ def _total_cost(plans, sizes, chunk_size):
     return total
 
 
-def _seed_chunks(shape, total, rows):
-    for start in range(0, total, rows):
-        yield Diagonal(1.0, shape, start, min(start + rows, total))
-
-
 def _sweep_basis(lin, sweep, plan, n_seeded, which, shape, results_like, chunk_size):
     """Sweep the basis of leaf `which` (of `shape`) through `sweep` (lin.jvp or lin.vjp), in
-    chunks of basis vectors; returns, per result leaf, the dense (size,) + its shape batch."""
+    chunks of basis vectors; returns, per result leaf, the dense (size,) + its shape batch,
+    never a view of an array the function was given or closed over."""
     size = prod(shape)
     if size == 0:
         return [_np.zeros((0,) + shape_of(like)) for like in results_like]
+    rows = _chunk_rows(size, plan, chunk_size)
+    seeds = [None] * n_seeded
+    if rows >= size:
+        seeds[which] = Diagonal(1.0, shape, 0, size)
+        return [_unaliased(_dense(t, like, size), lin) for t, like in zip(sweep(seeds), results_like)]
     parts = [[] for _ in results_like]
-    for seed in _seed_chunks(shape, size, _chunk_rows(size, plan, chunk_size)):
-        seeds = [None] * n_seeded
-        seeds[which] = seed
+    for start in range(0, size, rows):
+        stop = min(start + rows, size)
+        seeds[which] = Diagonal(1.0, shape, start, stop)
         for part, t, like in zip(parts, sweep(seeds), results_like):
-            part.append(_dense(t, like, seed.stop - seed.start))
-    return [_concat_rows(part) for part in parts]
+            part.append(_dense(t, like, stop - start))
+    return [_unaliased(_concat_rows(part), lin) for part in parts]
 
 
 def _concat_rows(parts):
@@ -466,8 +467,12 @@ def _jacobian_blocks(lin, mode, chunk_size):
     """blocks[i][j]: d out_leaf_i / d in_leaf_j, shaped out_i.shape + in_j.shape."""
     in_shapes = [shape_of(x) for x in lin.in_leaves]
     out_shapes = [shape_of(y) for y in lin.out_leaves]
-    n = sum(prod(s) for s in in_shapes)
-    m = sum(prod(s) for y, s in zip(lin.out_nodes, out_shapes) if y is not None)
+    n = m = 0
+    for shape in in_shapes:
+        n += prod(shape)
+    for node, shape in zip(lin.out_nodes, out_shapes):
+        if node is not None:
+            m += prod(shape)
     if mode not in ("auto", "fwd", "rev"):
         raise ValueError(f"mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
     fwd_plans = rev_plans = None
@@ -496,24 +501,36 @@ def _jacobian_blocks(lin, mode, chunk_size):
                                      chunk_size)
             for j, in_shape in enumerate(in_shapes):
                 blocks[i][j] = fnp.reshape(swept[j], shape + in_shape)
-    return [[_unaliased(block, lin) for block in row] for row in blocks]
+    return blocks
 
 
-def _unaliased(block, lin):
-    """A jacobian block that is a view of an array the function was given or closed over
-    (the rows of W for the jacobian of W @ x, kept as a view by the sweep) is copied, so
-    writing into the result never writes into the caller's data."""
-    if type(block) is not _np.ndarray or block.base is None:
-        return block
-    base = block.base
+def _unaliased(swept, lin):
+    """A swept batch that is an array the function was given or closed over, or a view of
+    one (the rows of W for the jacobian of W @ x, kept as they are by the sweep), is copied,
+    so writing into the jacobian never writes into the caller's data."""
+    if type(swept) is not _np.ndarray:
+        return swept
+    if not swept.flags.writeable:
+        # a read-only view the sweep kept (a broadcast derivative): the caller gets an array
+        return swept.copy()
+    if swept.base is None:
+        # An array of its own: it aliases the caller's data only if it is one of them.
+        for node in lin.trace.nodes:
+            if node.value is swept:
+                return swept.copy()
+            for arg in node.args:
+                if arg is swept:
+                    return swept.copy()
+        return swept
+    base = swept.base
     while getattr(base, "base", None) is not None:
         base = base.base
     for node in lin.trace.nodes:
         for value in (node.value,) + tuple(node.args):
             if value is base or (type(value) is _np.ndarray and value.base is not None
-                                 and _np.may_share_memory(block, value)):
-                return block.copy()
-    return block
+                                 and _np.may_share_memory(swept, value)):
+                return swept.copy()
+    return swept
 
 
 def _layout_forward(swept, out_shape, in_shape):

@@ -24,7 +24,7 @@ import numpy as _np
 from . import core
 from .core import Box, Primitive, getval
 from ._shapes import ndim_of, shape_of
-from .seeds import Diagonal
+from .seeds import UNIT_ROW, Diagonal
 
 
 def primitive(fun, name=None):
@@ -166,9 +166,23 @@ def _elementwise_jvp(deriv):
             return broadcast_batch(out, shape_of(t)[0], ans_shape)
     else:
         def jvp(t, ans, *args, **kwargs):
+            # broadcast_batch and lift written out: this runs at every elementwise node
+            # of every forward sweep
             ans_shape = shape_of(ans)
-            out = lift(t, len(ans_shape)) * deriv(ans, *args, **kwargs)
-            return broadcast_batch(out, shape_of(t)[0], ans_shape)
+            if t is UNIT_ROW:
+                d = deriv(ans, *args, **kwargs)
+                if type(d) is _np.ndarray and d.dtype.kind in "fc":
+                    # A parameter's own direction: the tangent is the local derivative
+                    # itself, a view rather than a product with one.
+                    if d.shape == ans_shape:
+                        return d.reshape((1,) + ans_shape)
+                    return _np.broadcast_to(d, (1,) + ans_shape)
+            t_shape = shape_of(t)
+            if len(t_shape) <= len(ans_shape):
+                t = lift(t, len(ans_shape))
+            out = t * deriv(ans, *args, **kwargs)
+            full = t_shape[:1] + ans_shape
+            return out if shape_of(out) == full else _fnp().broadcast_to(out, full)
     return jvp
 
 

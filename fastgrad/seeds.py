@@ -25,6 +25,12 @@ from ._lazy import fnp as _fnp
 from ._shapes import ndim_of, shape_of
 
 
+# The compact tangent of p[i] under the identity seed: one batch row holding 1. A rule that
+# would multiply its local derivative by this row may hand the derivative on instead.
+UNIT_ROW = _np.ones(1)
+UNIT_ROW.flags.writeable = False
+
+
 class Diagonal(Structured):
     """A batched array of shape (stop - start,) + vshape whose row j is
     `d.flat[start + j]` times the unit array at flat position `start + j`:
@@ -104,9 +110,10 @@ class Rows(Structured):
     __slots__ = ("k", "vshape", "index", "values")
 
     def __init__(self, k, vshape, index, values):
+        # vshape and index are tuples (every rule application builds one of these)
         self.k = k
-        self.vshape = tuple(vshape)
-        self.index = tuple(index)
+        self.vshape = vshape
+        self.index = index
         self.values = values
 
     @classmethod
@@ -118,7 +125,7 @@ class Rows(Structured):
             stacked = _fnp().stack(values)
         else:
             stacked = _np.stack([_np.asarray(v) for v in values])
-        return cls(k, vshape, index, stacked)
+        return cls(k, tuple(vshape), tuple(index), stacked)
 
     @property
     def shape(self):
@@ -128,35 +135,46 @@ class Rows(Structured):
     def ndim(self):
         return len(self.vshape) + 1
 
-    def apply(self, rule):
-        result = rule(self.values)
+    # No primitive has a rule of its own for compact rows: every rule applies to them as
+    # they are (a batched linear rule is row by row).
+    has_structured_rules = False
+
+    def apply(self, rule, ans, args, kwargs):
+        result = rule(self.values, ans, *args, **kwargs)
         if result is None:
             return None
-        if isinstance(result, (list, tuple, dict)):
-            # A rule with a container output: rows cannot hold it, so take the dense route.
-            return rule(self.materialize())
         if isinstance(result, Structured):
             result = result.materialize()
+        elif isinstance(result, (list, tuple, dict)):
+            # A rule with a container output: rows cannot hold it, so take the dense route.
+            return rule(self.materialize(), ans, *args, **kwargs)
         return Rows(self.k, shape_of(result)[1:], self.index, result)
 
     def add_structured(self, other):
         if type(other) is not Rows or other.k != self.k or other.vshape != self.vshape:
             return NotImplemented
-        if other.index == self.index:
-            return Rows(self.k, self.vshape, self.index, self.values + other.values)
-        index = sorted(set(self.index) | set(other.index))
+        mine, theirs = self.index, other.index
+        if theirs == mine:
+            return Rows(self.k, self.vshape, mine, self.values + other.values)
+        boxed = isinstance(self.values, Box) or isinstance(other.values, Box)
+        if not boxed and mine and theirs and (mine[-1] < theirs[0] or theirs[-1] < mine[0]):
+            # Disjoint and in order (p[0] and p[1] meeting): one stacked copy, no zeros.
+            first, second = (self, other) if mine[-1] < theirs[0] else (other, self)
+            return Rows(self.k, self.vshape, first.index + second.index,
+                        _np.concatenate((first.values, second.values)))
+        index = tuple(sorted(set(mine) | set(theirs)))
         position = {j: n for n, j in enumerate(index)}
-        if isinstance(self.values, Box) or isinstance(other.values, Box):
+        if boxed:
             return Rows(self.k, self.vshape, index, _scatter_rows(self, position, len(index)) +
                         _scatter_rows(other, position, len(index)))
-        overlap = not set(self.index).isdisjoint(other.index)
+        overlap = not set(mine).isdisjoint(theirs)
         out = (_np.zeros if overlap else _np.empty)(
             (len(index),) + self.vshape, dtype=_np.result_type(self.values, other.values))
-        out[_rows_at(position, self.index)] = self.values
+        out[_rows_at(position, mine)] = self.values
         if overlap:
-            out[_rows_at(position, other.index)] += other.values
+            out[_rows_at(position, theirs)] += other.values
         else:
-            out[_rows_at(position, other.index)] = other.values
+            out[_rows_at(position, theirs)] = other.values
         return Rows(self.k, self.vshape, index, out)
 
     def add_dense(self, dense):

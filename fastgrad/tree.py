@@ -36,4 +36,8 @@ def flatten(tree):
                 start += n
             return out
         return leaves, rebuild
-    return [tree], lambda new_leaves: new_leaves[0]
+    return [tree], _only_leaf
+
+
+def _only_leaf(new_leaves):
+    return new_leaves[0]

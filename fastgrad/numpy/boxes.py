@@ -11,7 +11,7 @@ import numpy as _np
 from ..core import Box
 from ..vspace import ARRAY_TYPES
 from .. import numpy as fnp
-from .indexing import index as index_array
+from .indexing import getitem, index as index_array
 from .reductions import _axis_arg
 
 
@@ -44,6 +44,9 @@ class ArrayBox(Box):
         return id(self)
 
     def __getitem__(self, index):
+        if type(index) is int:
+            # p[0], the way a model unpacks its parameters: straight to the primitive
+            return getitem.bind((self, (index,)), {})
         return index_array(self, index)
 
     def __setitem__(self, index, value):
@@ -110,6 +113,11 @@ class ArrayBox(Box):
 
     # -- NumPy's protocols
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs:
+            # `array * box`: NumPy hands the operator to the box; answer it at once
+            fun = _UFUNCS_SEEN.get(ufunc)
+            if fun is not None:
+                return fun(*inputs)
         name = getattr(ufunc, "__name__", str(ufunc))
         if method != "__call__":
             raise TypeError(f"numpy.{name}.{method} on a traced value: fastgrad has no rule for it; "
@@ -122,6 +130,8 @@ class ArrayBox(Box):
             raise TypeError(f"numpy.{name} was applied to a traced value, and fastgrad.numpy has no "
                             f"{name}: its derivative would be lost")
         kwargs.pop("out", None)
+        if isinstance(ufunc, _np.ufunc):
+            _UFUNCS_SEEN[ufunc] = fun
         return fun(*inputs, **kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
@@ -246,6 +256,8 @@ def _inplace(what, instead):
 
 
 _UFUNC_ALIASES = {"absolute": "absolute", "conjugate": "conj", "true_divide": "divide"}
+# The fastgrad function each NumPy ufunc met so far dispatched to.
+_UFUNCS_SEEN = {}
 
 
 def _lookup(func):

@@ -17,7 +17,7 @@ import numpy as _np
 from ..core import Box, getval
 from ..rules import Primitive, defrules, ndim_of, nondifferentiable, shape_of
 from ._plain import numpy_when_plain, writes_in_place
-from ..seeds import Diagonal, Rows
+from ..seeds import UNIT_ROW, Diagonal, Rows
 
 __all__ = [
     "take",
@@ -102,19 +102,21 @@ def _getitem_structured_jvp(seed, ans, A, index):
     """x[index] of a diagonal seed. One element picked out (p[0]): a batch with at most one
     nonzero row. Any other index: output position p of row j is d_j where p reads element
     start + j, written straight into the (k, output size) result."""
-    shape = shape_of(A)
     if type(seed) is not Diagonal:
         return NotImplemented
-    if len(index) != len(shape) or not all(isinstance(i, (int, _np.integer)) for i in index):
+    shape = shape_of(A)
+    if len(index) != len(shape):
         return _gather_diagonal(seed, shape, index)
     flat = 0
     for i, n in zip(index, shape):
+        if not isinstance(i, (int, _np.integer)):
+            return _gather_diagonal(seed, shape, index)
         flat = flat * n + int(i) % n
     if not seed.start <= flat < seed.stop:
         return None
     d = seed.d
     if isinstance(d, (float, int)):
-        value = _np.array([d], dtype=float)
+        value = UNIT_ROW if d == 1 else _np.array([d], dtype=float)
     else:
         d = d if ndim_of(d) == 0 else reshape(broadcast_to(d, shape), (-1,))[flat]
         value = reshape(d, (1,))
