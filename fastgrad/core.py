@@ -99,14 +99,16 @@ class _OpenTrace:
         self.stack = stack
 
     def __enter__(self):
-        stack = self.stack
-        stack.depth += 1
-        self.trace = Trace(stack.depth)
+        # (an attribute of a thread-local costs a lookup of the thread's dict: read it once)
+        depth = self.stack.depth + 1
+        self.stack.depth = depth
+        self.trace = Trace(depth)
         return self.trace
 
     def __exit__(self, *exc):
-        self.trace.active = False
-        self.stack.depth -= 1
+        trace = self.trace
+        trace.active = False
+        self.stack.depth = trace.level - 1
         return False
 
 

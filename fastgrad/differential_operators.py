@@ -387,10 +387,14 @@ _plan_cache = {}
 def _planned_direction(lin, n, m, in_shapes, out_shapes, chunk_size):
     """The cheaper direction by the plans, remembered for tapes of the same structure (the
     same primitives on the same shapes), so a jacobian called in a loop plans once."""
-    nodes = lin.trace.nodes
-    signature = (chunk_size, tuple(id(node.prim) for node in nodes),
-                 tuple(shape_of(node.value) for node in nodes),
-                 tuple(node.index for node in lin.roots), tuple(node and node.index for node in lin.out_nodes))
+    signature = [chunk_size, len(lin.roots)]
+    for node in lin.trace.nodes:
+        value = node.value
+        signature.append(id(node.prim))
+        signature.append(value.shape if type(value) is _np.ndarray else shape_of(value))
+    for node in lin.out_nodes:
+        signature.append(node and node.index)
+    signature = tuple(signature)
     known = _plan_cache.get(signature)
     if known is None:
         fwd_plans, rev_plans = _plans(lin, "fwd"), _plans(lin, "rev")
@@ -538,7 +542,9 @@ def _layout_forward(swept, out_shape, in_shape):
     view (the batch axis moved last), no copy."""
     if isinstance(swept, Box):
         return fnp.reshape(fnp.moveaxis(swept, 0, -1), out_shape + in_shape)
-    return swept.transpose(tuple(range(1, swept.ndim)) + (0,)).reshape(out_shape + in_shape)
+    moved = swept.T if swept.ndim == 2 else swept.transpose(tuple(range(1, swept.ndim)) + (0,))
+    shape = out_shape + in_shape
+    return moved if moved.shape == shape else moved.reshape(shape)
 
 
 def jacobian(fun, argnum=0, *, mode="auto", chunk_size=None):

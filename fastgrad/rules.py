@@ -144,7 +144,7 @@ def elementwise(fun, *derivs, name=None):
     argument is not differentiable. Complex inputs follow autograd's convention:
     a holomorphic rule's VJP is the plain transpose, g * f'(x), no conjugate.
     """
-    prim = Primitive(fun, name)
+    prim = _ElementwisePrimitive(fun, name)
     for i, deriv in enumerate(derivs):
         if deriv is None:
             prim.jvps[i] = prim.vjps[i] = zero_rule
@@ -154,6 +154,18 @@ def elementwise(fun, *derivs, name=None):
         prim.structured_jvps[i] = _elementwise_structured(i, deriv, transpose=False)
         prim.structured_vjps[i] = _elementwise_structured(i, deriv, transpose=True)
     return prim
+
+
+class _ElementwisePrimitive(Primitive):
+    """An elementwise primitive records plain lists among its arguments as the arrays NumPy
+    makes of them, so its local derivatives (1.0 / y, say) meet arrays only."""
+
+    def bind(self, args, kwargs):
+        for arg in args:
+            if type(arg) is list or type(arg) is tuple:
+                args = tuple(_np.asarray(a) if type(a) is list or type(a) is tuple else a for a in args)
+                break
+        return Primitive.bind(self, args, kwargs)
 
 
 def _elementwise_jvp(deriv):

@@ -369,3 +369,23 @@ def test_jacobian_never_aliases_the_callers_arrays():
             J = jacobian(lambda x: M @ x, mode=mode)(onp.ones(3))
             onp.testing.assert_array_equal(J, M)
             assert not onp.may_share_memory(J, M)
+
+
+def test_plain_lists_among_elementwise_arguments_in_both_modes():
+    # NumPy turns a list into an array; the local derivatives (1 / y, log(x) x**y) must see
+    # that array, not the list, in every mode.
+    y = onp.array([1.0, 2.0])
+    expected = {
+        "divide_by_list": onp.diag([1.0, 0.5]),
+        "list_divided": onp.diag(-onp.array([1.0, 2.0]) / y ** 2),
+        "list_power": onp.diag(onp.log([3.0, 2.0]) * onp.array([3.0, 2.0]) ** y),
+    }
+    funs = {
+        "divide_by_list": lambda y: np.divide(y, [1.0, 2.0]),
+        "list_divided": lambda y: np.divide([1.0, 2.0], y),
+        "list_power": lambda y: np.power([3.0, 2.0], y),
+    }
+    for name, fun in funs.items():
+        for mode in ("fwd", "rev"):
+            onp.testing.assert_allclose(jacobian(fun, mode=mode)(y), expected[name], rtol=1e-12,
+                                        err_msg=f"{name} ({mode})")

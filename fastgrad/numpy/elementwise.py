@@ -176,6 +176,12 @@ multiply = elementwise(_np.multiply, lambda ans, x, y: y, lambda ans, x, y: x)
 divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: ans / negative(y))
 
 
+def _divide_jvp_x(t, ans, x, y):
+    # t / y: one division, where the generic rule would form 1 / y and then multiply.
+    t = lift(t, ndim_of(ans))
+    return broadcast_batch(t / y, shape_of(t)[0], shape_of(ans))
+
+
 def _divide_jvp_y(t, ans, x, y):
     # (t / -y) * ans: with a scalar y (x / p[1]) the division touches the batch of
     # tangents only, and the output's size is crossed once, not twice.
@@ -183,6 +189,7 @@ def _divide_jvp_y(t, ans, x, y):
     return broadcast_batch((t / negative(y)) * ans, shape_of(t)[0], shape_of(ans))
 
 
+divide.jvps[0] = _divide_jvp_x
 divide.jvps[1] = _divide_jvp_y
 true_divide = divide
 negative = elementwise(_np.negative, -1)
