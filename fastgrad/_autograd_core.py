@@ -325,6 +325,7 @@ class _RuleTable(MutableMapping):
             prim.vjps, prim.structured_vjps = {}, {}
         else:
             prim.jvps, prim.structured_jvps, prim.jvp_joint = {}, {}, None
+            prim.structured_jvp_joint = None
 
     def __iter__(self):
         return iter([prim for prim in known_primitives() if prim in self])

@@ -201,6 +201,11 @@ class Primitive:
         # (concatenate) use it to build their output tangent once rather than per argument,
         # and add and subtract to combine two dense tangents in one pass.
         self.jvp_joint = None
+        # Optional: the same for symbolic tangents, structured_jvp_joint(tangents, ans, *args,
+        # **kwargs), returning NotImplemented to decline; elementwise primitives use it to
+        # write the compact rows of several parameters (x / p[1] with x from p[0]) into one
+        # array rather than computing each and stacking them.
+        self.structured_jvp_joint = None
         # For NumPy's array_like arguments: a callable turning a list or tuple holding
         # boxes into one traced array (set by the numpy namespace for its primitives).
         self.array_like = None
@@ -340,9 +345,12 @@ def forward_sweep(nodes, seeds, ends, add):
         i = node.index
         prim = node.prim
         parents = node.parents
+        out = NotImplemented
         if prim.jvp_joint is not None and _joint_applies(prim, node, tangents):
             out = _joint_jvp(prim, node, tangents)
-        else:
+        elif prim.structured_jvp_joint is not None and len(parents) > 1:
+            out = _structured_joint_jvp(prim, node, tangents)
+        if out is NotImplemented:
             out = None
             for argnum, parent in parents:
                 t = tangents[parent.index]
@@ -350,7 +358,10 @@ def forward_sweep(nodes, seeds, ends, add):
                     continue
                 rule = prim.jvps.get(argnum) or derived_jvp(prim, argnum)
                 if isinstance(t, Structured):
-                    contrib = _structured(rule, prim.structured_jvps, argnum, t, node)
+                    if t.has_structured_rules:
+                        contrib = _structured(rule, prim.structured_jvps, argnum, t, node)
+                    else:
+                        contrib = t.apply(rule, node.value, node.args, node.kwargs)
                 elif node.kwargs:
                     contrib = rule(t, node.value, *node.args, **node.kwargs)
                 else:
@@ -439,6 +450,22 @@ def _joint_jvp(prim, node, tangents):
     if all(t is None for t in per_arg):
         return None
     return prim.jvp_joint(per_arg, node.value, *node.args, **node.kwargs)
+
+
+def _structured_joint_jvp(prim, node, tangents):
+    """The primitive's joint rule where several symbolic tangents meet and no dense one."""
+    per_arg = [None] * len(node.args)
+    count = 0
+    for argnum, parent in node.parents:
+        t = tangents[parent.index]
+        if t is not None:
+            if not isinstance(t, Structured):
+                return NotImplemented
+            per_arg[argnum] = t
+            count += 1
+    if count < 2:
+        return NotImplemented
+    return prim.structured_jvp_joint(per_arg, node.value, *node.args, **node.kwargs)
 
 
 def derived_jvp(prim, argnum):

@@ -21,7 +21,7 @@ from . import planning
 from .core import Box, Primitive, Structured, backward_sweep, forward_sweep, getval, new_box, trace_stack
 from .seeds import Diagonal
 from .rules import RulesByArgnum, ndim_of, shape_of
-from .tree import flatten
+from .tree import only_leaf, flatten
 from .vspace import add_tangents
 
 __all__ = [
@@ -82,13 +82,21 @@ class Linearization:
                     f"argnum {i} is out of range: the function was called with {len(args)} "
                     f"positional argument(s)")
         x = tuple(args[i] for i in argnums) if self.multi else args[argnum]
-        self.in_leaves, self.rebuild_in = flatten(x)
+        if type(x) is _np.ndarray:
+            # the common case, one array: no container to take apart
+            self.in_leaves, self.rebuild_in = [x], only_leaf
+        else:
+            self.in_leaves, self.rebuild_in = flatten(x)
         for leaf in self.in_leaves:
             _check_differentiable(leaf)
         call_args = list(args)
         with trace_stack.new_trace() as trace:
-            self.roots = roots = [trace.root(leaf) for leaf in self.in_leaves]
-            boxed = [new_box(leaf, trace, root) for leaf, root in zip(self.in_leaves, roots)]
+            self.roots = roots = []
+            boxed = []
+            for leaf in self.in_leaves:
+                root = trace.root(leaf)
+                roots.append(root)
+                boxed.append(new_box(leaf, trace, root))
             if self.multi:
                 for i, value in zip(argnums, self.rebuild_in(boxed)):
                     call_args[i] = value
@@ -97,7 +105,10 @@ class Linearization:
             out = fun(*call_args, **kwargs)
         self.trace = trace
         self._widest = None
-        leaves, self.rebuild_out = flatten(out)
+        if isinstance(out, Box):
+            leaves, self.rebuild_out = [out], only_leaf
+        else:
+            leaves, self.rebuild_out = flatten(out)
         self.out_nodes = []
         self.out_leaves = []
         for leaf in leaves:

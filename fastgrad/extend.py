@@ -311,7 +311,7 @@ def defjvp(fun, *jvpfuns, **kwargs):
     for argnum, jvpfun in zip(argnums, jvpfuns):
         fun.jvps[argnum] = zero_rule if jvpfun is None else _batched_jvp(translate_jvp(jvpfun, fun, argnum), argnum)
         fun.structured_jvps[argnum] = _seed_rule(fun, argnum, "jvp")
-    fun.jvp_joint = None
+    fun.jvp_joint = fun.structured_jvp_joint = None
     _forget_derived(fun.vjps, argnums)
     for argnum, jvpfun in zip(argnums, jvpfuns):
         if isinstance(jvpfun, str) and jvpfun == "same" and dict.get(fun.vjps, argnum) is None:
@@ -341,7 +341,7 @@ def _set_all_vjps(fun, make):
 def _set_all_jvps(fun, make):
     fun.jvps = RulesByArgnum(make)
     fun.structured_jvps = RulesByArgnum(lambda argnum: _seed_rule(fun, argnum, "jvp"))
-    fun.jvp_joint = None
+    fun.jvp_joint = fun.structured_jvp_joint = None
     _forget_derived(fun.vjps)
 
 

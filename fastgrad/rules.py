@@ -24,7 +24,7 @@ import numpy as _np
 from . import core
 from .core import Box, Primitive, getval
 from ._shapes import ndim_of, shape_of
-from .seeds import UNIT_ROW, Diagonal
+from .seeds import UNIT_ROW, Diagonal, Rows
 
 
 def primitive(fun, name=None):
@@ -153,12 +153,23 @@ def elementwise(fun, *derivs, name=None):
         prim.vjps[i] = _elementwise_vjp(i, deriv)
         prim.structured_jvps[i] = _elementwise_structured(i, deriv, transpose=False)
         prim.structured_vjps[i] = _elementwise_structured(i, deriv, transpose=True)
+        prim.jvps_into[i] = (prim.jvps[i], _elementwise_jvp_into(deriv))
+    if len(derivs) > 1:
+        prim.structured_jvp_joint = _rows_joint_jvp(prim)
     return prim
 
 
 class _ElementwisePrimitive(Primitive):
     """An elementwise primitive records plain lists among its arguments as the arrays NumPy
-    makes of them, so its local derivatives (1.0 / y, say) meet arrays only."""
+    makes of them, so its local derivatives (1.0 / y, say) meet arrays only.
+
+    jvps_into[i] = (jvp, into): `into(t, out, ans, *args, **kwargs)` writes what `jvp` returns
+    for a plain tangent t into `out` (see _rows_joint_jvp); a rule replaced after the fact
+    (prim.jvps[i] no longer `jvp`) is never bypassed this way."""
+
+    def __init__(self, fun, name=None):
+        super().__init__(fun, name)
+        self.jvps_into = {}
 
     def bind(self, args, kwargs):
         for arg in args:
@@ -196,6 +207,59 @@ def _elementwise_jvp(deriv):
             full = t_shape[:1] + ans_shape
             return out if shape_of(out) == full else _fnp().broadcast_to(out, full)
     return jvp
+
+
+def _elementwise_jvp_into(deriv):
+    if isinstance(deriv, (int, float)):
+        def into(t, out, ans, *args, **kwargs):
+            _np.multiply(lift(t, ndim_of(ans)), deriv, out=out)
+    else:
+        def into(t, out, ans, *args, **kwargs):
+            d = deriv(ans, *args, **kwargs)
+            if isinstance(d, Box):
+                return NotImplemented
+            _np.multiply(lift(t, ndim_of(ans)), d, out=out)
+    return into
+
+
+def _rows_joint_jvp(prim):
+    """Tangents of several arguments that are compact rows of different batch rows (the
+    unpacked parameters of a model meeting: x / p[1] with x from p[0]) give an output whose
+    compact rows are each argument's contribution, side by side. Each is written straight
+    into its rows of one array, where adding them would compute each and then stack them:
+    a copy of the whole result saved. Declines (NotImplemented) anything else."""
+    def joint(tangents, ans, *args, **kwargs):
+        if type(ans) is not _np.ndarray:
+            return NotImplemented
+        parts = []
+        for argnum, t in enumerate(tangents):
+            if t is None:
+                continue
+            if type(t) is not Rows or type(t.values) is not _np.ndarray:
+                return NotImplemented
+            pair = prim.jvps_into.get(argnum)
+            if pair is None or prim.jvps.get(argnum) is not pair[0]:
+                return NotImplemented
+            parts.append((t.index[0], argnum, t, pair[1]))
+        parts.sort(key=lambda part: part[0])
+        k = parts[0][2].k
+        for (_, _, before, _), (_, _, after, _) in zip(parts, parts[1:]):
+            if after.k != k or before.index[-1] >= after.index[0]:
+                return NotImplemented
+        dtype = _np.result_type(ans, *[t.values for _, _, t, _ in parts])
+        out = _np.empty((sum(len(t.index) for _, _, t, _ in parts),) + ans.shape, dtype=dtype)
+        index = ()
+        for _, argnum, t, into in parts:
+            rows = out[len(index):len(index) + len(t.index)]
+            try:
+                if into(t.values, rows, ans, *args, **kwargs) is NotImplemented:
+                    return NotImplemented
+            except TypeError:
+                # (a complex contribution to a real output, say): the rules decide
+                return NotImplemented
+            index += t.index
+        return Rows(k, ans.shape, index, out)
+    return joint
 
 
 def _elementwise_vjp(argnum, deriv):

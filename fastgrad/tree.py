@@ -36,8 +36,8 @@ def flatten(tree):
                 start += n
             return out
         return leaves, rebuild
-    return [tree], _only_leaf
+    return [tree], only_leaf
 
 
-def _only_leaf(new_leaves):
+def only_leaf(new_leaves):
     return new_leaves[0]

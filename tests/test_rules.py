@@ -18,7 +18,7 @@ import pytest
 from fastgrad import jacobian, make_jvp, make_vjp
 from fastgrad.core import getval
 from fastgrad.differential_operators import Linearization
-from fastgrad.seeds import Diagonal
+from fastgrad.seeds import Diagonal, Rows
 from fastgrad.tree import flatten
 
 from opspecs import all_specs
@@ -229,6 +229,35 @@ def test_structured_seeds(case):
             for a, b, xleaf in zip(lin.vjp(structured), lin.vjp(dense), lin.in_leaves):
                 onp.testing.assert_allclose(_dense(a, xleaf, k), _dense(b, xleaf, k), rtol=1e-12, atol=1e-14,
                                             err_msg=f"structured VJP of {case.id}")
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
+def test_compact_rows_of_several_arguments(case):
+    """Tangents that hold a few nonzero batch rows (what unpacking parameters, p[0] and
+    p[1], gives) meeting at a primitive, in different rows and in the same row, give what
+    their dense batches give: the joint rule that writes each argument's rows into one
+    array, and the per-argument rules with the sum of rows, are checked together."""
+    if case.spec.missing.get("fwd"):
+        return
+    F, x = _problem(case)
+    lin = Linearization(F, (x,), {}, 0)
+    if len(lin.in_leaves) < 2:
+        return
+    rng = onp.random.default_rng(11)
+    k = len(lin.in_leaves) + 1
+    for layout in ("apart", "together"):
+        structured, dense = [], []
+        for j, leaf in enumerate(lin.in_leaves):
+            shape = onp.shape(leaf)
+            row = j if layout == "apart" else 0
+            values = rng.standard_normal((1,) + shape)
+            structured.append(Rows(k, shape, (row,), values))
+            full = onp.zeros((k,) + shape)
+            full[row] = values[0]
+            dense.append(full)
+        for a, b, y in zip(lin.jvp(structured), lin.jvp(dense), lin.out_leaves):
+            onp.testing.assert_allclose(_dense(a, y, k), _dense(b, y, k), rtol=1e-12, atol=1e-14,
+                                        err_msg=f"compact rows ({layout}) of {case.id}")
 
 
 # ---------------------------------------------------------------- second order

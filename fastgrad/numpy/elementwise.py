@@ -189,8 +189,17 @@ def _divide_jvp_y(t, ans, x, y):
     return broadcast_batch((t / negative(y)) * ans, shape_of(t)[0], shape_of(ans))
 
 
+def _divide_jvp_x_into(t, out, ans, x, y):
+    _np.divide(lift(t, ndim_of(ans)), y, out=out)
+
+
+def _divide_jvp_y_into(t, out, ans, x, y):
+    _np.multiply(lift(t, ndim_of(ans)) / negative(y), ans, out=out)
+
+
 divide.jvps[0] = _divide_jvp_x
 divide.jvps[1] = _divide_jvp_y
+divide.jvps_into = {0: (_divide_jvp_x, _divide_jvp_x_into), 1: (_divide_jvp_y, _divide_jvp_y_into)}
 true_divide = divide
 negative = elementwise(_np.negative, -1)
 positive = elementwise(_np.positive, 1)
