@@ -241,13 +241,17 @@ def _rows_joint_jvp(prim):
             if pair is None or prim.jvps.get(argnum) is not pair[0]:
                 return NotImplemented
             parts.append((t.index[0], argnum, t, pair[1]))
-        parts.sort(key=lambda part: part[0])
+        if len(parts) > 2 or parts[0][0] > parts[1][0]:
+            parts.sort(key=_first)
         k = parts[0][2].k
+        count = 0
         for (_, _, before, _), (_, _, after, _) in zip(parts, parts[1:]):
             if after.k != k or before.index[-1] >= after.index[0]:
                 return NotImplemented
-        dtype = _np.result_type(ans, *[t.values for _, _, t, _ in parts])
-        out = _np.empty((sum(len(t.index) for _, _, t, _ in parts),) + ans.shape, dtype=dtype)
+        values = [part[2].values for part in parts]
+        for part in parts:
+            count += len(part[2].index)
+        out = _np.empty((count,) + ans.shape, dtype=_np.result_type(ans, *values))
         index = ()
         for _, argnum, t, into in parts:
             rows = out[len(index):len(index) + len(t.index)]
@@ -260,6 +264,10 @@ def _rows_joint_jvp(prim):
             index += t.index
         return Rows(k, ans.shape, index, out)
     return joint
+
+
+def _first(part):
+    return part[0]
 
 
 def _elementwise_vjp(argnum, deriv):
