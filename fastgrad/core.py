@@ -201,6 +201,10 @@ class Primitive:
         # (concatenate) use it to build their output tangent once rather than per argument,
         # and add and subtract to combine two dense tangents in one pass.
         self.jvp_joint = None
+        # Elementwise primitives record a plain list among their arguments as the array
+        # NumPy makes of it (with array_like), so their local derivatives (1.0 / y, say)
+        # meet arrays only.
+        self.lists_are_arrays = False
         # Optional: the same for symbolic tangents, structured_jvp_joint(tangents, ans, *args,
         # **kwargs), returning NotImplemented to decline; elementwise primitives use it to
         # write the compact rows of several parameters (x / p[1] with x from p[0]) into one
@@ -229,22 +233,28 @@ class Primitive:
         # The hot path of tracing: one pass to find the boxes and the innermost trace
         # among them, one over the boxes alone.
         trace = None
-        mixed = False
+        mixed = lists = False
         boxed = []
-        i = 0
+        i = -1
         for arg in args:
+            i += 1
             if isinstance(arg, Box):
                 boxed.append(i)
-                arg_trace = arg._trace
-                if arg_trace is not trace:
+                if arg._trace is not trace:
                     if trace is None:
-                        trace = arg_trace
+                        trace = arg._trace
                     else:
                         mixed = True
-                        if arg_trace.level > trace.level or (arg_trace.level == trace.level and arg_trace.active):
-                            trace = arg_trace
-            i += 1
+                        other = arg._trace
+                        if other.level > trace.level or (other.level == trace.level and other.active):
+                            trace = other
+            elif type(arg) is list or type(arg) is tuple:
+                lists = True
         argvals = list(args)
+        if lists and self.lists_are_arrays:
+            for i, arg in enumerate(args):
+                if type(arg) is list or type(arg) is tuple:
+                    argvals[i] = self.array_like(arg)
         parents = []
         for i in boxed:
             arg = args[i]
@@ -288,8 +298,9 @@ class Structured:
     """Base of symbolic seeds: a batched tangent or cotangent that keeps a known
     structure (an identity, a diagonal, a few nonzero batch rows) until a rule needs
     the dense array. Subclasses define `shape` (batch axis first), `materialize()`,
-    and `apply(rule)`: the result of a batched linear rule on this seed, which may
-    materialise it or keep a structure (see seeds.py)."""
+    and `apply(rule, ans, args, kwargs)`: what the batched linear rule
+    rule(t, ans, *args, **kwargs) gives for this seed as t, which may materialise it or
+    keep a structure (see seeds.py)."""
 
     __slots__ = ()
     # Whether primitives' structured rules may know this kind of seed; a kind that no
@@ -297,7 +308,6 @@ class Structured:
     has_structured_rules = True
 
     def apply(self, rule, ans, args, kwargs):
-        """rule(seed, ans, *args, **kwargs) for a batched linear rule."""
         return rule(self.materialize(), ans, *args, **kwargs)
 
 
@@ -318,41 +328,42 @@ def forward_sweep(nodes, seeds, ends, add):
     """
     if not seeds or not ends:
         return [None] * len(ends)
-    start = min([node.index for node in seeds])
     stop = max([node.index for node in ends]) + 1
+    start = min([node.index for node in seeds])
     tangents = [None] * stop
     for node, t in seeds.items():
         if node.index < stop:
             tangents[node.index] = t
     # Only the values the wanted outputs depend on need a tangent: in a hessian (a forward
     # sweep over a recorded reverse pass) the tangent of the function's own value is never
-    # used, and neither is any step that only led to it. `last_use[j]` is the step after
-    # which tangent j can be dropped; an end's tangent is kept (its last use is past stop).
+    # used, and neither is any step that only led to it. Walking back from the ends finds
+    # them, and for each step the tangents it is the last to read (dropped after it runs;
+    # an end's tangent is kept).
     last_use = [-1] * stop
     for node in ends:
         last_use[node.index] = stop
     schedule = []
-    for i in range(stop - 1, start - 1, -1):
-        if last_use[i] >= 0:
-            node = nodes[i]
-            if node.prim is not None:
-                schedule.append(node)
-                for _, parent in node.parents:
-                    j = parent.index
-                    if last_use[j] < 0:
-                        last_use[j] = i
-    for node in reversed(schedule):
+    for node in reversed(nodes[start:stop]):
         i = node.index
+        if last_use[i] < 0 or node.prim is None:
+            continue
+        done = []
+        for _, parent in node.parents:
+            j = parent.index
+            if last_use[j] < 0:
+                last_use[j] = i
+                done.append(j)
+        schedule.append((node, done))
+    for node, done in reversed(schedule):
         prim = node.prim
-        parents = node.parents
         out = NotImplemented
         if prim.jvp_joint is not None and _joint_applies(prim, node, tangents):
             out = _joint_jvp(prim, node, tangents)
-        elif prim.structured_jvp_joint is not None and len(parents) > 1:
+        elif prim.structured_jvp_joint is not None and len(node.parents) > 1:
             out = _structured_joint_jvp(prim, node, tangents)
         if out is NotImplemented:
             out = None
-            for argnum, parent in parents:
+            for argnum, parent in node.parents:
                 t = tangents[parent.index]
                 if t is None:
                     continue
@@ -368,11 +379,9 @@ def forward_sweep(nodes, seeds, ends, add):
                     contrib = rule(t, node.value, *node.args)
                 out = contrib if out is None else add(out, contrib)
         if out is not None:
-            tangents[i] = out
-        for _, parent in parents:
-            j = parent.index
-            if last_use[j] == i:
-                tangents[j] = None
+            tangents[node.index] = out
+        for j in done:
+            tangents[j] = None
     return [tangents[node.index] for node in ends]
 
 

@@ -161,7 +161,8 @@ def elementwise(fun, *derivs, name=None):
 
 class _ElementwisePrimitive(Primitive):
     """An elementwise primitive records plain lists among its arguments as the arrays NumPy
-    makes of them, so its local derivatives (1.0 / y, say) meet arrays only.
+    makes of them (Primitive.lists_are_arrays), so its local derivatives (1.0 / y, say) meet
+    arrays only.
 
     jvps_into[i] = (jvp, into): `into(t, out, ans, *args, **kwargs)` writes what `jvp` returns
     for a plain tangent t into `out` (see _rows_joint_jvp); a rule replaced after the fact
@@ -170,13 +171,13 @@ class _ElementwisePrimitive(Primitive):
     def __init__(self, fun, name=None):
         super().__init__(fun, name)
         self.jvps_into = {}
+        self.lists_are_arrays = True
+        self.array_like = _array_like
 
-    def bind(self, args, kwargs):
-        for arg in args:
-            if type(arg) is list or type(arg) is tuple:
-                args = tuple(_np.asarray(a) if type(a) is list or type(a) is tuple else a for a in args)
-                break
-        return Primitive.bind(self, args, kwargs)
+
+def _array_like(value):
+    """fastgrad.numpy.array: a list becomes an array, traced if it holds traced values."""
+    return _fnp().array(value)
 
 
 def _elementwise_jvp(deriv):
@@ -194,9 +195,10 @@ def _elementwise_jvp(deriv):
             ans_shape = shape_of(ans)
             if t is UNIT_ROW:
                 d = deriv(ans, *args, **kwargs)
-                if type(d) is _np.ndarray and d.dtype.kind in "fc":
+                if type(d) is _np.ndarray and d.dtype.char in "dD":
                     # A parameter's own direction: the tangent is the local derivative
-                    # itself, a view rather than a product with one.
+                    # itself, a view rather than a product with one (of the same dtype:
+                    # double precision, real or complex).
                     if d.shape == ans_shape:
                         return d.reshape((1,) + ans_shape)
                     return _np.broadcast_to(d, (1,) + ans_shape)
@@ -229,7 +231,7 @@ def _rows_joint_jvp(prim):
     into its rows of one array, where adding them would compute each and then stack them:
     a copy of the whole result saved. Declines (NotImplemented) anything else."""
     def joint(tangents, ans, *args, **kwargs):
-        if type(ans) is not _np.ndarray:
+        if type(ans) is not _np.ndarray or kwargs:
             return NotImplemented
         parts = []
         for argnum, t in enumerate(tangents):

@@ -389,3 +389,17 @@ def test_plain_lists_among_elementwise_arguments_in_both_modes():
         for mode in ("fwd", "rev"):
             onp.testing.assert_allclose(jacobian(fun, mode=mode)(y), expected[name], rtol=1e-12,
                                         err_msg=f"{name} ({mode})")
+
+
+def test_a_parameters_own_direction_is_never_the_callers_array():
+    # The tangent of t * p[0] along p[0] is t itself, kept as a view during the sweep: the
+    # jacobian must still be a writable array of its own, in double precision as p is.
+    for t in (onp.linspace(1.0, 2.0, 5), onp.linspace(1.0, 2.0, 5).astype(onp.float32)):
+        for p in (onp.array([3.0]), onp.array([3.0, 2.0])):
+            for mode in ("fwd", "rev"):
+                J = jacobian(lambda p: t * p[0], mode=mode)(p)
+                expected = onp.zeros((5, p.size))
+                expected[:, 0] = t
+                onp.testing.assert_array_equal(J, expected)
+                assert J.dtype == onp.float64 and J.flags.writeable
+                assert not onp.may_share_memory(J, t)
