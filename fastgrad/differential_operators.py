@@ -87,6 +87,12 @@ class Linearization:
             self.in_leaves, self.rebuild_in = [x], only_leaf
         else:
             self.in_leaves, self.rebuild_in = flatten(x)
+            # A Python float traced as a NumPy one (a subclass of float): arithmetic on it
+            # then follows NumPy's rules, so 1 / x at 0 is inf, as the function's own value
+            # is, rather than a ZeroDivisionError inside a derivative rule.
+            self.in_leaves = [_np.float64(leaf) if type(leaf) is float else
+                              _np.complex128(leaf) if type(leaf) is complex else leaf
+                              for leaf in self.in_leaves]
         for leaf in self.in_leaves:
             _check_differentiable(leaf)
         call_args = list(args)

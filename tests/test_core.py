@@ -403,3 +403,15 @@ def test_a_parameters_own_direction_is_never_the_callers_array():
                 onp.testing.assert_array_equal(J, expected)
                 assert J.dtype == onp.float64 and J.flags.writeable
                 assert not onp.may_share_memory(J, t)
+
+
+def test_division_by_zero_follows_numpy_in_derivatives_too():
+    # The value of x / 0.0 or log(0.0) is NumPy's inf; the derivative there is inf as well,
+    # for a Python float input or divisor, in every mode, never a ZeroDivisionError.
+    with onp.errstate(divide="ignore"):
+        assert grad(np.log)(0.0) == onp.inf
+        assert grad(lambda x: x / 0.0)(1.0) == onp.inf
+        assert make_jvp(lambda x: x / 0.0)(1.0)(1.0)[1] == onp.inf
+        for mode in ("fwd", "rev"):
+            J = jacobian(lambda p: p[0] / 0.0 + p[1], mode=mode)(onp.array([1.0, 2.0]))
+            onp.testing.assert_array_equal(J, [onp.inf, 1.0])

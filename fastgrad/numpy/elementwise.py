@@ -173,13 +173,16 @@ add.jvp_joint = _sum_of_tangents(1)
 subtract.jvp_joint = _sum_of_tangents(-1)
 multiply = elementwise(_np.multiply, lambda ans, x, y: y, lambda ans, x, y: x)
 # -ans / y as ans / (-y): the negation then costs the size of y, not of the output.
-divide = elementwise(_np.divide, lambda ans, x, y: 1.0 / y, lambda ans, x, y: ans / negative(y))
+# (true_divide(1.0, y) rather than 1.0 / y: a Python 0.0 divisor gives inf, as in NumPy)
+divide = elementwise(_np.divide, lambda ans, x, y: _np.true_divide(1.0, y), lambda ans, x, y: ans / negative(y))
 
 
 def _divide_jvp_x(t, ans, x, y):
-    # t / y: one division, where the generic rule would form 1 / y and then multiply.
+    # By a scalar y, t * (1 / y): a multiplication is cheaper than a division per element.
+    # By an array, t / y: one pass, where forming 1 / y first would take two.
     t = lift(t, ndim_of(ans))
-    return broadcast_batch(t / y, shape_of(t)[0], shape_of(ans))
+    scaled = t * _np.true_divide(1.0, y) if ndim_of(y) == 0 else t / y
+    return broadcast_batch(scaled, shape_of(t)[0], shape_of(ans))
 
 
 def _divide_jvp_y(t, ans, x, y):
@@ -190,7 +193,10 @@ def _divide_jvp_y(t, ans, x, y):
 
 
 def _divide_jvp_x_into(t, out, ans, x, y):
-    _np.divide(lift(t, ndim_of(ans)), y, out=out)
+    if ndim_of(y) == 0:
+        _np.multiply(lift(t, ndim_of(ans)), _np.true_divide(1.0, y), out=out)
+    else:
+        _np.divide(lift(t, ndim_of(ans)), y, out=out)
 
 
 def _divide_jvp_y_into(t, out, ans, x, y):
