@@ -178,29 +178,25 @@ divide = elementwise(_np.divide, lambda ans, x, y: _np.true_divide(1.0, y), lamb
 
 
 def _divide_jvp_x(t, ans, x, y):
-    # By a scalar y, t * (1 / y): a multiplication is cheaper than a division per element.
-    # By an array, t / y: one pass, where forming 1 / y first would take two.
+    # t / y: one operation, where the generic rule would form 1 / y and then multiply.
     t = lift(t, ndim_of(ans))
-    scaled = t * _np.true_divide(1.0, y) if ndim_of(y) == 0 else t / y
-    return broadcast_batch(scaled, shape_of(t)[0], shape_of(ans))
+    return broadcast_batch(t / y, shape_of(t)[0], shape_of(ans))
 
 
 def _divide_jvp_y(t, ans, x, y):
     # (t / -y) * ans: with a scalar y (x / p[1]) the division touches the batch of
     # tangents only, and the output's size is crossed once, not twice.
     t = lift(t, ndim_of(ans))
-    return broadcast_batch((t / negative(y)) * ans, shape_of(t)[0], shape_of(ans))
+    return broadcast_batch((t / -y) * ans, shape_of(t)[0], shape_of(ans))
 
 
 def _divide_jvp_x_into(t, out, ans, x, y):
-    if ndim_of(y) == 0:
-        _np.multiply(lift(t, ndim_of(ans)), _np.true_divide(1.0, y), out=out)
-    else:
-        _np.divide(lift(t, ndim_of(ans)), y, out=out)
+    _np.divide(lift(t, ndim_of(ans)), y, out=out)
 
 
 def _divide_jvp_y_into(t, out, ans, x, y):
-    _np.multiply(lift(t, ndim_of(ans)) / negative(y), ans, out=out)
+    # (elementwise arguments are arrays or numbers here: lists were made arrays when traced)
+    _np.multiply(lift(t, ndim_of(ans)) / -y, ans, out=out)
 
 
 divide.jvps[0] = _divide_jvp_x
