@@ -148,7 +148,15 @@ def _leading(tree):
 
 def _row(tree, i):
     leaves, rebuild = flatten(tree)
-    return rebuild([leaf[i] for leaf in leaves])
+    return rebuild([_writable(leaf[i]) for leaf in leaves])
+
+
+def _writable(row):
+    """A row a client rule may write into, as autograd's rules could: a sweep may hold a
+    read-only view (of the caller's own array, say), which the rule gets a copy of."""
+    if type(row) is _np.ndarray and not row.flags.writeable:
+        return row.copy()
+    return row
 
 
 def _fit_leaf(out, like):

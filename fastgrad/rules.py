@@ -199,9 +199,13 @@ def _elementwise_jvp(deriv):
                     # A parameter's own direction: the tangent is the local derivative
                     # itself, a view rather than a product with one (of the same dtype:
                     # double precision, real or complex).
-                    if d.shape == ans_shape:
-                        return d.reshape((1,) + ans_shape)
-                    return _np.broadcast_to(d, (1,) + ans_shape)
+                    if d.shape != ans_shape:
+                        return _np.broadcast_to(d, (1,) + ans_shape)
+                    row = d.reshape((1,) + ans_shape)
+                    # d may be the caller's own array (x for x * p[0]): read-only, so a rule
+                    # that wrote into its tangent would fail rather than change their data
+                    row.flags.writeable = False
+                    return row
             t_shape = shape_of(t)
             if len(t_shape) <= len(ans_shape):
                 t = lift(t, len(ans_shape))

@@ -357,3 +357,23 @@ def test_container_cotangent_given_as_an_array():
     expected = (2 * onp.sin(a) * onp.cos(a), 2 * onp.sin(b) * onp.cos(b), 3 * onp.cos(c))
     close(grad(cost, (0, 1, 2))(a, b, c), expected)
     close(jacfwd(lambda v: cost(v[0], v[1], v[2]))(onp.array([a, b, c])), onp.array(expected))
+
+
+def test_a_client_rule_that_writes_into_its_tangent_never_reaches_the_callers_data():
+    # autograd's rules may write into the tangent they are given. The tangent of t * p[0]
+    # along p[0] is t itself to fastgrad's sweep; a client rule must get a copy it can write.
+    @primitive
+    def doubled(x):
+        return 2.0 * x
+
+    def jvp_in_place(g, ans, x):
+        g *= 2.0
+        return g
+
+    defjvp(doubled, jvp_in_place)
+    t = onp.linspace(1.0, 2.0, 4)
+    kept = t.copy()
+    J = jacfwd(lambda p: doubled(t * p[0]))(onp.array([1.0, 3.0]))
+    onp.testing.assert_array_equal(t, kept)
+    onp.testing.assert_allclose(J[:, 0], 2.0 * kept)
+    onp.testing.assert_allclose(J[:, 1], 0.0)
