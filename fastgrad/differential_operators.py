@@ -73,6 +73,9 @@ class Linearization:
     (leading batch axis k); None stands for a zero.
     """
 
+    __slots__ = ("multi", "in_leaves", "rebuild_in", "roots", "trace", "_widest", "rebuild_out",
+                 "out_nodes", "out_leaves", "out")
+
     def __init__(self, fun, args, kwargs, argnum):
         self.multi = isinstance(argnum, (tuple, list))
         argnums = tuple(argnum) if self.multi else (argnum,)
