@@ -13,22 +13,9 @@ import pytest
 
 import fastgrad
 import fastgrad.numpy as np
+from compare import close
 
 R = onp.random.RandomState(0)
-
-
-def close(a, b, tol=1e-10):
-    if isinstance(a, dict):
-        assert sorted(a) == sorted(b)
-        for key in a:
-            close(a[key], b[key], tol)
-        return
-    if isinstance(a, (tuple, list)):
-        assert len(a) == len(b)
-        for x, y in zip(a, b):
-            close(x, y, tol)
-        return
-    onp.testing.assert_allclose(a, b, rtol=tol, atol=tol)
 
 
 def autograd_or_skip():

@@ -20,17 +20,9 @@ from fastgrad.extend import (SparseObject, def_linear, defjvp, defjvp_argnum, de
                              defvjp_argnum, defvjp_argnums, notrace_primitive, primitive, vspace)
 from fastgrad.numpy.numpy_vjps import unbroadcast_f
 from fastgrad.test_util import check_grads
+from compare import close
 
 X = onp.array([0.3, -0.8, 1.7])
-
-
-def close(a, b, tol=1e-10):
-    if isinstance(a, (tuple, list)):
-        assert len(a) == len(b)
-        for x, y in zip(a, b):
-            close(x, y, tol)
-        return
-    onp.testing.assert_allclose(a, b, rtol=tol, atol=tol)
 
 
 # ---------------------------------------------------------------- the lifelines-style safe exponential

@@ -13,6 +13,7 @@ Each program is written once against a namespace (`ns`) so the same code runs wi
 both libraries.
 """
 
+import functools
 import types
 
 import numpy as onp
@@ -22,17 +23,12 @@ import scipy.optimize
 import fastgrad
 import fastgrad.extend
 import fastgrad.numpy
+from compare import close as _close
 
 TOL = 1e-8
 
 
-def close(a, b, tol=TOL):
-    if isinstance(a, (tuple, list)):
-        assert len(a) == len(b)
-        for x, y in zip(a, b):
-            close(x, y, tol)
-        return
-    onp.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+close = functools.partial(_close, tol=TOL)
 
 
 def fastgrad_ns():
