@@ -369,10 +369,7 @@ def forward_sweep(nodes, seeds, ends, add):
                     continue
                 rule = prim.jvps.get(argnum) or derived_jvp(prim, argnum)
                 if isinstance(t, Structured):
-                    if t.has_structured_rules:
-                        contrib = _structured(rule, prim.structured_jvps, argnum, t, node)
-                    else:
-                        contrib = t.apply(rule, node.value, node.args, node.kwargs)
+                    contrib = _structured(rule, prim.structured_jvps, argnum, t, node)
                 elif node.kwargs:
                     contrib = rule(t, node.value, *node.args, **node.kwargs)
                 else:
