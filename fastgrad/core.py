@@ -328,12 +328,17 @@ def forward_sweep(nodes, seeds, ends, add):
     """
     if not seeds or not ends:
         return [None] * len(ends)
-    stop = max([node.index for node in ends]) + 1
-    start = min([node.index for node in seeds])
+    stop = 0
+    for node in ends:
+        if node.index >= stop:
+            stop = node.index + 1
+    start = stop
     tangents = [None] * stop
     for node, t in seeds.items():
         if node.index < stop:
             tangents[node.index] = t
+            if node.index < start:
+                start = node.index
     # Only the values the wanted outputs depend on need a tangent: in a hessian (a forward
     # sweep over a recorded reverse pass) the tangent of the function's own value is never
     # used, and neither is any step that only led to it. Walking back from the ends finds
@@ -379,6 +384,8 @@ def forward_sweep(nodes, seeds, ends, add):
             tangents[node.index] = out
         for j in done:
             tangents[j] = None
+    if len(ends) == 1:
+        return [tangents[ends[0].index]]
     return [tangents[node.index] for node in ends]
 
 

@@ -97,7 +97,8 @@ class Linearization:
                               _np.complex128(leaf) if type(leaf) is complex else leaf
                               for leaf in self.in_leaves]
         for leaf in self.in_leaves:
-            _check_differentiable(leaf)
+            if type(leaf) is not _np.ndarray or leaf.dtype.kind not in "fc":
+                _check_differentiable(leaf)
         call_args = list(args)
         with trace_stack.new_trace() as trace:
             self.roots = roots = []
@@ -130,10 +131,19 @@ class Linearization:
         self.out = self.rebuild_out(self.out_leaves)
 
     def jvp(self, tangents):
-        seeds = {root: t for root, t in zip(self.roots, tangents) if t is not None}
-        ends = [node for node in self.out_nodes if node is not None]
-        swept = iter(forward_sweep(self.trace.nodes, seeds, ends, add_tangents))
-        return [None if node is None else next(swept) for node in self.out_nodes]
+        # (loops rather than comprehensions: this runs once per sweep, and each
+        # comprehension is a function call of its own)
+        seeds = {}
+        for root, t in zip(self.roots, tangents):
+            if t is not None:
+                seeds[root] = t
+        out_nodes = self.out_nodes
+        ends = [node for node in out_nodes if node is not None] if None in out_nodes else out_nodes
+        swept = forward_sweep(self.trace.nodes, seeds, ends, add_tangents)
+        if ends is out_nodes:
+            return swept
+        swept = iter(swept)
+        return [None if node is None else next(swept) for node in out_nodes]
 
     def vjp(self, cotangents):
         seeds = {}
@@ -159,7 +169,10 @@ class Linearization:
         if self._widest is None:
             size = 1
             for node in self.trace.nodes:
-                size = max(size, getattr(node.value, "size", 1))
+                value = node.value
+                n = value.size if type(value) is _np.ndarray else getattr(value, "size", 1)
+                if n > size:
+                    size = n
             self._widest = size
         return self._widest
 
@@ -459,7 +472,10 @@ def _sweep_basis(lin, sweep, plan, n_seeded, which, shape, results_like, chunk_s
     seeds = [None] * n_seeded
     if rows >= size:
         seeds[which] = Diagonal(1.0, shape, 0, size)
-        return [_unaliased(_dense(t, like, size), lin) for t, like in zip(sweep(seeds), results_like)]
+        swept = sweep(seeds)
+        for i, like in enumerate(results_like):
+            swept[i] = _unaliased(_dense(swept[i], like, size), lin)
+        return swept
     parts = [[] for _ in results_like]
     for start in range(0, size, rows):
         stop = min(start + rows, size)
@@ -489,12 +505,16 @@ def choose_direction(n_in, n_out, fwd_cost=None, rev_cost=None):
 
 def _jacobian_blocks(lin, mode, chunk_size):
     """blocks[i][j]: d out_leaf_i / d in_leaf_j, shaped out_i.shape + in_j.shape."""
-    in_shapes = [shape_of(x) for x in lin.in_leaves]
-    out_shapes = [shape_of(y) for y in lin.out_leaves]
+    # (loops rather than comprehensions: each of those is a call, on every jacobian)
+    in_shapes, out_shapes = [], []
     n = m = 0
-    for shape in in_shapes:
+    for x in lin.in_leaves:
+        shape = shape_of(x)
+        in_shapes.append(shape)
         n += prod(shape)
-    for node, shape in zip(lin.out_nodes, out_shapes):
+    for node, y in zip(lin.out_nodes, lin.out_leaves):
+        shape = shape_of(y)
+        out_shapes.append(shape)
         if node is not None:
             m += prod(shape)
     if mode not in ("auto", "fwd", "rev"):

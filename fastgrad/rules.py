@@ -238,6 +238,8 @@ def _rows_joint_jvp(prim):
         if type(ans) is not _np.ndarray or kwargs:
             return NotImplemented
         parts = []
+        dtype = ans.dtype
+        count = 0
         for argnum, t in enumerate(tangents):
             if t is None:
                 continue
@@ -246,23 +248,24 @@ def _rows_joint_jvp(prim):
             pair = prim.jvps_into.get(argnum)
             if pair is None or prim.jvps.get(argnum) is not pair[0]:
                 return NotImplemented
-            parts.append((t.index[0], argnum, t, pair[1]))
+            if t.values.dtype is not dtype:
+                dtype = None
+            count += len(t.index)
+            parts.append((t.index[0], t, pair[1]))
         if len(parts) > 2 or parts[0][0] > parts[1][0]:
             parts.sort(key=_first)
-        k = parts[0][2].k
-        count = 0
-        for (_, _, before, _), (_, _, after, _) in zip(parts, parts[1:]):
+        k = parts[0][1].k
+        for (_, before, _), (_, after, _) in zip(parts, parts[1:]):
             if after.k != k or before.index[-1] >= after.index[0]:
                 return NotImplemented
-        values = [part[2].values for part in parts]
-        for part in parts:
-            count += len(part[2].index)
-        out = _np.empty((count,) + ans.shape, dtype=_np.result_type(ans, *values))
+        if dtype is None:
+            dtype = _np.result_type(ans, *[t.values for _, t, _ in parts])
+        out = _np.empty((count,) + ans.shape, dtype=dtype)
         index = ()
-        for _, argnum, t, into in parts:
+        for _, t, into in parts:
             rows = out[len(index):len(index) + len(t.index)]
             try:
-                if into(t.values, rows, ans, *args, **kwargs) is NotImplemented:
+                if into(t.values, rows, ans, *args) is NotImplemented:
                     return NotImplemented
             except TypeError:
                 # (a complex contribution to a real output, say): the rules decide

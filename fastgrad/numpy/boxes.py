@@ -8,7 +8,7 @@ an object array.
 
 import numpy as _np
 
-from ..core import Box
+from ..core import Box, Primitive
 from ..vspace import ARRAY_TYPES
 from .. import numpy as fnp
 from .indexing import getitem, index as index_array
@@ -60,14 +60,16 @@ class ArrayBox(Box):
     def __neg__(self): return fnp.negative(self)
     def __pos__(self): return self
     def __abs__(self): return fnp.absolute(self)
-    def __add__(self, other): return fnp.add(self, other)
-    def __radd__(self, other): return fnp.add(other, self)
-    def __sub__(self, other): return fnp.subtract(self, other)
-    def __rsub__(self, other): return fnp.subtract(other, self)
-    def __mul__(self, other): return fnp.multiply(self, other)
-    def __rmul__(self, other): return fnp.multiply(other, self)
-    def __truediv__(self, other): return fnp.divide(self, other)
-    def __rtruediv__(self, other): return fnp.divide(other, self)
+    # The four operators of every model go straight to the primitive's bind: a box is
+    # among the arguments, which is all Primitive.__call__ would check.
+    def __add__(self, other): return fnp.add.bind((self, other), _NO_KWARGS)
+    def __radd__(self, other): return fnp.add.bind((other, self), _NO_KWARGS)
+    def __sub__(self, other): return fnp.subtract.bind((self, other), _NO_KWARGS)
+    def __rsub__(self, other): return fnp.subtract.bind((other, self), _NO_KWARGS)
+    def __mul__(self, other): return fnp.multiply.bind((self, other), _NO_KWARGS)
+    def __rmul__(self, other): return fnp.multiply.bind((other, self), _NO_KWARGS)
+    def __truediv__(self, other): return fnp.divide.bind((self, other), _NO_KWARGS)
+    def __rtruediv__(self, other): return fnp.divide.bind((other, self), _NO_KWARGS)
     def __pow__(self, other): return fnp.power(self, other)
     def __rpow__(self, other): return fnp.power(other, self)
     def __mod__(self, other): return fnp.mod(self, other)
@@ -115,9 +117,9 @@ class ArrayBox(Box):
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method == "__call__" and not kwargs:
             # `array * box`: NumPy hands the operator to the box; answer it at once
-            fun = _UFUNCS_SEEN.get(ufunc)
-            if fun is not None:
-                return fun(*inputs)
+            bind = _UFUNCS_SEEN.get(ufunc)
+            if bind is not None:
+                return bind(inputs, _NO_KWARGS)
         name = getattr(ufunc, "__name__", str(ufunc))
         if method != "__call__":
             raise TypeError(f"numpy.{name}.{method} on a traced value: fastgrad has no rule for it; "
@@ -130,8 +132,9 @@ class ArrayBox(Box):
             raise TypeError(f"numpy.{name} was applied to a traced value, and fastgrad.numpy has no "
                             f"{name}: its derivative would be lost")
         kwargs.pop("out", None)
-        if isinstance(ufunc, _np.ufunc):
-            _UFUNCS_SEEN[ufunc] = fun
+        if isinstance(ufunc, _np.ufunc) and isinstance(fun, Primitive) and fun.lists_are_arrays:
+            # (an elementwise primitive: its bind takes lists among the inputs as arrays)
+            _UFUNCS_SEEN[ufunc] = fun.bind
         return fun(*inputs, **kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
@@ -256,8 +259,10 @@ def _inplace(what, instead):
 
 
 _UFUNC_ALIASES = {"absolute": "absolute", "conjugate": "conj", "true_divide": "divide"}
-# The fastgrad function each NumPy ufunc met so far dispatched to.
+# The bind of the fastgrad primitive each NumPy ufunc met so far dispatched to.
 _UFUNCS_SEEN = {}
+# Keyword arguments of a primitive called with none (recorded on its node, never written).
+_NO_KWARGS = {}
 
 
 def _lookup(func):
