@@ -88,10 +88,21 @@ class TraceStack(threading.local):
         """`with trace_stack.new_trace() as trace:` opens a trace one level deeper."""
         return _OpenTrace(self)
 
+    def open(self):
+        """A new trace one level deeper; `close` it when done (`new_trace` as a context does
+        both; the differential operators call these directly, a few calls fewer)."""
+        # (an attribute of a thread-local costs a lookup of the thread's dict: read it once)
+        depth = self.depth + 1
+        self.depth = depth
+        return Trace(depth)
+
+    def close(self, trace):
+        trace.active = False
+        self.depth = trace.level - 1
+
 
 class _OpenTrace:
-    """The context of one open trace (a class rather than a generator: it is entered on
-    every differentiation, and this is the cheaper form)."""
+    """The context of one open trace."""
 
     __slots__ = ("stack", "trace")
 
@@ -99,16 +110,11 @@ class _OpenTrace:
         self.stack = stack
 
     def __enter__(self):
-        # (an attribute of a thread-local costs a lookup of the thread's dict: read it once)
-        depth = self.stack.depth + 1
-        self.stack.depth = depth
-        self.trace = Trace(depth)
+        self.trace = self.stack.open()
         return self.trace
 
     def __exit__(self, *exc):
-        trace = self.trace
-        trace.active = False
-        self.stack.depth = trace.level - 1
+        self.stack.close(self.trace)
         return False
 
 

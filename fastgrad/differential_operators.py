@@ -100,7 +100,8 @@ class Linearization:
             if type(leaf) is not _np.ndarray or leaf.dtype.kind not in "fc":
                 _check_differentiable(leaf)
         call_args = list(args)
-        with trace_stack.new_trace() as trace:
+        trace = trace_stack.open()
+        try:
             self.roots = roots = []
             boxed = []
             for leaf in self.in_leaves:
@@ -111,8 +112,10 @@ class Linearization:
                 for i, value in zip(argnums, self.rebuild_in(boxed)):
                     call_args[i] = value
             else:
-                call_args[argnum] = self.rebuild_in(boxed)
+                call_args[argnum] = boxed[0] if self.rebuild_in is only_leaf else self.rebuild_in(boxed)
             out = fun(*call_args, **kwargs)
+        finally:
+            trace_stack.close(trace)
         self.trace = trace
         self._widest = None
         if isinstance(out, Box):
@@ -128,7 +131,7 @@ class Linearization:
             else:
                 self.out_nodes.append(None)
                 self.out_leaves.append(leaf)
-        self.out = self.rebuild_out(self.out_leaves)
+        self.out = self.out_leaves[0] if self.rebuild_out is only_leaf else self.rebuild_out(self.out_leaves)
 
     def jvp(self, tangents):
         # (loops rather than comprehensions: this runs once per sweep, and each
@@ -606,8 +609,9 @@ def jacobian(fun, argnum=0, *, mode="auto", chunk_size=None):
     def jacfun(*args, **kwargs):
         lin = Linearization(fun, args, kwargs, argnum)
         blocks = _jacobian_blocks(lin, mode, chunk_size)
-        per_output = [lin.rebuild_in(row) for row in blocks]
-        return lin.rebuild_out(per_output)
+        if lin.rebuild_in is only_leaf and lin.rebuild_out is only_leaf:
+            return blocks[0][0]
+        return lin.rebuild_out([lin.rebuild_in(row) for row in blocks])
 
     return _wrap(jacfun, fun, argnum, "jacobian")
 

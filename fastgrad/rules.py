@@ -201,10 +201,10 @@ def _elementwise_jvp(deriv):
                     # double precision, real or complex).
                     if d.shape != ans_shape:
                         return _np.broadcast_to(d, (1,) + ans_shape)
-                    row = d.reshape((1,) + ans_shape)
+                    row = d[None]
                     # d may be the caller's own array (x for x * p[0]): read-only, so a rule
                     # that wrote into its tangent would fail rather than change their data
-                    row.flags.writeable = False
+                    row.setflags(write=False)
                     return row
             t_shape = shape_of(t)
             if len(t_shape) <= len(ans_shape):

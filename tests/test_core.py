@@ -415,3 +415,24 @@ def test_division_by_zero_follows_numpy_in_derivatives_too():
         for mode in ("fwd", "rev"):
             J = jacobian(lambda p: p[0] / 0.0 + p[1], mode=mode)(onp.array([1.0, 2.0]))
             onp.testing.assert_array_equal(J, [onp.inf, 1.0])
+
+
+@pytest.mark.parametrize("divisor", [3.0, -7.5, 1e-310, -1e-310, 1e305, 0.0])
+def test_a_scalar_divisor_gives_numpys_quotient_in_the_forward_rules(divisor):
+    # The forward rules of x / y multiply by 1 / y where y is a scalar; where that
+    # reciprocal would overflow or lose precision (a subnormal or huge y, or zero) they
+    # divide as NumPy does, so the derivative never becomes inf or loses digits.
+    # (A reverse sweep forms 1 / y itself, as the cotangent of x for a unit cotangent of
+    # x / y, so with a subnormal y it overflows before c scales it: it is checked at
+    # normal divisors only.)
+    c = onp.array([1e-10, 2.0, 5.0])
+    p = onp.array([1.5, divisor])
+    ops = (jacfwd, jacobian, jacrev) if divisor == 0 or 1e-300 < abs(divisor) else (jacfwd, jacobian)
+    with onp.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        expected = onp.divide(c, divisor)
+        for op in ops:
+            J = op(lambda p: c * p[0] / p[1])(p)
+            onp.testing.assert_allclose(J[:, 0], expected, rtol=1e-15)
+            J_const = op(lambda x: x / divisor)(c)
+            onp.testing.assert_allclose(onp.diag(J_const), onp.full(3, 1.0 / onp.float64(divisor))
+                                        if divisor else onp.full(3, onp.inf), rtol=1e-15)

@@ -207,11 +207,13 @@ def _divide_jvp_y(t, ans, x, y):
 
 # The same written into the rows of a joint output (ans is an array there: see rules.py).
 def _divide_jvp_x_into(t, out, ans, x, y):
+    if t.ndim <= ans.ndim:
+        t = lift(t, ans.ndim)
     r = _reciprocal_of_scalar(y)
     if r is None:
-        _np.divide(lift(t, ans.ndim), y, out=out)
+        _np.divide(t, y, out=out)
     else:
-        _np.multiply(lift(t, ans.ndim), r, out=out)
+        _np.multiply(t, r, out=out)
 
 
 def _divide_jvp_y_into(t, out, ans, x, y):
