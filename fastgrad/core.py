@@ -437,7 +437,10 @@ def _structured(rule, structured_rules, argnum, seed, node):
     if seed.has_structured_rules:
         special = structured_rules.get(argnum)
         if special is not None:
-            out = special(seed, node.value, *node.args, **node.kwargs)
+            if node.kwargs:
+                out = special(seed, node.value, *node.args, **node.kwargs)
+            else:
+                out = special(seed, node.value, *node.args)
             if out is not NotImplemented:
                 return out
     return seed.apply(rule, node.value, node.args, node.kwargs)
@@ -484,7 +487,9 @@ def _structured_joint_jvp(prim, node, tangents):
             count += 1
     if count < 2:
         return NotImplemented
-    return prim.structured_jvp_joint(per_arg, node.value, *node.args, **node.kwargs)
+    if node.kwargs:
+        return prim.structured_jvp_joint(per_arg, node.value, *node.args, **node.kwargs)
+    return prim.structured_jvp_joint(per_arg, node.value, *node.args)
 
 
 def derived_jvp(prim, argnum):

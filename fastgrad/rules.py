@@ -239,8 +239,9 @@ def _rows_joint_jvp(prim):
             return NotImplemented
         parts = []
         dtype = ans.dtype
-        count = 0
-        for argnum, t in enumerate(tangents):
+        argnum = -1
+        for t in tangents:
+            argnum += 1
             if t is None:
                 continue
             if type(t) is not Rows or type(t.values) is not _np.ndarray:
@@ -250,33 +251,34 @@ def _rows_joint_jvp(prim):
                 return NotImplemented
             if t.values.dtype is not dtype:
                 dtype = None
-            count += len(t.index)
-            parts.append((t.index[0], t, pair[1]))
-        if len(parts) > 2 or parts[0][0] > parts[1][0]:
-            parts.sort(key=_first)
-        k = parts[0][1].k
-        for (_, before, _), (_, after, _) in zip(parts, parts[1:]):
-            if after.k != k or before.index[-1] >= after.index[0]:
-                return NotImplemented
-        if dtype is None:
-            dtype = _np.result_type(ans, *[t.values for _, t, _ in parts])
-        out = _np.empty((count,) + ans.shape, dtype=dtype)
+            parts.append((t, pair[1]))
+        if len(parts) > 2 or parts[0][0].index[0] > parts[1][0].index[0]:
+            parts.sort(key=_first_row)
+        k = parts[0][0].k
         index = ()
-        for _, t, into in parts:
-            rows = out[len(index):len(index) + len(t.index)]
+        for t, _ in parts:
+            if t.k != k or (index and index[-1] >= t.index[0]):
+                return NotImplemented
+            index += t.index
+        if dtype is None:
+            dtype = _np.result_type(ans, *[t.values for t, _ in parts])
+        out = _np.empty((len(index),) + ans.shape, dtype=dtype)
+        start = 0
+        for t, into in parts:
+            stop = start + len(t.index)
             try:
-                if into(t.values, rows, ans, *args) is NotImplemented:
+                if into(t.values, out[start:stop], ans, *args) is NotImplemented:
                     return NotImplemented
             except TypeError:
                 # (a complex contribution to a real output, say): the rules decide
                 return NotImplemented
-            index += t.index
+            start = stop
         return Rows(k, ans.shape, index, out)
     return joint
 
 
-def _first(part):
-    return part[0]
+def _first_row(part):
+    return part[0].index[0]
 
 
 def _elementwise_vjp(argnum, deriv):

@@ -140,7 +140,9 @@ class Rows(Structured):
     has_structured_rules = False
 
     def apply(self, rule, ans, args, kwargs):
-        result = rule(self.values, ans, *args, **kwargs)
+        result = rule(self.values, ans, *args, **kwargs) if kwargs else rule(self.values, ans, *args)
+        if type(result) is _np.ndarray:
+            return Rows(self.k, result.shape[1:], self.index, result)
         if result is None:
             return None
         if isinstance(result, Structured):

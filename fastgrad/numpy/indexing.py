@@ -107,15 +107,19 @@ def _getitem_structured_jvp(seed, ans, A, index):
     shape = shape_of(A)
     if len(index) != len(shape):
         return _gather_diagonal(seed, shape, index)
-    flat = 0
-    for i, n in zip(index, shape):
-        if not isinstance(i, (int, _np.integer)):
-            return _gather_diagonal(seed, shape, index)
-        flat = flat * n + int(i) % n
+    if len(shape) == 1 and type(index[0]) is int:
+        # p[i] of a parameter vector, the usual case
+        flat = index[0] % shape[0]
+    else:
+        flat = 0
+        for i, n in zip(index, shape):
+            if not isinstance(i, (int, _np.integer)):
+                return _gather_diagonal(seed, shape, index)
+            flat = flat * n + int(i) % n
     if not seed.start <= flat < seed.stop:
         return None
     d = seed.d
-    if isinstance(d, (float, int)):
+    if type(d) is float or isinstance(d, (float, int)):
         value = UNIT_ROW if d == 1 else _np.array([d], dtype=float)
     else:
         d = d if ndim_of(d) == 0 else reshape(broadcast_to(d, shape), (-1,))[flat]
