@@ -119,7 +119,7 @@ def _getitem_structured_jvp(seed, ans, A, index):
     if not seed.start <= flat < seed.stop:
         return None
     d = seed.d
-    if type(d) is float or isinstance(d, (float, int)):
+    if isinstance(d, (float, int)):
         value = UNIT_ROW if d == 1 else _np.array([d], dtype=float)
     else:
         d = d if ndim_of(d) == 0 else reshape(broadcast_to(d, shape), (-1,))[flat]
