@@ -222,7 +222,8 @@ def _divide_jvp_y_into(t, out, ans, x, y):
         # the divisor's own direction: -ans / y, with no batch of ones to divide first
         r = _reciprocal_of_scalar(y)
         if r is not None:
-            _np.multiply(ans, -r, out=out)
+            # (into the row itself: a ufunc broadcasting into its output costs more)
+            _np.multiply(ans, -r, out=out[0])
             return
     _np.multiply(lift(t, ans.ndim) / -y, ans, out=out)
 
