@@ -381,10 +381,8 @@ def forward_sweep(nodes, seeds, ends, add):
                 rule = prim.jvps.get(argnum) or derived_jvp(prim, argnum)
                 if isinstance(t, Structured):
                     contrib = _structured(rule, prim.structured_jvps, argnum, t, node)
-                elif node.kwargs:
-                    contrib = rule(t, node.value, *node.args, **node.kwargs)
                 else:
-                    contrib = rule(t, node.value, *node.args)
+                    contrib = rule(t, node.value, *node.args, **node.kwargs)
                 out = contrib if out is None else add(out, contrib)
         if out is not None:
             tangents[node.index] = out
@@ -437,10 +435,7 @@ def _structured(rule, structured_rules, argnum, seed, node):
     if seed.has_structured_rules:
         special = structured_rules.get(argnum)
         if special is not None:
-            if node.kwargs:
-                out = special(seed, node.value, *node.args, **node.kwargs)
-            else:
-                out = special(seed, node.value, *node.args)
+            out = special(seed, node.value, *node.args, **node.kwargs)
             if out is not NotImplemented:
                 return out
     return seed.apply(rule, node.value, node.args, node.kwargs)
@@ -487,9 +482,7 @@ def _structured_joint_jvp(prim, node, tangents):
             count += 1
     if count < 2:
         return NotImplemented
-    if node.kwargs:
-        return prim.structured_jvp_joint(per_arg, node.value, *node.args, **node.kwargs)
-    return prim.structured_jvp_joint(per_arg, node.value, *node.args)
+    return prim.structured_jvp_joint(per_arg, node.value, *node.args, **node.kwargs)
 
 
 def derived_jvp(prim, argnum):

@@ -140,7 +140,7 @@ class Rows(Structured):
     has_structured_rules = False
 
     def apply(self, rule, ans, args, kwargs):
-        result = rule(self.values, ans, *args, **kwargs) if kwargs else rule(self.values, ans, *args)
+        result = rule(self.values, ans, *args, **kwargs)
         if type(result) is _np.ndarray:
             return Rows(self.k, result.shape[1:], self.index, result)
         if result is None:
