@@ -485,11 +485,8 @@ def _sweep_basis(lin, sweep, plan, n_seeded, which, shape, results_like, chunk_s
         seeds[which] = Diagonal(1.0, shape, start, stop)
         for part, t, like in zip(parts, sweep(seeds), results_like):
             part.append(_dense(t, like, stop - start))
-    return [_unaliased(_concat_rows(part), lin) for part in parts]
-
-
-def _concat_rows(parts):
-    return parts[0] if len(parts) == 1 else fnp.concatenate(parts, axis=0)
+    # (two chunks at least here, so the concatenation is a new array, aliasing nothing)
+    return [fnp.concatenate(part, axis=0) for part in parts]
 
 
 _FORWARD_PREFERENCE = 1.25
