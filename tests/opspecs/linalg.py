@@ -56,6 +56,14 @@ def _singular(rng, shape, dtype):
     return onp.concatenate([x[..., :, :-1], x[..., :, :1]], axis=-1)
 
 
+def _exactly_rank_deficient(rng, shape, dtype):
+    """Rank n - 1 exactly: small integers, the last column an integer combination of the
+    others, so that no rounding in building it hides the deficiency."""
+    x = rng.integers(-4, 5, shape).astype(float)
+    last = x[..., :, :-1] @ rng.integers(-2, 3, shape[:-2] + (shape[-1] - 1, 1)).astype(float)
+    return onp.concatenate([x[..., :, :-1], last], axis=-1)
+
+
 def _near_singular(rng, shape, dtype):
     """Rank n - 1 up to rounding: the last column a random combination of the others."""
     x = _sample(rng, shape, dtype)
@@ -188,7 +196,7 @@ SPECS = [
     OpSpec("qr", _qr_view, shapes=RECT, make_args=inputs(_general), complex=True,
            kwargs=[{}, {"mode": "complete"}], covers=("qr",)),
     OpSpec("qr_r", lambda a: la.qr(a, mode="r"), shapes=[((4, 3),), ((3, 4),)], complex=True),
-    OpSpec("qr_rank_deficient", la.qr, shapes=[((3, 3),), ((4, 3),)], make_args=inputs(_near_singular),
+    OpSpec("qr_rank_deficient", la.qr, shapes=[((3, 3),), ((4, 3),)], make_args=inputs(_exactly_rank_deficient),
            missing={"fwd": "R is singular: LinAlgError", "rev": "R is singular: LinAlgError"}),
     OpSpec("eigh", _eigh_view, shapes=SQUARE, make_args=inputs(_hermitian), complex=True,
            kwargs=[{}, {"UPLO": "U"}], covers=("eigh",)),
