@@ -104,15 +104,27 @@ mean = defrules(
 )
 
 
-def _prod_partials(ans, x, axis):
-    """d prod / d x_i, the product of the other entries, exact when entries are 0:
-    with no zero in a slice it is prod / x_i; with one zero, it is the product of the
-    nonzero entries at the zero and 0 elsewhere; with two or more, 0 everywhere."""
-    is_zero = x == 0
-    zeros = _np.sum(is_zero, axis=axis, keepdims=True)
-    safe = where(is_zero, 1.0, x)
-    nonzero_prod = _prod(safe, axis=axis, keepdims=True)
-    return where(is_zero, (zeros == 1) * nonzero_prod, (zeros == 0) * nonzero_prod / safe)
+def _prod_partials(ans, x, axis, keepdims):
+    """d prod / d x_i, the product of the other entries in x_i's slice. With no zero in x
+    it is prod / x_i; with a zero, the quotient is 0/0, and the products of the entries
+    before and after x_i (exclusive scans from both ends) are multiplied instead. Both
+    forms are traced, so every higher derivative is exact too."""
+    if not _np.any(getval(x) == 0):
+        return _expand_plain(ans, ndim_of(x), axis, keepdims) / x
+    nd = ndim_of(x)
+    axes = _normalize_axis(axis, nd)
+    rest = tuple(a for a in range(nd) if a not in axes)
+    moved = transpose(x, rest + axes)
+    shape = shape_of(moved)
+    flat = reshape(moved, shape[:len(rest)] + (-1,))
+    others = _exclusive_cumprod(flat) * flip(_exclusive_cumprod(flip(flat, -1)), -1)
+    inverse = tuple(_np.argsort(rest + axes))
+    return transpose(reshape(others, shape), inverse)
+
+
+def _exclusive_cumprod(x):
+    """[1, x_0, x_0 x_1, ...] along the last axis: the product of the entries before each."""
+    return _shift_right(_cumprod(x, axis=-1))
 
 
 def _prod(x, axis=None, dtype=None, keepdims=False):
@@ -122,9 +134,9 @@ def _prod(x, axis=None, dtype=None, keepdims=False):
 prod = defrules(
     Primitive(_prod, "prod"),
     jvp=[lambda t, ans, x, axis=None, dtype=None, keepdims=False:
-         _sum(t * _prod_partials(ans, x, axis), axis=batch_axis(axis, ndim_of(x)), keepdims=keepdims)],
+         _sum(t * _prod_partials(ans, x, axis, keepdims), axis=batch_axis(axis, ndim_of(x)), keepdims=keepdims)],
     vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False:
-         _expand(g, ndim_of(x), axis, keepdims) * _prod_partials(ans, x, axis)],
+         _expand(g, ndim_of(x), axis, keepdims) * _prod_partials(ans, x, axis, keepdims)],
 )
 
 
@@ -235,42 +247,58 @@ def _cumprod(x, axis=None, dtype=None):
     return _np.cumprod(x, axis=axis, dtype=dtype)
 
 
-def _cumprod_matrix(x, axis):
-    """M[..., i, j] = d y_i / d x_j = prod of x_l for l <= i, l != j (zero for j > i),
-    built without division so it is exact when entries are zero; x's scanned axis last."""
-    n = shape_of(x)[-1]
-    lower = _np.tril(_np.ones((n, n), dtype=bool))
-    # factors[..., i, j, l] = x_l if l <= i and l != j else 1
-    keep = lower[:, None, :] & ~_np.eye(n, dtype=bool)[None, :, :]
-    factors = where(keep, x[..., None, None, :], 1.0)
-    return _prod(factors, axis=-1) * lower
+def _linear_scan(a, b):
+    """s along the last axis with s_i = a_i s_(i-1) + b_i and s_(-1) = 0, by doubling
+    (log2 n rounds of products and sums): no division, so exact where a has zeros, and
+    written with traced operations, so its own derivatives follow. b may carry more
+    leading axes than a."""
+    n = shape_of(b)[-1]
+    d = 1
+    while d < n:
+        b = concatenate([b[..., :d], b[..., d:] + a[..., d:] * b[..., :-d]], axis=-1)
+        a = concatenate([a[..., :d], a[..., d:] * a[..., :-d]], axis=-1)
+        d *= 2
+    return b
 
 
-# With no zero along the axis, dy_i = y_i * sum_{j<=i} t_j / x_j (a cumsum); with a
-# zero, that quotient is 0/0, and the exact product-of-others matrix is used instead.
+# y_i = y_(i-1) x_i, so dy_i = x_i dy_(i-1) + y_(i-1) t_i. With no zero along the axis
+# this is y_i * sum_(j<=i) t_j / x_j (a cumsum); with a zero that quotient is 0/0, and
+# the recurrence itself is scanned instead.
 def _cumprod_jvp(t, ans, x, axis=None, dtype=None):
     k = shape_of(t)[0]
     ax = -1 if axis is None else axis % ndim_of(x) - ndim_of(x)
     xs = moveaxis(reshape(x, (-1,)) if axis is None else x, ax, -1)
     ts = moveaxis(reshape(t, (k, -1)) if axis is None else t, ax, -1)
+    ys = moveaxis(reshape(ans, (-1,)) if axis is None else ans, ax, -1)
     if not _np.any(getval(xs) == 0):
-        out = moveaxis(ans, ax, -1) * _cumsum(ts / xs, axis=-1)
+        out = ys * _cumsum(ts / xs, axis=-1)
     else:
-        out = einsum("...ij,z...j->z...i", _cumprod_matrix(xs, ax), ts)
+        out = _linear_scan(xs, ts * _shift_right(ys))
     return moveaxis(out, -1, ax)
 
 
+# The transpose of that recurrence: xbar_j = y_(j-1) r_j with r_j = g_j + x_(j+1) r_(j+1),
+# the same scan run from the end.
 def _cumprod_vjp(g, ans, x, axis=None, dtype=None):
     k = shape_of(g)[0]
     ax = -1 if axis is None else axis % ndim_of(x) - ndim_of(x)
     xs = moveaxis(reshape(x, (-1,)) if axis is None else x, ax, -1)
+    ys = moveaxis(reshape(ans, (-1,)) if axis is None else ans, ax, -1)
     gs = moveaxis(g, ax, -1)
     if not _np.any(getval(xs) == 0):
-        out = _reverse_cumsum(gs * moveaxis(ans, ax, -1), -1) / xs
+        out = _reverse_cumsum(gs * ys, -1) / xs
     else:
-        out = einsum("...ij,z...i->z...j", _cumprod_matrix(xs, ax), gs)
+        ones = _np.ones(shape_of(xs)[:-1] + (1,), dtype=_np.result_type(getval(xs), float))
+        following = concatenate([xs[..., 1:], ones], axis=-1)
+        out = _shift_right(ys) * flip(_linear_scan(flip(following, -1), flip(gs, -1)), -1)
     out = moveaxis(out, -1, ax)
     return reshape(out, (k,) + shape_of(x))
+
+
+def _shift_right(y):
+    """[1, y_0, ..., y_(n-2)] along the last axis: cumprod's value before each entry."""
+    ones = _np.ones(shape_of(y)[:-1] + (1,), dtype=_np.result_type(getval(y), float))
+    return concatenate([ones, y[..., :-1]], axis=-1)
 
 
 cumprod = defrules(Primitive(_cumprod, "cumprod"), jvp=[_cumprod_jvp], vjp=[_cumprod_vjp])
@@ -345,5 +373,4 @@ count_nonzero = nondifferentiable(_np.count_nonzero)
 
 
 from .elementwise import conj, maximum, minimum, real, sqrt, where  # noqa: E402
-from .shape import broadcast_to, concatenate, flip, moveaxis, reshape  # noqa: E402
-from .products import einsum  # noqa: E402
+from .shape import broadcast_to, concatenate, flip, moveaxis, reshape, transpose  # noqa: E402

@@ -10,6 +10,17 @@ AXES = [{}, {"axis": 0}, {"axis": -1, "keepdims": True}, {"axis": (0, 1)}]
 SHAPES = [((3, 4),)]
 
 
+def _with_zeros(rng, shapes, dtype):
+    """Inputs holding exact zeros: one zero in some slices, two in others, none in the rest,
+    so that perturbing the zero itself is part of every check (second order included)."""
+    x = rng.standard_normal(shapes[0])
+    if dtype == "c128":
+        x = x + 0.5j * rng.standard_normal(shapes[0])
+    flat = x.reshape(-1)
+    flat[[0, 5, 6, 9]] = 0
+    return (x,)
+
+
 def reduction(name, domain="real", complex=False, kwargs=AXES, **kw):
     return OpSpec(name, getattr(np, name), domain=domain, shapes=SHAPES + [((5,),)] * 0, kwargs=kwargs,
                   complex=complex, **kw)
@@ -22,6 +33,10 @@ SPECS = [
     reduction("prod", "nonzero", complex=True),
     OpSpec("prod_with_zeros", lambda x: np.prod(x * (np.arange(4) != 1), axis=1), shapes=[((3, 4),)]),
     OpSpec("prod_two_zeros", lambda x: np.prod(x * (np.arange(4) > 1), axis=1), shapes=[((3, 4),)]),
+    OpSpec("prod_exact_zeros", np.prod, shapes=[((3, 4),)], make_args=_with_zeros, complex=True,
+           kwargs=AXES + [{"axis": (1, 0)}], covers=("prod",)),
+    OpSpec("prod_exact_zeros_3d", np.prod, shapes=[((2, 3, 4),)], make_args=_with_zeros,
+           kwargs=[{"axis": (0, 2)}, {"axis": 1, "keepdims": True}], covers=("prod",)),
     reduction("max"),
     reduction("min"),
     reduction("amax"),
@@ -31,6 +46,8 @@ SPECS = [
     OpSpec("cumsum", np.cumsum, shapes=[((3, 4),)], kwargs=[{}, {"axis": 0}, {"axis": -1}], complex=True),
     OpSpec("cumprod", np.cumprod, domain="nonzero", shapes=[((3, 4),)], kwargs=[{}, {"axis": 0}, {"axis": 1}]),
     OpSpec("cumprod_zero", lambda x: np.cumprod(x * (np.arange(4) != 1), axis=1), shapes=[((3, 4),)]),
+    OpSpec("cumprod_exact_zeros", np.cumprod, shapes=[((3, 4),)], make_args=_with_zeros, complex=True,
+           kwargs=[{}, {"axis": 0}, {"axis": -1}], covers=("cumprod",)),
     reduction("var", kwargs=AXES + [{"ddof": 1}]),
     reduction("std", kwargs=AXES + [{"ddof": 1}]),
     OpSpec("var_complex", np.var, shapes=SHAPES, complex=True),
