@@ -111,3 +111,24 @@ def _accept_array_like():
 
 
 _accept_array_like()
+
+
+def _write_out():
+    """Every function whose NumPy counterpart takes `out=`: a call passing it on plain values
+    is NumPy's own, so `out` is written and returned as NumPy does."""
+    import sys
+
+    from ..core import Primitive
+    from ._plain import takes_out, writing_out
+
+    for module, np_module, prefix in ((sys.modules[__name__], _np, "numpy"), (linalg, _np.linalg, "numpy.linalg"),
+                                      (fft, _np.fft, "numpy.fft")):
+        for name in module.__all__:
+            fun, np_fun = getattr(module, name), getattr(np_module, name, None)
+            if (np_fun is None or fun is np_fun or isinstance(np_fun, type) or not callable(np_fun)
+                    or (isinstance(fun, Primitive) and fun.fun is np_fun) or not takes_out(np_fun)):
+                continue
+            setattr(module, name, writing_out(fun, np_fun, f"{prefix}.{name}"))
+
+
+_write_out()

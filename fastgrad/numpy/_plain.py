@@ -1,7 +1,9 @@
 """Helpers shared by the composed families: finding traced values inside arguments,
-and handing calls with no traced value to NumPy unchanged."""
+and handing calls with no traced value (or with `out=`) to NumPy unchanged."""
 
 import functools
+
+import numpy as _np
 
 from ..core import Box
 
@@ -53,3 +55,52 @@ def writes_in_place(np_fun):
         f"numpy.{np_fun.__name__} writes into an array in place, which fastgrad cannot differentiate "
         "(traced values are immutable). Build the new array instead, for example with "
         "np.where(mask, values, x), np.concatenate or np.stack."))
+
+
+def _out_position(np_fun):
+    """The index at which np_fun takes `out` positionally, or None (keyword only)."""
+    import inspect
+
+    if isinstance(np_fun, _np.ufunc):
+        return np_fun.nin
+    try:
+        params = list(inspect.signature(np_fun).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    for i, p in enumerate(params):
+        if p.name == "out":
+            return i if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) else None
+    return None
+
+
+def takes_out(np_fun):
+    """True if NumPy's function has an `out` parameter."""
+    import inspect
+
+    if isinstance(np_fun, _np.ufunc):
+        return True
+    try:
+        return "out" in inspect.signature(np_fun).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def writing_out(fun, np_fun, name):
+    """fun, except that a call given `out` is NumPy's own on plain values (it writes `out`
+    and returns what NumPy returns), and raises TypeError on traced ones: a traced value
+    cannot be written into an array."""
+    pos = _out_position(np_fun)
+
+    @functools.wraps(fun, assigned=("__module__", "__name__", "__qualname__", "__doc__"), updated=())
+    def wrapper(*args, **kwargs):
+        if kwargs.get("out") is None and (pos is None or len(args) <= pos or args[pos] is None):
+            return fun(*args, **kwargs)
+        if contains_box(args) or contains_box(kwargs):
+            raise TypeError(f"{name} with out= on a traced value: fastgrad cannot trace writes into an array; "
+                            "use the returned value instead")
+        return np_fun(*args, **kwargs)
+
+    wrapper.__wrapped__ = fun
+    if getattr(fun, "nondifferentiable", False):
+        wrapper.nondifferentiable = True
+    return wrapper
