@@ -95,11 +95,39 @@ def _order_reshape(t, shape, order):
     """Reshape a batched array in `order` within each batch row."""
     if order == "C":
         return _reshape_prim(t, shape)
-    if order in ("F", "A"):
+    if order == "F":
         # Fortran order within each row: move the batch axis last, reshape in F order, move back.
         moved = moveaxis(t, 0, -1)
         return moveaxis(_reshape_prim(moved, tuple(shape[1:]) + (shape[0],), "F"), -1, 0)
     raise ValueError(f"unknown order {order!r}")
+
+
+def _layout_order(a, order):
+    """'A' as NumPy reads it from the array's memory: 'F' when it is Fortran-contiguous
+    and not C-contiguous, 'C' otherwise."""
+    if order != "A":
+        return order
+    flags = _np.asarray(getval(a)).flags
+    return "F" if flags.f_contiguous and not flags.c_contiguous else "C"
+
+
+def _memory_axes(value):
+    """The axes of an array from the largest memory stride to the smallest, as NumPy's
+    order='K' reads them: a stable sort in which a size-1 or zero-stride axis orders
+    nothing, and a negative stride counts by its size (the axis is not reversed)."""
+    strides = [abs(s) if n > 1 else 0 for s, n in zip(value.strides, value.shape)]
+    axes = []
+    for ax in range(value.ndim):
+        pos = len(axes)
+        for i in range(len(axes) - 1, -1, -1):
+            other = axes[i]
+            if strides[ax] == 0 or strides[other] == 0:
+                continue
+            if strides[ax] <= strides[other]:
+                break
+            pos = i
+        axes.insert(pos, ax)
+    return tuple(axes)
 
 
 def reshape(a, newshape=None, order="C", *, shape=None, **kwargs):
@@ -107,11 +135,16 @@ def reshape(a, newshape=None, order="C", *, shape=None, **kwargs):
         newshape = shape
     if isinstance(newshape, list):
         newshape = tuple(newshape)
-    return _reshape_prim(a, newshape, order=order)
+    return _reshape_prim(a, newshape, order=_layout_order(a, order))
 
 
 def ravel(a, order="C"):
-    return _reshape_prim(a, (-1,), order=order)
+    if order == "K":
+        axes = _memory_axes(_np.asarray(getval(a)))
+        if axes != tuple(range(len(axes))):
+            a = transpose(a, axes)
+        order = "C"
+    return _reshape_prim(a, (-1,), order=_layout_order(a, order))
 
 
 def squeeze(a, axis=None):

@@ -8,6 +8,17 @@ SPECS = [
     OpSpec("reshape", lambda x: np.reshape(x, (4, 3)), shapes=[((3, 4),)], complex=True),
     OpSpec("reshape_F", lambda x: np.reshape(x, (2, 6), order="F"), shapes=[((3, 4),)]),
     OpSpec("ravel", np.ravel, shapes=[((3, 4),), ((),)]),
+    # order='A' and 'K' follow the memory layout of the value as NumPy does: a C-contiguous
+    # input, a Fortran-contiguous view, and a permuted view with a reversed axis.
+    OpSpec("reshape_A", lambda x: np.reshape(x, (2, 6), order="A"), shapes=[((3, 4),)], covers=("reshape",)),
+    OpSpec("reshape_A_fortran", lambda x: np.transpose(x).reshape((2, 6), order="A"), shapes=[((3, 4),)],
+           covers=("reshape",)),
+    OpSpec("ravel_order", lambda x, **kw: np.ravel(x, **kw), shapes=[((3, 4),), ((),)],
+           kwargs=[{"order": "A"}, {"order": "K"}], covers=("ravel",)),
+    OpSpec("ravel_order_views", lambda x, **kw: np.ravel(np.transpose(x, (2, 0, 1))[:, ::-1], **kw),
+           shapes=[((2, 3, 4),)], kwargs=[{"order": o} for o in "CFAK"], covers=("ravel",)),
+    OpSpec("flatten_order_fortran", lambda x, **kw: np.transpose(x).flatten(**kw), shapes=[((3, 4),)],
+           kwargs=[{"order": "A"}, {"order": "K"}], covers=("ravel",)),
     OpSpec("squeeze", np.squeeze, shapes=[((3, 1, 4),), ((1,),)]),
     OpSpec("expand_dims", lambda x: np.expand_dims(x, 1), shapes=[((3, 4),), ((3,),)]),
     OpSpec("atleast_1d", np.atleast_1d, shapes=[((),), ((3,),)]),
