@@ -107,3 +107,61 @@ def test_out_with_a_traced_value_raises():
               lambda x: fnp.dot(x, x, onp.zeros(()))):
         with pytest.raises(TypeError, match="out="):
             grad(f)(onp.ones(2))
+
+
+# ---------------------------------------------------------------- higher derivatives at kinks and removable singularities
+def _nth_derivative(f, n, mode):
+    """The n-th derivative of a scalar function, nesting reverse (grad) or forward (make_jvp)."""
+    from fastgrad import grad, make_jvp
+
+    for _ in range(n):
+        if mode == "rev":
+            f = grad(f)
+        else:
+            f = (lambda g: lambda x: make_jvp(g)(x)(1.0)[1])(f)
+    return f
+
+
+def _mp_sinc(t):
+    import mpmath
+
+    return mpmath.sin(mpmath.pi * t) / (mpmath.pi * t) if t != 0 else mpmath.mpf(1)
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+@pytest.mark.parametrize("x", [0.0, 1e-8, 1e-6, 1e-3, 0.3, 0.4999, 0.5, 0.7, 1.0, -2.5, 10.0])
+def test_sinc_derivatives_match_mpmath(x, mode):
+    """sinc's first four derivatives, at 0 (sinc''(0) = -pi^2/3) and near it, where the
+    closed form of sinc' cancels, against mpmath's at 40 digits."""
+    import mpmath
+
+    import fastgrad.numpy as fnp
+
+    mpmath.mp.dps = 40
+    for n in (1, 2, 3, 4):
+        if x == 0:
+            # sinc(x) = sum (-1)^k (pi x)^(2k) / (2k+1)!, so the n-th derivative at 0 is
+            # n! times the coefficient of x^n.
+            ref = 0.0 if n % 2 else float((-1) ** (n // 2) * mpmath.pi ** n * mpmath.factorial(n)
+                                          / mpmath.factorial(n + 1))
+        else:
+            ref = float(mpmath.diff(_mp_sinc, mpmath.mpf(x), n))
+        got = _nth_derivative(fnp.sinc, n, mode)(x)
+        assert abs(got - ref) <= 1e-12 * max(1.0, abs(ref)), (n, got, ref)
+
+
+@pytest.mark.parametrize("mode", ["rev", "fwd"])
+def test_abs_higher_derivatives_at_zero_match_autograd(mode):
+    """|x| at 0: the first derivative is taken as 0 and every higher one is 0 (autograd's
+    answer), not the 1 that differentiating x / |x| with 0 replaced by 1 gives."""
+    import autograd
+    import autograd.numpy as anp
+
+    import fastgrad.numpy as fnp
+
+    for x in (0.0, -1.5, 2.0):
+        for n in (1, 2, 3):
+            ref_f = anp.abs
+            for _ in range(n):
+                ref_f = autograd.grad(ref_f)
+            assert _nth_derivative(fnp.abs, n, mode)(x) == ref_f(x), (x, n)
