@@ -18,3 +18,4 @@ from .differential_operators import (
 )
 from .builtins import dict, isinstance, list, tuple, type  # noqa: E402,F401,A004  (autograd's top-level names)
 from .extend import primitive  # noqa: E402,F401
+from .install import install_as_autograd  # noqa: E402,F401

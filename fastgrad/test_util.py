@@ -153,19 +153,20 @@ def _check_all(f, x, modes, order, rng):
         if order > 1:
             v = _random_like(x, rng)
 
-            def jvp_f(x, v):
-                return make_jvp(f, x)(v)[1]
+            def jvp_f(xv):
+                return make_jvp(f, xv[0])(xv[1])[1]
+            # Named as autograd names it, so that a failure says which order failed.
             jvp_f.__name__ = f"jvp_{getattr(f, '__name__', 'f')}"
-            _check_all(lambda xv: jvp_f(*xv), (x, v), modes, order - 1, rng)
+            _check_all(jvp_f, (x, v), modes, order - 1, rng)
     if "rev" in modes:
         _check_vjp(f, x, rng)
         if order > 1:
             u = _random_like(f(x), rng)
 
-            def vjp_f(x, u):
-                return make_vjp(f, x)[0](u)
+            def vjp_f(xu):
+                return make_vjp(f, xu[0])[0](xu[1])
             vjp_f.__name__ = f"vjp_{getattr(f, '__name__', 'f')}"
-            _check_all(lambda xu: vjp_f(*xu), (x, u), modes, order - 1, rng)
+            _check_all(vjp_f, (x, u), modes, order - 1, rng)
 
 
 def combo_check(fun, *args, **kwargs):

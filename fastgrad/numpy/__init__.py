@@ -47,6 +47,9 @@ _PASSTHROUGH = (
     "setbufsize", "geterrcall", "seterrcall", "info", "savez_compressed", "show_config", "show_runtime",
     "einsum_path", "isdtype", "test",
 )
+# autograd.numpy.__version__ is NumPy's; clients compare it with numpy.__version__.
+__version__ = _np.__version__
+
 for _name in _PASSTHROUGH:
     if hasattr(_np, _name):
         globals()[_name] = getattr(_np, _name)
@@ -66,10 +69,6 @@ _AUTOGRAD_HELPERS = (
 )
 
 
-# autograd's internal modules, reachable as attributes after a bare import (clients
-# write autograd.numpy.numpy_boxes.ArrayBox); imported on first use.
-_ALIAS_MODULES = ("numpy_boxes", "numpy_vspaces", "numpy_vjps", "numpy_jvps", "numpy_wrapper")
-
 
 def __getattr__(name):
     if name == "custom_where":
@@ -78,10 +77,10 @@ def __getattr__(name):
         import importlib
 
         return importlib.import_module(f"{__name__}.{name}")
-    if name in _ALIAS_MODULES:
-        import importlib
+    if name == "builtins":
+        from .. import builtins
 
-        return importlib.import_module(f"{__name__}.{name}")
+        return builtins
     if name in _AUTOGRAD_HELPERS:
         try:
             from . import numpy_wrapper
@@ -94,6 +93,7 @@ def __getattr__(name):
 
 from .boxes import ArrayBox  # noqa: E402  (registers the box type)
 from . import fft, linalg, random  # noqa: E402,F401
+import warnings  # noqa: E402,F401  (autograd.numpy's namespace holds it)
 
 
 def _accept_array_like():
@@ -132,3 +132,11 @@ def _write_out():
 
 
 _write_out()
+
+# Last, since the loops above walk the functions of __all__. autograd.numpy has no
+# __all__, so `from autograd.numpy import *` also gives its submodules, its helpers and
+# the modules it imported; clients rely on some of them (one deletes `fft` right after
+# the star import).
+_AUTOGRAD_STAR_EXTRAS = ("fft", "linalg", "random", "warnings", "builtins", "custom_where",
+                         *_ALIAS_MODULES, *_AUTOGRAD_HELPERS)
+__all__ += _AUTOGRAD_STAR_EXTRAS

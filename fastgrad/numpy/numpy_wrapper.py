@@ -20,7 +20,8 @@ numpy_version = _np.__version__
 # autograd's `from numpy_wrapper import *` namespace: fastgrad.numpy's public names (which
 # shadow Python's any, all, sum, round, ... here: this module uses them as _py.any etc.).
 for _name in _fnp.__all__:
-    globals()[_name] = getattr(_fnp, _name)
+    if _name not in _fnp._AUTOGRAD_STAR_EXTRAS:
+        globals()[_name] = getattr(_fnp, _name)
 
 notrace_functions = [_np.ndim, _np.shape, _np.iscomplexobj, _np.result_type]
 
