@@ -47,22 +47,51 @@ class config:
 
 # ---------------------------------------------------------------- tracing once, sweeping often
 
-def _check_differentiable(leaf):
+def _differentiable(leaf):
+    """The input leaf as the value to trace: floating and complex values as they are,
+    integers as float64 (autograd differentiates with respect to them as if they were
+    floats); booleans, object arrays and anything else refused."""
     value = getval(leaf)
     dtype = getattr(value, "dtype", None)
     if dtype is None:
         if isinstance(value, bool) or not isinstance(value, (int, float, complex)):
-            if not isinstance(value, (_np.ndarray, _np.generic)):
-                raise TypeError(
-                    f"fastgrad can only differentiate with respect to floating-point or complex "
-                    f"arrays and scalars (and lists, tuples and dicts of them), not "
-                    f"{type(value).__name__}")
+            raise TypeError(
+                f"fastgrad can only differentiate with respect to floating-point, complex or "
+                f"integer arrays and scalars (and lists, tuples and dicts of them), not "
+                f"{type(value).__name__}")
         dtype = _np.result_type(value)
-    if dtype.kind not in "fc":
+    if dtype.kind in "fc":
+        return leaf
+    if dtype.kind in "iu" and not isinstance(leaf, Box):
+        return _np.asarray(value, dtype=_np.float64) if isinstance(value, _np.ndarray) else _np.float64(value)
+    if dtype.kind == "O":
         raise TypeError(
-            f"fastgrad cannot differentiate with respect to an input of dtype {dtype}: the "
-            f"derivative with respect to integers or booleans is not defined. Pass floating-"
-            f"point values, for example 1.0 instead of 1 or x.astype(float).")
+            "fastgrad cannot differentiate with respect to an input of dtype object (an array "
+            "of Python objects): convert it to a floating-point array first, for example "
+            "x.astype(float).")
+    raise TypeError(
+        f"fastgrad cannot differentiate with respect to an input of dtype {dtype}: the "
+        f"derivative with respect to booleans or {dtype.name} values is not defined. Pass "
+        f"floating-point values, for example x.astype(float).")
+
+
+def _check_returned(out):
+    """The differentiated function's result must be arrays or numbers (or containers of
+    them): a forgotten `return` (None), a string or a generator would otherwise be
+    differentiated as a constant and give a zero derivative."""
+    leaves = [out] if isinstance(out, Box) else flatten(out)[0]
+    for leaf in leaves:
+        if isinstance(leaf, (Box, _np.ndarray, _np.number, int, float, complex)):
+            if type(leaf) is not _np.ndarray or leaf.dtype.kind in "biufc":
+                continue
+        what = "None" if leaf is None else (
+            f"an array of dtype {leaf.dtype}" if isinstance(leaf, _np.ndarray)
+            else f"a value of type {type(leaf).__name__}")
+        where = "" if leaf is out else f" inside a {type(out).__name__}"
+        raise TypeError(
+            f"the function being differentiated returned {what}{where}; fastgrad differentiates "
+            f"functions returning arrays or numbers (or lists, tuples and dicts of them). "
+            f"Did the function forget to return its value?")
 
 
 class Linearization:
@@ -76,7 +105,7 @@ class Linearization:
     __slots__ = ("multi", "in_leaves", "rebuild_in", "roots", "trace", "_widest", "rebuild_out",
                  "out_nodes", "out_leaves", "out")
 
-    def __init__(self, fun, args, kwargs, argnum):
+    def __init__(self, fun, args, kwargs, argnum, check=True):
         self.multi = isinstance(argnum, (tuple, list))
         argnums = tuple(argnum) if self.multi else (argnum,)
         for i in argnums:
@@ -96,9 +125,9 @@ class Linearization:
             self.in_leaves = [_np.float64(leaf) if type(leaf) is float else
                               _np.complex128(leaf) if type(leaf) is complex else leaf
                               for leaf in self.in_leaves]
-        for leaf in self.in_leaves:
+        for i, leaf in enumerate(self.in_leaves):
             if type(leaf) is not _np.ndarray or leaf.dtype.kind not in "fc":
-                _check_differentiable(leaf)
+                self.in_leaves[i] = _differentiable(leaf)
         call_args = list(args)
         trace = trace_stack.open()
         try:
@@ -121,6 +150,8 @@ class Linearization:
         if isinstance(out, Box):
             leaves, self.rebuild_out = [out], only_leaf
         else:
+            if check:
+                _check_returned(out)
             leaves, self.rebuild_out = flatten(out)
         self.out_nodes = []
         self.out_leaves = []
@@ -156,16 +187,31 @@ class Linearization:
         return backward_sweep(self.trace.nodes, seeds, self.roots, add_tangents)
 
     def pushforward(self, v):
-        """J v for one tangent `v` shaped like the input; returns a value shaped like the output."""
+        """J v for one tangent `v` shaped like the input; returns a value shaped like the output.
+        For a complex input this is the true directional derivative (not autograd's convention,
+        which holds for make_vjp and the jacobians)."""
         v_leaves, _ = flatten(v)
         swept = self.jvp([_batch1(leaf) for leaf in v_leaves])
-        return self.rebuild_out([_unbatch1(t, y) for t, y in zip(swept, self.out_leaves)])
+        return self.rebuild_out([_unbatch1(t, y, _tangent_dtype(y), v_leaves)
+                                 for t, y in zip(swept, self.out_leaves)])
 
     def pullback(self, g):
         """J^T g for one cotangent `g` shaped like the output; returns a value shaped like the input."""
         g_leaves, _ = flatten(g)
         swept = self.vjp([_batch1(leaf) for leaf in g_leaves])
-        return self.rebuild_in([_unbatch1(t, x) for t, x in zip(swept, self.in_leaves)])
+        return self.rebuild_in([_unbatch1(t, x, _tangent_dtype(x), g_leaves)
+                                for t, x in zip(swept, self.in_leaves)])
+
+    def value(self):
+        """The function's value, for handing to the caller: a read-only array (a broadcast
+        view, say) is copied so the caller may write into it."""
+        out = self.out
+        if type(out) is _np.ndarray:
+            return out if out.flags.writeable else out.copy()
+        if self.rebuild_out is only_leaf:
+            return out
+        return self.rebuild_out([leaf.copy() if type(leaf) is _np.ndarray and not leaf.flags.writeable
+                                 else leaf for leaf in self.out_leaves])
 
     def widest(self):
         """Size of the largest value on the tape (at least that of the inputs and outputs)."""
@@ -200,8 +246,41 @@ def _dense(t, value, k):
     return t
 
 
-def _unbatch1(t, value):
-    return _dense(t, value, 1)[0]
+def _tangent_dtype(value, complex_=False):
+    """The dtype of a derivative with respect to (or of) `value`: its own precision, as
+    autograd keeps it (float32 stays float32), complex where the derivative is; integers
+    and booleans (a constant output) give float64."""
+    dtype = _np.result_type(getval(value))
+    if dtype.kind not in "fc":
+        dtype = _np.dtype(_np.float64)
+    if complex_ and dtype.kind != "c":
+        dtype = _np.result_type(dtype, _np.complex64)
+    return dtype
+
+
+def _delivered(a, dtype, given=()):
+    """A dense derivative as handed to the caller: of `dtype`, writable, and sharing memory
+    with nothing else (not a read-only broadcast the sweep kept, not a view of the
+    arrays in `given` that the caller passed in). Copies only when it must."""
+    if type(a) is not _np.ndarray:
+        return a
+    if a.dtype != dtype:
+        if a.dtype.kind == "c" and dtype.kind != "c":
+            a = a.real
+        return a.astype(dtype)
+    if not a.flags.writeable:
+        return a.copy()
+    for leaf in given:
+        if type(leaf) is _np.ndarray and _np.may_share_memory(a, leaf):
+            return a.copy()
+    return a
+
+
+def _unbatch1(t, value, dtype, given=()):
+    t = _dense(t, value, 1)
+    if type(t) is not _np.ndarray:
+        return t[0]
+    return _delivered(t, dtype, given)[0]
 
 
 def _wrap(op, fun, argnum, name):
@@ -222,7 +301,7 @@ def make_vjp(fun, argnum=0):
 
     def vjp_maker(*args, **kwargs):
         lin = Linearization(fun, args, kwargs, argnum)
-        return lin.pullback, lin.out
+        return lin.pullback, lin.value()
 
     return _wrap(vjp_maker, fun, argnum, "make_vjp")
 
@@ -234,7 +313,7 @@ def make_jvp(fun, argnum=0):
 
     def jvp_maker(*args, **kwargs):
         lin = Linearization(fun, args, kwargs, argnum)
-        return lambda v: (lin.out, lin.pushforward(v))
+        return lambda v: (lin.value(), lin.pushforward(v))
 
     return _wrap(jvp_maker, fun, argnum, "make_jvp")
 
@@ -260,7 +339,7 @@ def _describe(value):
 
 def _gradient(lin, seed):
     swept = lin.vjp(seed)
-    return lin.rebuild_in([_unbatch1(t, x) for t, x in zip(swept, lin.in_leaves)])
+    return lin.rebuild_in([_unbatch1(t, x, _tangent_dtype(x)) for t, x in zip(swept, lin.in_leaves)])
 
 
 def grad(fun, argnum=0):
@@ -281,7 +360,7 @@ def value_and_grad(fun, argnum=0):
 
     def value_and_gradfun(*args, **kwargs):
         lin = Linearization(fun, args, kwargs, argnum)
-        return lin.out, _gradient(lin, _scalar_seed(lin, "value_and_grad"))
+        return lin.value(), _gradient(lin, _scalar_seed(lin, "value_and_grad"))
 
     return _wrap(value_and_gradfun, fun, argnum, "value_and_grad")
 
@@ -291,7 +370,7 @@ def grad_and_aux(fun, argnum=0):
     _nary(fun, argnum)
 
     def grad_and_auxfun(*args, **kwargs):
-        lin = Linearization(lambda *a, **k: _pair(fun(*a, **k)), args, kwargs, argnum)
+        lin = Linearization(lambda *a, **k: _pair(fun(*a, **k)), args, kwargs, argnum, check=False)
         ans, aux = lin.out
         first = lin.out_leaves[0]
         if _np.size(getval(first)) != 1:
@@ -304,6 +383,8 @@ def grad_and_aux(fun, argnum=0):
 
 def _pair(out):
     ans, aux = out
+    if not isinstance(ans, Box):
+        _check_returned(ans)
     return (ans, aux)
 
 
@@ -331,7 +412,7 @@ def deriv(fun, argnum=0):
         ones = [_np.ones((1,) + shape_of(getval(x)), dtype=_np.result_type(getval(x)))
                 for x in lin.in_leaves]
         swept = lin.jvp(ones)
-        return lin.rebuild_out([_unbatch1(t, y) for t, y in zip(swept, lin.out_leaves)])
+        return lin.rebuild_out([_unbatch1(t, y, _tangent_dtype(y)) for t, y in zip(swept, lin.out_leaves)])
 
     return _wrap(derivfun, fun, argnum, "deriv")
 
@@ -386,11 +467,20 @@ def multigrad_dict(fun):
 
 # ---------------------------------------------------------------- jacobians
 
+def _check_chunk_size(chunk_size):
+    if chunk_size is None:
+        return
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, _np.integer)):
+        raise TypeError(f"chunk_size must be a positive integer or None, not {chunk_size!r}")
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive integer or None, not {chunk_size!r}")
+
+
 def _chunk_rows(total, plan, chunk_size, itemsize=8):
     """Basis vectors per sweep: all of them unless the widest dense batched value the plan
     foresees would take the sweep past `config.sweep_memory_bytes`."""
     if chunk_size is not None:
-        return max(1, int(chunk_size))
+        return int(chunk_size)
     per_row = itemsize * plan.dense_width * config.live_tangents
     if per_row == 0:
         return max(total, 1)
@@ -464,9 +554,10 @@ def _total_cost(plans, sizes, chunk_size):
     return total
 
 
-def _sweep_basis(lin, sweep, plan, n_seeded, which, shape, results_like, chunk_size):
-    """Sweep the basis of leaf `which` (of `shape`) through `sweep` (lin.jvp or lin.vjp), in
-    chunks of basis vectors; returns, per result leaf, the dense (size,) + its shape batch,
+def _sweep_basis(lin, sweep, plan, n_seeded, which, shape, results_like, chunk_size, scale=1.0):
+    """Sweep the basis of leaf `which` (of `shape`), each basis vector times `scale` (1.0, or
+    1j for the imaginary directions of a complex leaf), through `sweep` (lin.jvp or lin.vjp),
+    in chunks of basis vectors; returns, per result leaf, the dense (size,) + its shape batch,
     never a view of an array the function was given or closed over."""
     size = prod(shape)
     if size == 0:
@@ -474,19 +565,46 @@ def _sweep_basis(lin, sweep, plan, n_seeded, which, shape, results_like, chunk_s
     rows = _chunk_rows(size, plan, chunk_size)
     seeds = [None] * n_seeded
     if rows >= size:
-        seeds[which] = Diagonal(1.0, shape, 0, size)
+        seeds[which] = Diagonal(scale, shape, 0, size)
         swept = sweep(seeds)
         for i, like in enumerate(results_like):
             swept[i] = _unaliased(_dense(swept[i], like, size), lin)
         return swept
-    parts = [[] for _ in results_like]
+    # Each chunk is written into the result as it arrives, so the peak is the result plus
+    # one chunk's sweep (the budget), not the chunks beside their concatenation.
+    results = [None] * len(results_like)
     for start in range(0, size, rows):
         stop = min(start + rows, size)
-        seeds[which] = Diagonal(1.0, shape, start, stop)
-        for part, t, like in zip(parts, sweep(seeds), results_like):
-            part.append(_dense(t, like, stop - start))
-    # (two chunks at least here, so the concatenation is a new array, aliasing nothing)
-    return [fnp.concatenate(part, axis=0) for part in parts]
+        seeds[which] = Diagonal(scale, shape, start, stop)
+        for i, (t, like) in enumerate(zip(sweep(seeds), results_like)):
+            part = _dense(t, like, stop - start)
+            out = results[i]
+            if type(out) is list or isinstance(part, Box):
+                # under an outer trace the chunks are traced values: joined at the end
+                if type(out) is not list:
+                    out = results[i] = [] if out is None else [out[:start]]
+                out.append(part)
+                continue
+            if out is None:
+                out = results[i] = _np.empty((size,) + part.shape[1:], dtype=part.dtype)
+            elif part.dtype != out.dtype and _np.result_type(out, part) != out.dtype:
+                out = results[i] = out.astype(_np.result_type(out, part))
+            out[start:stop] = part
+            del part
+    return [fnp.concatenate(out, axis=0) if type(out) is list else out for out in results]
+
+
+def _combine(re_part, im_part):
+    """A complex block from the sweeps of the real and the imaginary basis directions:
+    Re(a) - i Re(b) (forward sweeps of a complex input), or a - i b for the real
+    cotangent pulls a and b of a real input (reverse sweeps of a complex output)."""
+    if isinstance(re_part, Box) or isinstance(im_part, Box):
+        return fnp.real(re_part) - 1j * fnp.real(im_part)
+    dtype = _np.result_type(re_part.real.dtype, _np.complex64)
+    out = _np.empty(re_part.shape, dtype=dtype)
+    out.real = re_part.real
+    _np.negative(im_part.real, out=out.imag)
+    return out
 
 
 _FORWARD_PREFERENCE = 1.25
@@ -529,11 +647,24 @@ def _jacobian_blocks(lin, mode, chunk_size):
         fwd_plans = _plans_if_needed(lin, "fwd", n, chunk_size)
     elif mode == "rev" and rev_plans is None:
         rev_plans = _plans_if_needed(lin, "rev", m, chunk_size)
+    # Complex inputs and outputs follow one convention in both directions (autograd's, that
+    # of the reverse sweep with real unit cotangents): for z = a + ib the row of output f_i
+    # is dRe(f_i)/da - i dRe(f_i)/db, and for a real input d(f_i)/da, complex if f_i is.
+    # A forward sweep gives the true directional derivative, so a complex input is swept
+    # along e_k and i e_k and combined as Re(J e_k) - i Re(J i e_k); a reverse sweep drops
+    # the imaginary part of a real input's cotangent, so a complex output feeding a real
+    # input is also pulled back from i e_i (giving -dIm(f_i)/da) and combined likewise.
+    complex_in = [_np.iscomplexobj(getval(x)) for x in lin.in_leaves]
+    complex_out = [_np.iscomplexobj(getval(y)) for y in lin.out_leaves]
     blocks = [[None] * len(in_shapes) for _ in out_shapes]
     if mode == "fwd":
         for j, shape in enumerate(in_shapes):
             swept = _sweep_basis(lin, lin.jvp, fwd_plans[j], len(in_shapes), j, shape, lin.out_leaves,
                                  chunk_size)
+            if complex_in[j]:
+                swept_im = _sweep_basis(lin, lin.jvp, fwd_plans[j], len(in_shapes), j, shape,
+                                        lin.out_leaves, chunk_size, 1j)
+                swept = [_combine(a, b) for a, b in zip(swept, swept_im)]
             for i, out_shape in enumerate(out_shapes):
                 blocks[i][j] = _layout_forward(swept[i], out_shape, shape)
     else:
@@ -543,8 +674,21 @@ def _jacobian_blocks(lin, mode, chunk_size):
             else:
                 swept = _sweep_basis(lin, lin.vjp, rev_plans[i], len(out_shapes), i, shape, lin.in_leaves,
                                      chunk_size)
+                if complex_out[i] and not all(complex_in):
+                    swept_im = _sweep_basis(lin, lin.vjp, rev_plans[i], len(out_shapes), i, shape,
+                                            lin.in_leaves, chunk_size, 1j)
+                    for j, b in enumerate(swept_im):
+                        if not complex_in[j]:
+                            swept[j] = _combine(swept[j], b)
             for j, in_shape in enumerate(in_shapes):
                 blocks[i][j] = fnp.reshape(swept[j], shape + in_shape)
+    for i in range(len(out_shapes)):
+        for j in range(len(in_shapes)):
+            block = blocks[i][j]
+            if type(block) is _np.ndarray:
+                dtype = _tangent_dtype(lin.in_leaves[j], complex_out[i])
+                if block.dtype != dtype:
+                    blocks[i][j] = block.real.astype(dtype) if dtype.kind != "c" else block.astype(dtype)
     return blocks
 
 
@@ -602,6 +746,7 @@ def jacobian(fun, argnum=0, *, mode="auto", chunk_size=None):
     gets one jacobian per output leaf in that structure.
     """
     _nary(fun, argnum)
+    _check_chunk_size(chunk_size)
 
     def jacfun(*args, **kwargs):
         lin = Linearization(fun, args, kwargs, argnum)
