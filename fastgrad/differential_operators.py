@@ -744,6 +744,12 @@ def jacobian(fun, argnum=0, *, mode="auto", chunk_size=None):
     of basis vectors; `chunk_size` sets their size directly. With a tuple of argnums the
     result is a tuple of blocks, one per argument; a function returning a list, tuple or dict
     gets one jacobian per output leaf in that structure.
+
+    Complex values follow autograd's convention in every mode: for an input z = a + ib the
+    entry of output f_i is dRe(f_i)/da - i dRe(f_i)/db (f'(z) for a holomorphic f,
+    conj(z)/|z| for abs); for a real input it is df_i/da, complex if f_i is (see
+    docs/complex.md). A block has the input's precision (float32 stays float32), complex
+    where the input or the output is.
     """
     _nary(fun, argnum)
     _check_chunk_size(chunk_size)
