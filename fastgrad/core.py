@@ -195,6 +195,11 @@ class Primitive:
     without materialising it; they return NotImplemented to decline.
     """
 
+    # Whether the VJP rules may be traced with respect to their cotangent (fastgrad's own
+    # are written with fastgrad's operators; a client's may strip boxes with getval), which
+    # decides how a missing forward rule is derived from them (rules._jvp_from_vjp).
+    vjps_traceable = True
+
     def __init__(self, fun, name=None):
         self.fun = fun
         self.name = name or getattr(fun, "__name__", repr(fun))

@@ -7,10 +7,13 @@ a rule given here is applied to each batch row in turn and the rows are stacked
 jacobian of width k costs k calls of the client's rule closure, which is what
 autograd pays as well, but within one sweep.
 
-A primitive given rules in one mode only gets the other by transposition
+A primitive given rules in one mode only gets the other derived from it
 (rules._jvp_from_vjp / _vjp_from_jvp), so a client's `defvjp`-only primitive
-works in forward mode too: each forward use of it costs one extra small
-reverse trace of its VJP (and symmetrically for `defjvp`-only primitives).
+works in forward mode too. A client's VJP is never traced with respect to its
+cotangent (client code may strip boxes with getval): its forward rule is the
+local jacobian formed from VJP calls with plain basis cotangents, one call per
+output element, so first-order derivatives always call it with plain arrays,
+as autograd does. A `defjvp`-only primitive gets its VJP by transposing the JVP.
 
 Containers follow autograd's semantics: a list, tuple or dict holding traced
 values that is passed to a primitive made here is traced as one value (its
@@ -59,6 +62,8 @@ class _ClientPrimitive(Primitive):
     containers of traced values in its arguments and its result."""
 
     exempt_from_registry = True
+    # A client's VJP is called with plain cotangents, as autograd calls it.
+    vjps_traceable = False
 
     def __call__(self, *args, **kwargs):
         traced = False

@@ -379,11 +379,83 @@ def _jvp_from_vjp(prim, argnum):
     if vjp is None:
         raise core.missing_rule(prim, argnum, "jvp")
 
-    def jvp(t, ans, *args, **kwargs):
-        return _transpose(lambda g: vjp(g, ans, *args, **kwargs), ans, t)
+    if prim.vjps_traceable:
+        def jvp(t, ans, *args, **kwargs):
+            return _transpose(lambda g: vjp(g, ans, *args, **kwargs), ans, t)
+    else:
+        def jvp(t, ans, *args, **kwargs):
+            return _jvp_by_vjp_calls(vjp, t, ans, args, kwargs)
 
     prim.jvps[argnum] = jvp
     return jvp
+
+
+# Elements of the local jacobian formed at once by _jvp_by_vjp_calls.
+_VJP_CALL_BLOCK = 1 << 20
+
+
+def _jvp_by_vjp_calls(vjp, t, ans, args, kwargs):
+    """The JVP of a primitive whose VJP cannot be traced (a client's, which may strip boxes
+    with getval): the local jacobian's rows, block by block, from VJP calls with plain basis
+    cotangents, contracted with the tangent. A row R = vjp(e_i) follows the complex
+    convention (dRe(f_i)/da - i dRe(f_i)/db, docs/complex.md), so the true directional
+    derivative is Re(R t), and for a complex output Re(R t) - i Re(R' t) with R' = vjp(i e_i).
+    Costs one call per output element, the price of not tracing the rule."""
+    from .tree import flatten
+
+    fnp = _fnp()
+    t_leaves = flatten(t)[0]
+    k = next(shape_of(leaf)[0] for leaf in t_leaves if leaf is not None)
+    flat_t = [None if leaf is None else fnp.reshape(leaf, (k, -1)) for leaf in t_leaves]
+    ans_leaves, rebuild = flatten(getval(ans))
+    # (elements of the argument's tangent per batch row: a block of rows of the local
+    # jacobian is rows x width)
+    width = max(1, sum(int(_np.prod(shape_of(leaf)[1:])) for leaf in t_leaves if leaf is not None))
+    outs = []
+    for which, leaf in enumerate(ans_leaves):
+        shape = _np.shape(leaf)
+        m = int(_np.prod(shape, dtype=int))
+        complex_out = _np.iscomplexobj(leaf)
+        rows = max(1, _VJP_CALL_BLOCK // width)
+        pieces = []
+        for start in range(0, m, rows):
+            stop = min(start + rows, m)
+            terms = []
+            for scale in ((1.0, 1j) if complex_out else (1.0,)):
+                basis = _np.zeros((stop - start, m), dtype=_np.result_type(leaf, float))
+                basis[_np.arange(stop - start), _np.arange(start, stop)] = scale
+                seed = [None] * len(ans_leaves)
+                seed[which] = basis.reshape((stop - start,) + shape)
+                pulled = vjp(rebuild(seed), ans, *args, **kwargs)
+                term = None
+                if pulled is not None:
+                    for tl, row in zip(flat_t, flatten(pulled)[0]):
+                        if tl is None or row is None:
+                            continue
+                        part = fnp.dot(tl, fnp.transpose(fnp.reshape(row, (stop - start, -1))))
+                        term = part if term is None else term + part
+                if term is not None and _is_complex(term):
+                    term = fnp.real(term)
+                terms.append(term)
+            if complex_out:
+                re, im = terms
+                if re is None and im is None:
+                    piece = None
+                elif im is None:
+                    piece = re + 0j
+                else:
+                    piece = (0.0 if re is None else re) - 1j * im
+            else:
+                piece = terms[0]
+            if piece is None:
+                piece = _np.zeros((k, stop - start), dtype=_np.result_type(leaf, float))
+            pieces.append(piece)
+        if not pieces:
+            outs.append(None)
+            continue
+        joined = pieces[0] if len(pieces) == 1 else fnp.concatenate(pieces, axis=1)
+        outs.append(fnp.reshape(joined, (k,) + shape))
+    return rebuild(outs)
 
 
 def _vjp_from_jvp(prim, argnum):

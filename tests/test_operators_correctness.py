@@ -274,3 +274,100 @@ def test_chunked_jacobian_peaks_at_result_plus_budget(name, mode, monkeypatch):
         tracemalloc.stop()
     assert J.shape == (2000, 500)
     assert peak <= J.nbytes + config.sweep_memory_bytes
+
+
+# ---------------------------------------------------------------- a client's VJP-only primitive
+
+def _client_cube(seen):
+    from fastgrad.extend import defvjp, primitive
+    from fastgrad.core import getval
+
+    @primitive
+    def cube(x):
+        return x ** 3
+
+    def cube_vjp(ans, x):
+        def vjp(g):
+            seen.append(type(g))
+            # client code often strips boxes from the cotangent
+            return getval(g) * 3 * x ** 2
+        return vjp
+
+    defvjp(cube, cube_vjp)
+    return cube
+
+
+def _autograd_cube():
+    from autograd.extend import defvjp, primitive
+    from autograd.tracer import getval
+
+    @primitive
+    def cube(x):
+        return x ** 3
+
+    defvjp(cube, lambda ans, x: lambda g: getval(g) * 3 * x ** 2)
+    return cube
+
+
+def test_client_vjp_that_strips_boxes_gives_forward_derivatives():
+    seen = []
+    cube, acube = _client_cube(seen), _autograd_cube()
+    x = onp.array([0.5, -1.0, 2.0])
+    expected = onp.diag(onp.cos(x ** 3) * 3 * x ** 2)
+    for J in (jacobian(lambda x: np.sin(cube(x)), mode="fwd")(x), jacfwd(lambda x: np.sin(cube(x)))(x),
+              jacobian(lambda x: np.sin(cube(x)), mode="rev")(x)):
+        onp.testing.assert_allclose(J, expected, atol=1e-12)
+    _, jv = make_jvp(cube)(x)(onp.ones(3))
+    onp.testing.assert_allclose(jv, 3 * x ** 2)
+    # first order: the client's rule only ever sees plain cotangents
+    assert seen and all(kind is onp.ndarray for kind in seen)
+    # As in autograd, a cotangent stripped at second order loses its own derivative: the
+    # same numbers as autograd's.
+    H = hessian(lambda x: np.sum(np.sin(cube(x))))(x)
+    onp.testing.assert_allclose(H, autograd.hessian(lambda x: anp.sum(anp.sin(acube(x))))(x), atol=1e-12)
+
+
+def test_hessian_through_a_client_vjp_written_with_the_primitives_value():
+    from fastgrad.extend import defvjp, primitive
+    from fastgrad.core import getval
+
+    @primitive
+    def cube(x):
+        return x ** 3
+
+    # the gradient 3 ans / x depends on the primitive's value, so the hessian's forward
+    # sweep needs the primitive's forward rule, derived from this VJP
+    defvjp(cube, lambda ans, x: lambda g: getval(g) * 3 * ans / x)
+    x = onp.array([0.5, -1.0, 2.0])
+    H = hessian(lambda x: np.sum(cube(x)))(x)
+    onp.testing.assert_allclose(H, onp.diag(6 * x), atol=1e-12)
+    onp.testing.assert_allclose(jacobian(lambda x: cube(x) * x, mode="fwd")(x), onp.diag(4 * x ** 3), atol=1e-12)
+
+
+def test_client_vjp_only_primitive_of_complex_values_follows_the_convention():
+    from fastgrad.extend import defvjp, primitive
+    from fastgrad.core import getval
+
+    @primitive
+    def half_square(z):
+        # u + iv = 2a^2 + 2iab, not holomorphic
+        return z * onp.conj(z) + z ** 2
+
+    def half_square_vjp(ans, z):
+        a, b = z.real, z.imag
+
+        def vjp(g):
+            g = getval(g)
+            # the cotangent g stands for dL/du - i dL/dv; the result is dL/da - i dL/db
+            du, dv = g.real, -g.imag
+            return (du * 4 * a + dv * 2 * b) - 1j * (dv * 2 * a)
+        return vjp
+
+    defvjp(half_square, half_square_vjp)
+    plain = lambda z: z * onp.conj(z) + z ** 2
+    ref = _convention_fd(plain, Z)
+    for mode, chunk in MODES:
+        onp.testing.assert_allclose(jacobian(half_square, mode=mode, chunk_size=chunk)(Z), ref, atol=1e-6)
+    v = rng.normal(size=3) + 1j * rng.normal(size=3)
+    _, jv = make_jvp(half_square)(Z)(v)
+    onp.testing.assert_allclose(jv, (plain(Z + 1e-6 * v) - plain(Z - 1e-6 * v)) / 2e-6, atol=1e-6)
