@@ -203,15 +203,22 @@ class Linearization:
                                 for t, x in zip(swept, self.in_leaves)])
 
     def value(self):
-        """The function's value, for handing to the caller: a read-only array (a broadcast
-        view, say) is copied so the caller may write into it."""
-        out = self.out
-        if type(out) is _np.ndarray:
-            return out if out.flags.writeable else out.copy()
+        """The function's value, for handing to the caller: an array that is read-only (a
+        broadcast view, say) or shares memory with an input (the identity) is copied, so
+        the caller may write into it."""
         if self.rebuild_out is only_leaf:
-            return out
-        return self.rebuild_out([leaf.copy() if type(leaf) is _np.ndarray and not leaf.flags.writeable
-                                 else leaf for leaf in self.out_leaves])
+            return self._owned(self.out)
+        return self.rebuild_out([self._owned(leaf) for leaf in self.out_leaves])
+
+    def _owned(self, leaf):
+        if type(leaf) is not _np.ndarray:
+            return leaf
+        if not leaf.flags.writeable:
+            return leaf.copy()
+        for x in self.in_leaves:
+            if type(x) is _np.ndarray and _np.may_share_memory(leaf, x):
+                return leaf.copy()
+        return leaf
 
     def widest(self):
         """Size of the largest value on the tape (at least that of the inputs and outputs)."""
@@ -624,17 +631,24 @@ def choose_direction(n_in, n_out, fwd_cost=None, rev_cost=None):
 def _jacobian_blocks(lin, mode, chunk_size):
     """blocks[i][j]: d out_leaf_i / d in_leaf_j, shaped out_i.shape + in_j.shape."""
     # (loops rather than comprehensions: each of those is a call, on every jacobian)
-    in_shapes, out_shapes = [], []
+    # A complex input costs a forward sweep twice as many seeds, and a complex output fed by
+    # a real input a reverse sweep (see below): the counts that choose the direction say so.
+    in_shapes, out_shapes, complex_in, complex_out = [], [], [], []
     n = m = 0
     for x in lin.in_leaves:
         shape = shape_of(x)
         in_shapes.append(shape)
-        n += prod(shape)
+        is_complex = _np.iscomplexobj(getval(x))
+        complex_in.append(is_complex)
+        n += prod(shape) * (2 if is_complex else 1)
+    all_complex_in = all(complex_in)
     for node, y in zip(lin.out_nodes, lin.out_leaves):
         shape = shape_of(y)
         out_shapes.append(shape)
+        is_complex = _np.iscomplexobj(getval(y))
+        complex_out.append(is_complex)
         if node is not None:
-            m += prod(shape)
+            m += prod(shape) * (2 if is_complex and not all_complex_in else 1)
     if mode not in ("auto", "fwd", "rev"):
         raise ValueError(f"mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
     fwd_plans = rev_plans = None
@@ -654,8 +668,6 @@ def _jacobian_blocks(lin, mode, chunk_size):
     # along e_k and i e_k and combined as Re(J e_k) - i Re(J i e_k); a reverse sweep drops
     # the imaginary part of a real input's cotangent, so a complex output feeding a real
     # input is also pulled back from i e_i (giving -dIm(f_i)/da) and combined likewise.
-    complex_in = [_np.iscomplexobj(getval(x)) for x in lin.in_leaves]
-    complex_out = [_np.iscomplexobj(getval(y)) for y in lin.out_leaves]
     blocks = [[None] * len(in_shapes) for _ in out_shapes]
     if mode == "fwd":
         for j, shape in enumerate(in_shapes):
@@ -674,7 +686,7 @@ def _jacobian_blocks(lin, mode, chunk_size):
             else:
                 swept = _sweep_basis(lin, lin.vjp, rev_plans[i], len(out_shapes), i, shape, lin.in_leaves,
                                      chunk_size)
-                if complex_out[i] and not all(complex_in):
+                if complex_out[i] and not all_complex_in:
                     swept_im = _sweep_basis(lin, lin.vjp, rev_plans[i], len(out_shapes), i, shape,
                                             lin.in_leaves, chunk_size, 1j)
                     for j, b in enumerate(swept_im):
