@@ -5,6 +5,13 @@ complete jacobians, hessians and forward mode.
     from fastgrad import grad, jacobian, hessian
 """
 
+from importlib import metadata as _metadata
+
+try:
+    __version__ = _metadata.version("fastgrad")
+except _metadata.PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
+
 from ._memory import tune_allocator
 
 tune_allocator()

@@ -16,10 +16,7 @@ import fastgrad.numpy as fnp  # noqa: E402
 import fastgrad.numpy.random as frandom  # noqa: E402
 
 # name -> why fastgrad.numpy does not have it.
-REASONS = {
-    "builtins": "the Python module autograd.numpy imports for its own use, not part of its API",
-    "warnings": "the Python module autograd.numpy imports for its own use, not part of its API",
-}
+REASONS = {}
 RANDOM_REASONS = {
     "npr": "autograd's alias of numpy.random, imported for its own use",
 }

@@ -18,10 +18,13 @@ _FAMILIES = (elementwise, reductions, nanfunctions, shape, padding, indexing, di
 
 
 __all__ = []
+# The installed NumPy decides the namespace: a function it does not have (matvec before
+# NumPy 2.2, unstack before 2.1, trapz from 2.4) is not offered either.
 for _family in _FAMILIES:
     for _name in _family.__all__:
-        globals()[_name] = getattr(_family, _name)
-    __all__.extend(_family.__all__)
+        if hasattr(_np, _name):
+            globals()[_name] = getattr(_family, _name)
+            __all__.append(_name)
 
 # Passed through from NumPy: constants, scalar types, dtypes and plain-value helpers.
 _PASSTHROUGH = (
@@ -63,7 +66,8 @@ for _name in _PASSTHROUGH:
 # clients reach them after a bare `import autograd`.
 _ALIAS_MODULES = ("numpy_boxes", "numpy_vspaces", "numpy_vjps", "numpy_jvps", "numpy_wrapper")
 _AUTOGRAD_HELPERS = (
-    "Box", "array_from_args", "c_class", "r_class", "make_diagonal", "metadata", "notrace_functions",
+    "Box", "array_from_args", "c_class", "concatenate_args", "r_class", "make_diagonal", "metadata",
+    "notrace_functions",
     "notrace_primitive", "numpy_version", "parse_einsum_input", "primitive", "wrap_if_boxes_inside",
     "wrap_intdtype", "wrap_namespace",
 )

@@ -18,6 +18,7 @@ __all__ = [
     "ediff1d",
     "gradient",
     "trapezoid",
+    "trapz",
     "interp",
     "unwrap",
 ]
@@ -176,6 +177,11 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     upper = y[_along(nd, axis, slice(1, None))]
     lower = y[_along(nd, axis, slice(None, -1))]
     return sum(d * (upper + lower) / 2.0, axis=axis)
+
+
+# trapezoid's name before NumPy 2.0 renamed it, kept while the installed NumPy has it
+# (NumPy 2.4 removed it; the namespace offers it only where NumPy does).
+trapz = numpy_when_plain(getattr(_np, "trapz", None))(trapezoid.__wrapped__)
 
 
 @numpy_when_plain(_np.interp)

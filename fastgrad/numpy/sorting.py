@@ -39,6 +39,7 @@ __all__ = [
     "lexsort",
     "searchsorted",
     "isin",
+    "in1d",
 ]
 
 
@@ -222,6 +223,8 @@ argpartition = nondifferentiable(_np.argpartition)
 lexsort = nondifferentiable(_np.lexsort)
 searchsorted = nondifferentiable(_np.searchsorted)
 isin = nondifferentiable(_np.isin)
+# isin's one-dimensional form, while the installed NumPy has it (removed in NumPy 2.4).
+in1d = nondifferentiable(getattr(_np, "in1d", _np.isin))
 
 from .creation import astype  # noqa: E402
 from .indexing import take, take_along_axis, untake  # noqa: E402

@@ -26,13 +26,14 @@ def vecdot(x1, x2, /, *, axis=-1, **kwargs):
     return sum(conj(x1) * x2, axis=axis)
 
 
-@numpy_when_plain(_np.matvec)
+# NumPy 2.2 added matvec and vecmat; on older NumPy the namespace leaves them out.
+@numpy_when_plain(getattr(_np, "matvec", None))
 def matvec(x1, x2, /, **kwargs):
     """The matrices x1 (..., m, n) applied to the vectors x2 (..., n): shape (..., m)."""
     return matmul(x1, expand_dims(x2, -1))[..., 0]
 
 
-@numpy_when_plain(_np.vecmat)
+@numpy_when_plain(getattr(_np, "vecmat", None))
 def vecmat(x1, x2, /, **kwargs):
     """The conjugated vectors x1 (..., n) times the matrices x2 (..., n, m): shape (..., m)."""
     return matmul(expand_dims(conj(x1), -2), x2)[..., 0, :]

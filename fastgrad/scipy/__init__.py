@@ -4,4 +4,9 @@ processing and ODE solver, differentiable in forward and reverse mode.
 SciPy is a dependency of this subpackage only: `import fastgrad` never imports it.
 """
 
-from . import integrate, linalg, misc, signal, special, stats  # noqa: F401
+try:
+    import scipy  # noqa: F401
+except ImportError as error:
+    raise ImportError('fastgrad.scipy needs SciPy: pip install "fastgrad[scipy]"') from error
+
+from . import integrate, linalg, misc, signal, special, stats  # noqa: E402,F401

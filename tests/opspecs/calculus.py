@@ -34,6 +34,8 @@ SPECS = [
            shapes=[((5,), (3, 5))]),
     OpSpec("trapezoid", np.trapezoid, shapes=[((5,),), ((3, 4),)], kwargs=[{}, {"dx": 0.5, "axis": 0}], complex=True),
     OpSpec("trapezoid_x", lambda x, y: np.trapezoid(y, x), make_args=increasing, shapes=[((5,), (3, 5))]),
+    OpSpec("trapz", lambda x, y: np.trapz(y, x, axis=0), needs=("trapz",), make_args=increasing,
+           shapes=[((5,), (5, 3))]),
     OpSpec("interp", np.interp, make_args=knots_then_points, shapes=[((7,), (5,), (5,)), ((), (4,), (4,))],
            complex=True),
     OpSpec("interp_ends", lambda x, xp, fp: np.interp(x, xp, fp, left=-1.0, right=fp[2]),

@@ -61,7 +61,7 @@ SPECS = [
     OpSpec("hsplit", lambda x: np.hsplit(x, 2), shapes=[((4,),), ((3, 4),)]),
     OpSpec("vsplit", lambda x: np.vsplit(x, [1]), shapes=[((3, 4),)]),
     OpSpec("dsplit", lambda x: np.dsplit(x, 2), shapes=[((2, 3, 4),)]),
-    OpSpec("unstack", lambda x: np.unstack(x, axis=1), shapes=[((3, 4),)]),
+    OpSpec("unstack", lambda x: np.unstack(x, axis=1), needs=("unstack",), shapes=[((3, 4),)]),
     OpSpec("block", lambda a, b, c: np.block([[a, b], [c]]), shapes=[((2, 2), (2, 3), (1, 5))], complex=True),
     OpSpec("block_1d", lambda a, b: np.block([a, b, 1.0]), shapes=[((2,), ())]),
     OpSpec("resize", lambda x: np.resize(x, (3, 5)), shapes=[((2, 3),), ((),)]),

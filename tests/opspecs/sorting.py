@@ -43,4 +43,5 @@ NONDIFFERENTIABLE = {
     "lexsort": "an index: integer output",
     "searchsorted": "an index: integer output",
     "isin": "a membership test: boolean output",
+    "in1d": "a membership test: boolean output",
 }

@@ -16,8 +16,10 @@ def cross2(a, b):
 SPECS = [
     OpSpec("vecdot", np.vecdot, shapes=[((3,), (3,)), ((2, 3), (3,)), ((4, 1, 3), (2, 3))], complex=True),
     OpSpec("vecdot_axis", lambda a, b: np.vecdot(a, b, axis=0), shapes=[((3, 2), (3, 2))]),
-    OpSpec("matvec", np.matvec, shapes=[((2, 3), (3,)), ((4, 2, 3), (1, 3))], complex=True),
-    OpSpec("vecmat", np.vecmat, shapes=[((3,), (3, 2)), ((4, 3), (3, 2))], complex=True),
+    OpSpec("matvec", lambda a, b: np.matvec(a, b), needs=("matvec",),
+           shapes=[((2, 3), (3,)), ((4, 2, 3), (1, 3))], complex=True),
+    OpSpec("vecmat", lambda a, b: np.vecmat(a, b), needs=("vecmat",),
+           shapes=[((3,), (3, 2)), ((4, 3), (3, 2))], complex=True),
     OpSpec("cross", np.cross, shapes=[((3,), (3,)), ((4, 3), (3,)), ((2, 1, 3), (4, 3))], complex=True),
     OpSpec("cross_axes", lambda a, b: np.cross(a, b, axisa=0, axisb=1, axisc=0), shapes=[((3, 4), (4, 3))]),
     OpSpec("cross_2d", cross2, shapes=[((2,), (2,)), ((4, 2), (3,)), ((3,), (2,))]),
