@@ -165,3 +165,74 @@ def test_abs_higher_derivatives_at_zero_match_autograd(mode):
             for _ in range(n):
                 ref_f = autograd.grad(ref_f)
             assert _nth_derivative(fnp.abs, n, mode)(x) == ref_f(x), (x, n)
+
+
+# ---------------------------------------------------------------- 0-d results: arrays where NumPy gives arrays
+def _value_and_tangent_types(f, *args):
+    from fastgrad import make_jvp
+
+    value, tangent = make_jvp(f)(*args)(args[0])
+    return value, tangent
+
+
+@pytest.mark.parametrize("axes,shapes", [(1, ((3,), (3,))), (2, ((2, 3), (2, 3))), (0, ((), ())),
+                                         (([0], [0]), ((0,), (0,)))])
+def test_tensordot_to_a_scalar_is_a_0d_array(axes, shapes):
+    import fastgrad.numpy as fnp
+
+    rng = onp.random.default_rng(0)
+    a, b = (onp.asarray(rng.standard_normal(s)) for s in shapes)
+    want = onp.tensordot(a, b, axes)
+    got = fnp.tensordot(a, b, axes)
+    assert type(got) is type(want) and got.shape == want.shape and onp.allclose(got, want)
+    value, tangent = _value_and_tangent_types(lambda x: fnp.tensordot(x, b, axes), a)
+    assert type(value) is type(want) and onp.allclose(value, want)
+    assert onp.shape(tangent) == () and onp.allclose(tangent, onp.tensordot(a, b, axes))
+
+
+@pytest.mark.parametrize("name", ["array", "asarray"])
+def test_array_of_a_traced_scalar_is_a_0d_array(name):
+    import fastgrad.numpy as fnp
+    from fastgrad import grad
+
+    x = onp.float64(1.5)
+    value, tangent = _value_and_tangent_types(lambda x: getattr(fnp, name)(x), x)
+    want = getattr(onp, name)(x)
+    assert type(value) is type(want) is onp.ndarray and value.shape == () and value == x
+    assert onp.shape(tangent) == () and tangent == x
+    assert grad(lambda x: getattr(fnp, name)(x * x))(x) == 2 * x
+
+
+def test_products_return_what_numpy_returns_for_0d_results():
+    import fastgrad.numpy as fnp
+
+    v, s, z = onp.array([1.0, 2.0, 3.0]), onp.float64(2.0), onp.array(2.0)
+    calls = [(lambda m: m.dot, (v, v)), (lambda m: m.dot, (z, z)), (lambda m: m.inner, (v, v)),
+             (lambda m: m.inner, (s, s)), (lambda m: m.vdot, (v, v)), (lambda m: m.matmul, (v, v)),
+             (lambda m: (lambda a, b: m.einsum("i,i", a, b)), (v, v)),
+             (lambda m: (lambda a, b: m.einsum("i,i->", a, b)), (v, v)),
+             (lambda m: (lambda a, b: m.einsum(a, [0], b, [0], [])), (v, v)),
+             (lambda m: (lambda a, b: m.tensordot(a, b, 1)), (v, v)), (lambda m: m.kron, (z, z))]
+    for get, args in calls:
+        want = get(onp)(*args)
+        got = get(fnp)(*args)
+        value, _ = _value_and_tangent_types(get(fnp), *args)
+        for ours in (got, value):
+            assert type(ours) is type(want) and onp.shape(ours) == onp.shape(want) and onp.allclose(ours, want)
+
+
+@pytest.mark.parametrize("kwargs", [dict(keepdims=True), dict(), dict(axis=0, keepdims=True), dict(axis=-1),
+                                    dict(keepdims=True, return_sign=True), dict(b=onp.ones(2), keepdims=True),
+                                    dict(b=onp.array(2.0), keepdims=True)])
+def test_logsumexp_of_0d_has_scipys_shape(kwargs):
+    scipy_special = pytest.importorskip("scipy.special")
+    import fastgrad.scipy.special as fsp
+
+    for a in (onp.array(0.5), onp.float64(0.5)):
+        want, got = scipy_special.logsumexp(a, **kwargs), fsp.logsumexp(a, **kwargs)
+        want, got = (want, got) if isinstance(want, tuple) else ((want,), (got,))
+        for w, g in zip(want, got):
+            assert type(g) is type(w) and onp.shape(g) == onp.shape(w) and onp.allclose(g, w)
+        value, _ = _value_and_tangent_types(lambda x: fsp.logsumexp(x, **kwargs), a)
+        value = value if isinstance(value, tuple) else (value,)
+        assert all(onp.shape(v) == onp.shape(w) for v, w in zip(value, want))

@@ -80,6 +80,9 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0, **kwargs):
             out = astype(out, dtype)
     else:
         return _np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin)
+    if not isinstance(getval(out), _np.ndarray):
+        # a traced NumPy scalar: numpy.array makes it a 0-d array
+        out = _astype(out, _np.result_type(getval(out)))
     if _np.ndim(out) < ndmin:
         out = reshape(out, (1,) * (ndmin - _np.ndim(out)) + _np.shape(out))
     return out

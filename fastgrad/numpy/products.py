@@ -13,6 +13,7 @@ import numpy as _np
 
 from ..rules import Primitive, RulesByArgnum, lift, ndim_of, shape_of, sum_to_shape, unbroadcast
 from ..seeds import Diagonal
+from ._plain import contains_box
 
 __all__ = [
     "matmul",
@@ -38,17 +39,25 @@ def _matmul(a, b):
     return _np.matmul(a, b)
 
 
+def _prod(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
 def _product(left, right):
     """left @ right where one side carries batch (and stack) axes and the other is one
     matrix: folded into a single matrix product rather than a loop over the batch of
     matrix-vector products, which is what a batch of tangents of a vector would be."""
     ls, rs = shape_of(left), shape_of(right)
+    # (sizes spelled out rather than -1, which an empty stack would leave undetermined)
     if len(rs) == 2 and len(ls) > 2:
-        out = matmul(reshape(left, (-1, ls[-1])), right)
+        out = matmul(reshape(left, (_prod(ls[:-1]), ls[-1])), right)
         return reshape(out, ls[:-1] + (rs[-1],))
     if len(ls) == 2 and len(rs) > 2:
         # left @ right = (right^T @ left^T)^T, with right^T folded the same way.
-        flipped = matmul(reshape(swapaxes(right, -1, -2), (-1, rs[-2])), transpose(left))
+        flipped = matmul(reshape(swapaxes(right, -1, -2), (_prod(rs[:-2]) * rs[-1], rs[-2])), transpose(left))
         return swapaxes(reshape(flipped, rs[:-2] + (rs[-1], ls[0])), -1, -2)
     return matmul(left, right)
 
@@ -131,35 +140,10 @@ matmul.structured_vjps.update({0: _matmul_structured_vjp_a, 1: _matmul_structure
 
 
 # ---------------------------------------------------------------- einsum
+# The primitive takes explicit subscripts of letters only ('ij,jk->ik'): the public
+# einsum spells out '...', the implicit output and the sublist form first, so the rules
+# below never meet an ellipsis.
 _LETTERS = string.ascii_letters
-
-
-def _tokens(subs):
-    """'ab...c' -> ['a', 'b', '...', 'c']."""
-    out, i = [], 0
-    while i < len(subs):
-        if subs.startswith("...", i):
-            out.append("...")
-            i += 3
-        else:
-            out.append(subs[i])
-            i += 1
-    return out
-
-
-def _explicit(subscripts):
-    subscripts = subscripts.replace(" ", "")
-    if "->" in subscripts:
-        ins, out = subscripts.split("->")
-        return ins.split(","), out
-    ins = subscripts.split(",")
-    counts = {}
-    for s in ins:
-        for tok in _tokens(s):
-            counts[tok] = counts.get(tok, 0) + 1
-    out = ("..." if "..." in counts else "") + "".join(
-        sorted(c for c, n in counts.items() if n == 1 and c != "..."))
-    return ins, out
 
 
 def _fresh(used):
@@ -168,6 +152,11 @@ def _fresh(used):
             used.add(c)
             return c
     raise ValueError("einsum: no free subscript letter left for the batch axis")
+
+
+def _split(subscripts):
+    ins, out = subscripts.split("->")
+    return ins.split(","), out
 
 
 def _join(ins, out):
@@ -180,9 +169,8 @@ def _einsum(subscripts, *operands):
 
 def _einsum_jvp(argnum):
     def jvp(t, ans, subscripts, *operands):
-        ins, out = _explicit(subscripts)
+        ins, out = _split(subscripts)
         batch = _fresh(set(subscripts))
-        ins = list(ins)
         ins[argnum - 1] = batch + ins[argnum - 1]
         args = list(operands)
         args[argnum - 1] = t
@@ -190,34 +178,19 @@ def _einsum_jvp(argnum):
     return jvp
 
 
-def _token_sizes(subs, shape):
-    toks = _tokens(subs)
-    sizes = {}
-    if "..." in toks:
-        e = toks.index("...")
-        n_ell = len(shape) - (len(toks) - 1)
-        for tok, n in zip(toks[:e], shape[:e]):
-            sizes[tok] = n
-        for tok, n in zip(toks[e + 1:], shape[e + n_ell:]):
-            sizes[tok] = n
-    else:
-        sizes.update(zip(toks, shape))
-    return sizes
-
-
 def _einsum_vjp(argnum):
     def vjp(g, ans, subscripts, *operands):
         i = argnum - 1
-        ins, out = _explicit(subscripts)
+        ins, out = _split(subscripts)
         used = set(subscripts)
         batch = _fresh(used)
         x = operands[i]
-        sizes = _token_sizes(ins[i], shape_of(x))
+        sizes = dict(zip(ins[i], shape_of(x)))
         # A letter repeated in this operand (a diagonal, as in 'ii->i') gets a fresh
         # name for each repeat, tied to the first by an identity matrix.
         seen, target, ties, tie_subs = set(), [], [], []
-        for tok in _tokens(ins[i]):
-            if tok != "..." and tok in seen:
+        for tok in ins[i]:
+            if tok in seen:
                 new = _fresh(used)
                 ties.append(_np.eye(sizes[tok]))
                 tie_subs.append(tok + new)
@@ -226,28 +199,22 @@ def _einsum_vjp(argnum):
                 seen.add(tok)
                 target.append(tok)
         other_subs = [s for j, s in enumerate(ins) if j != i]
-        present = set("".join([out] + other_subs + tie_subs)) | ({"..."} if "..." in out else set())
+        present = set("".join([out] + other_subs + tie_subs))
         kept = [tok for tok in target if tok in present]
         result = einsum_args(_join([batch + out] + other_subs + tie_subs, batch + "".join(kept)),
                              g, *[o for j, o in enumerate(operands) if j != i], *ties)
         if len(kept) < len(target):
             # Letters summed only within this operand: the cotangent is constant along them.
-            rshape = list(shape_of(result))
-            n_ell = len(rshape) - len(kept) if "..." in kept else 0
-            shape, full, pos = rshape[:1], rshape[:1], 1
-            for tok in target:
-                if tok == "...":
-                    shape += rshape[pos:pos + n_ell]
-                    full += rshape[pos:pos + n_ell]
-                    pos += n_ell
-                elif tok in kept:
-                    shape.append(rshape[pos])
-                    full.append(rshape[pos])
-                    pos += 1
-                else:
-                    shape.append(1)
-                    full.append(sizes[tok])
-            result = broadcast_to(reshape(result, tuple(shape)), tuple(full))
+            rsizes = dict(zip(kept, shape_of(result)[1:]))
+            k = shape_of(result)[:1]
+            shape = k + tuple(rsizes[tok] if tok in present else 1 for tok in target)
+            full = k + tuple(rsizes[tok] if tok in present else sizes[tok] for tok in target)
+            result = broadcast_to(reshape(result, shape), full)
+        if shape_of(result)[1:] != shape_of(x):
+            # a letter of size 1 in the other operands that x has at full size (NumPy
+            # broadcasts labelled axes of size 1): the cotangent is constant along it
+            result = broadcast_to(result, shape_of(result)[:1] + _np.broadcast_shapes(shape_of(result)[1:],
+                                                                                      shape_of(x)))
         return unbroadcast(result, x)
     return vjp
 
@@ -257,15 +224,63 @@ einsum_args.jvps = RulesByArgnum(_einsum_jvp, first=1)
 einsum_args.vjps = RulesByArgnum(_einsum_vjp, first=1)
 
 
-def einsum(subscripts, *operands, optimize=False, **kwargs):
-    if not isinstance(subscripts, str):
-        raise TypeError("fastgrad.numpy.einsum takes its subscripts as a string")
-    ins, out = _explicit(subscripts)
-    return einsum_args(_join(ins, out), *operands)
+def _from_sublists(args):
+    """NumPy's sublist form, einsum(a, [0, 1], b, [1, 2], [0, 2]): (subscripts, operands)."""
+    def letters(sub):
+        for v in sub:
+            if v is not Ellipsis and not 0 <= int(v) < len(_LETTERS):
+                raise ValueError(f"einsum: subscript {v} is outside [0, {len(_LETTERS)})")
+        return "".join("..." if v is Ellipsis else _LETTERS[int(v)] for v in sub)
+    operands = args[0:len(args) - len(args) % 2:2]
+    ins = [letters(sub) for sub in args[1::2][:len(operands)]]
+    out = letters(args[-1]) if len(args) % 2 else None
+    return ",".join(ins) + ("" if out is None else "->" + out), operands
+
+
+def _canonical(subscripts, shapes):
+    """The subscripts with the output explicit and '...' spelled out in letters of its own,
+    aligned on the right across operands as NumPy broadcasts them."""
+    subscripts = subscripts.replace(" ", "")
+    ins, _, out = subscripts.partition("->")
+    ins = ins.split(",")
+    if len(ins) != len(shapes):
+        raise ValueError(f"einsum: {len(ins)} operand subscripts for {len(shapes)} operands")
+    n_ell = [len(shape) - (len(sub) - 3) if "..." in sub else 0 for sub, shape in zip(ins, shapes)]
+    used = set(subscripts)
+    ell = [_fresh(used) for _ in range(max(n_ell, default=0))]
+    if "->" not in subscripts:
+        letters = "".join(ins).replace(".", "")
+        out = "..." * ("..." in subscripts) + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    elif ell and "..." not in out:
+        raise ValueError("output has more dimensions than subscripts given in einstein sum, but no '...' "
+                         "ellipsis provided to broadcast the extra dimensions.")
+    ins = [sub.replace("...", "".join(ell[len(ell) - n:]) if n else "") for sub, n in zip(ins, n_ell)]
+    return _join(ins, out.replace("...", "".join(ell)))
+
+
+def einsum(*operands, out=None, optimize=False, **kwargs):
+    """NumPy's einsum (subscript string or sublist form); the output is the same shape."""
+    if not contains_box(operands):
+        return _np.einsum(*operands, out=out, optimize=optimize, **kwargs)
+    if isinstance(operands[0], str):
+        subscripts, operands = operands[0], operands[1:]
+    else:
+        subscripts, operands = _from_sublists(operands)
+    operands = [array(op) if isinstance(op, (list, tuple)) else op for op in operands]
+    return einsum_args(_canonical(subscripts, [shape_of(op) for op in operands]), *operands)
 
 
 # ---------------------------------------------------------------- composed products
 def tensordot(a, b, axes=2):
+    """NumPy's tensordot: the axes of a not summed, then those of b; always an array
+    (0-d when every axis is summed), as NumPy returns it."""
+    if not contains_box((a, b)):
+        return _np.tensordot(a, b, axes)
+    ans = _tensordot(a, b, axes)
+    return ans if ndim_of(ans) else array(ans)
+
+
+def _tensordot(a, b, axes):
     na, nb = ndim_of(a), ndim_of(b)
     if isinstance(axes, int):
         axes_a, axes_b = list(range(na - axes, na)), list(range(axes))
@@ -292,13 +307,13 @@ def dot(a, b, out=None):
         return multiply(a, b)
     if nb <= 2:
         return matmul(a, b)
-    return tensordot(a, b, ([-1], [-2]))
+    return _tensordot(a, b, ([-1], [-2]))
 
 
 def inner(a, b):
     if ndim_of(a) == 0 or ndim_of(b) == 0:
         return multiply(a, b)
-    return tensordot(a, b, ([-1], [-1]))
+    return _tensordot(a, b, ([-1], [-1]))
 
 
 def outer(a, b, out=None):
@@ -321,5 +336,6 @@ def kron(a, b):
     return reshape(a_exp * b_exp, tuple(x * y for x, y in zip(sa, sb)))
 
 
+from .creation import array  # noqa: E402
 from .elementwise import conj, multiply  # noqa: E402
 from .shape import broadcast_to, ravel, reshape, swapaxes, transpose  # noqa: E402

@@ -377,6 +377,10 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     """log(sum(b * exp(a))) over `axis`, composed from exp, sum and log around a constant
     shift by the maximum (so no rule of its own). Shapes follow scipy.special.logsumexp;
     with return_sign=True, returns (log|s|, sign(s)) where s is the sum."""
+    if _onp.ndim(getval(a)) == 0 and _onp.ndim(getval(b)) == 0:
+        # SciPy reads 0-d input as shape (1,): keepdims=True gives (1,), axis=0 applies
+        a = np.reshape(a, (1,))
+        b = None if b is None else np.reshape(b, (1,))
     a_val = _onp.asarray(getval(a))
     if b is not None:
         b_val = _onp.asarray(getval(b))
