@@ -79,7 +79,9 @@ def _unbatch1(tree, like):
 # ---------------------------------------------------------------- unary make_vjp / make_jvp
 
 def _linearize(fun, x):
-    lin = Linearization(fun, (x,), {}, 0)
+    # autograd's low-level make_vjp differentiates any output, a comparison's bool
+    # included, as a constant (with the warning below); the operators check outputs.
+    lin = Linearization(fun, (x,), {}, 0, check=False)
     if all(node is None for node in lin.out_nodes):
         warnings.warn("Output seems independent of input.")
     return lin

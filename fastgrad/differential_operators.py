@@ -81,7 +81,7 @@ def _check_returned(out):
     differentiated as a constant and give a zero derivative."""
     leaves = [out] if isinstance(out, Box) else flatten(out)[0]
     for leaf in leaves:
-        if isinstance(leaf, (Box, _np.ndarray, _np.number, int, float, complex)):
+        if isinstance(leaf, (Box, _np.ndarray, _np.number, int, float, complex)) and not isinstance(leaf, bool):
             if type(leaf) is not _np.ndarray or leaf.dtype.kind in "biufc":
                 continue
         what = "None" if leaf is None else (

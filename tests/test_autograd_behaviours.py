@@ -1,0 +1,38 @@
+"""Behaviours that libraries built on autograd rely on, each compared with autograd where
+autograd computes it."""
+
+import warnings
+
+import numpy as onp
+import pytest
+
+import fastgrad.numpy as np
+from fastgrad import grad
+from fastgrad.core import make_vjp as core_make_vjp
+
+autograd = pytest.importorskip("autograd")
+import autograd.core  # noqa: E402
+import autograd.numpy as anp  # noqa: E402
+
+
+@pytest.mark.parametrize("returns_bool", [
+    lambda x: np.allclose(x, x * 3.0 / 3.0),   # a Python bool
+    lambda x: np.all(x > 0),                   # a NumPy bool
+])
+def test_grad_of_a_boolean_output_is_a_type_error(returns_bool):
+    with pytest.raises(TypeError, match="bool"):
+        grad(returns_bool)(onp.array([1.0, 2.0]))
+
+
+def test_core_make_vjp_treats_a_comparison_as_a_constant_as_autograd_does():
+    x = 0.7
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        vjp, ans = core_make_vjp(lambda x: x == 1.8, x)
+        ours = vjp(1.0)
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        theirs_vjp, theirs_ans = autograd.core.make_vjp(lambda x: anp.equal(x, 1.8), x)
+    assert ans == theirs_ans == False  # noqa: E712
+    assert ours == theirs_vjp(1.0) == 0.0
+    assert any("independent" in str(w.message) for w in caught)
