@@ -291,9 +291,12 @@ def _unbatch1(t, value, dtype, given=()):
 
 
 def _wrap(op, fun, argnum, name):
+    # Named as autograd names its operators' results: clients and autograd's tests read them.
+    fun_name = getattr(fun, "__name__", "[unknown name]")
     try:
-        op.__name__ = f"{name}_of_{getattr(fun, '__name__', 'function')}"
-        op.__doc__ = f"{name} of {getattr(fun, '__name__', 'function')} with respect to argument {argnum}."
+        op.__name__ = f"{name}_of_{fun_name}_wrt_argnum_{argnum}"
+        op.__doc__ = (f"    {name} of function {fun_name} with respect to argument number {argnum}: "
+                      f"called with {fun_name}'s arguments, it returns the {name}.")
         op.__wrapped__ = fun
     except (AttributeError, TypeError):
         pass
@@ -350,8 +353,10 @@ def _gradient(lin, seed):
 
 
 def grad(fun, argnum=0):
-    """The gradient of a scalar-valued `fun` with respect to argument `argnum`,
-    shaped like that argument (a tuple of them for a tuple of argnums)."""
+    """
+    Returns a function which computes the gradient of the scalar-valued `fun` with
+    respect to its positional argument number `argnum`, shaped like that argument (a
+    tuple of them for a tuple of argnums). It takes the arguments `fun` takes."""
     _nary(fun, argnum)
 
     def gradfun(*args, **kwargs):
@@ -362,7 +367,8 @@ def grad(fun, argnum=0):
 
 
 def value_and_grad(fun, argnum=0):
-    """(fun(*args), grad(fun)(*args)) from one trace: what scipy.optimize's jac=True wants."""
+    """Returns a function that returns both the value and the gradient,
+    (fun(*args), grad(fun)(*args)), from one trace: what scipy.optimize's jac=True wants."""
     _nary(fun, argnum)
 
     def value_and_gradfun(*args, **kwargs):
@@ -396,8 +402,9 @@ def _pair(out):
 
 
 def elementwise_grad(fun, argnum=0):
-    """The sum of the jacobian's rows (one reverse sweep seeded with ones); for an
-    elementwise function this is the diagonal of its jacobian."""
+    """
+    Returns a function that computes the sum of the jacobian's rows (one reverse sweep
+    seeded with ones); for an elementwise function this is the diagonal of its jacobian."""
     _nary(fun, argnum)
 
     def elementwise_gradfun(*args, **kwargs):
@@ -744,8 +751,10 @@ def _layout_forward(swept, out_shape, in_shape):
 
 
 def jacobian(fun, argnum=0, *, mode="auto", chunk_size=None):
-    """The jacobian of `fun` with respect to argument `argnum`, shaped
-    output.shape + input.shape (autograd's layout).
+    """
+    Returns a function which computes the jacobian of `fun` with respect to its
+    positional argument number `argnum`, shaped output.shape + input.shape (autograd's
+    layout).
 
     The function is traced once; the jacobian is then one batched sweep of the
     recording in the cheaper direction (mode='auto'): for a small jacobian the one with
@@ -787,8 +796,9 @@ def jacrev(fun, argnum=0, *, chunk_size=None):
 
 
 def hessian(fun, argnum=0, *, chunk_size=None):
-    """The hessian, shaped output.shape + input.shape + input.shape: a forward sweep
-    (batched over the input's basis) of the recorded reverse pass."""
+    """Returns a function that computes the exact hessian, shaped output.shape +
+    input.shape + input.shape: a forward sweep (batched over the input's basis) of the
+    recorded reverse pass."""
     inner = jacobian(fun, argnum, mode="rev")
     return _wrap(jacobian(inner, argnum, mode="fwd", chunk_size=chunk_size), fun, argnum, "hessian")
 

@@ -36,3 +36,20 @@ def test_core_make_vjp_treats_a_comparison_as_a_constant_as_autograd_does():
     assert ans == theirs_ans == False  # noqa: E712
     assert ours == theirs_vjp(1.0) == 0.0
     assert any("independent" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("name", ["grad", "jacobian", "elementwise_grad", "hessian", "value_and_grad",
+                                  "make_vjp", "make_jvp", "holomorphic_grad"])
+def test_operators_are_named_and_documented_as_autograds(name):
+    import fastgrad
+
+    def foo(x, y):
+        return x * y
+
+    ours, theirs = getattr(fastgrad, name), getattr(autograd, name)
+    assert ours(foo, 1).__name__ == theirs(foo, 1).__name__
+    if " of function " in (theirs(foo, 1).__doc__ or ""):
+        assert ours(foo, 1).__doc__.split(" with ")[0] == theirs(foo, 1).__doc__.split(" with ")[0]
+    # Their own documentation opens as autograd's does, where autograd's has any.
+    if theirs.__doc__:
+        assert ours.__doc__.split()[:3] == theirs.__doc__.split()[:3]
