@@ -192,14 +192,15 @@ class Linearization:
         which holds for make_vjp and the jacobians)."""
         v_leaves, _ = flatten(v)
         swept = self.jvp([_batch1(leaf) for leaf in v_leaves])
-        return self.rebuild_out([_unbatch1(t, y, _tangent_dtype(y), v_leaves)
+        dtype = _np.result_type(*[_derivative_dtype(x, (), True) for x in self.in_leaves])
+        return self.rebuild_out([_unbatch1(t, y, _derivative_dtype(dtype, (y,)), v_leaves)
                                  for t, y in zip(swept, self.out_leaves)])
 
     def pullback(self, g):
         """J^T g for one cotangent `g` shaped like the output; returns a value shaped like the input."""
         g_leaves, _ = flatten(g)
         swept = self.vjp([_batch1(leaf) for leaf in g_leaves])
-        return self.rebuild_in([_unbatch1(t, x, _tangent_dtype(x), g_leaves)
+        return self.rebuild_in([_unbatch1(t, x, _derivative_dtype(x, self.out_leaves), g_leaves)
                                 for t, x in zip(swept, self.in_leaves)])
 
     def value(self):
@@ -253,15 +254,20 @@ def _dense(t, value, k):
     return t
 
 
-def _tangent_dtype(value, complex_=False):
-    """The dtype of a derivative with respect to (or of) `value`: its own precision, as
-    autograd keeps it (float32 stays float32), complex where the derivative is; integers
-    and booleans (a constant output) give float64."""
-    dtype = _np.result_type(getval(value))
-    if dtype.kind not in "fc":
-        dtype = _np.dtype(_np.float64)
-    if complex_ and dtype.kind != "c":
-        dtype = _np.result_type(dtype, _np.complex64)
+def _derivative_dtype(x, ys, directional=False):
+    """The dtype of a derivative of the outputs `ys` with respect to `x`: NumPy's promotion
+    of their dtypes, so a float32 computation gives float32 (as autograd's rules keep it,
+    whatever dtype the sweep's seeds had) and one that promotes to float64 gives float64;
+    complex where x or an output is. A directional derivative (`directional`) takes only the
+    precision of a complex x: the change of a real output is real. Integer and boolean
+    outputs (constants) do not take part."""
+    dtype = _np.result_type(getval(x))
+    if directional and dtype.kind == "c":
+        dtype = _np.finfo(dtype).dtype
+    for y in ys:
+        y_dtype = _np.result_type(getval(y))
+        if y_dtype.kind in "fc" and y_dtype != dtype:
+            dtype = _np.promote_types(dtype, y_dtype)
     return dtype
 
 
@@ -270,6 +276,10 @@ def _delivered(a, dtype, given=()):
     with nothing else (not a read-only broadcast the sweep kept, not a view of the
     arrays in `given` that the caller passed in). Copies only when it must."""
     if type(a) is not _np.ndarray:
+        if isinstance(a, Box) and getattr(getval(a), "dtype", dtype) != dtype:
+            # under an outer trace (a nested operator): cast as a traced step, so the outer
+            # derivative has the dtype too
+            return fnp.astype(fnp.real(a) if dtype.kind != "c" else a, dtype)
         return a
     if a.dtype != dtype:
         if a.dtype.kind == "c" and dtype.kind != "c":
@@ -284,10 +294,7 @@ def _delivered(a, dtype, given=()):
 
 
 def _unbatch1(t, value, dtype, given=()):
-    t = _dense(t, value, 1)
-    if type(t) is not _np.ndarray:
-        return t[0]
-    return _delivered(t, dtype, given)[0]
+    return _delivered(_dense(t, value, 1), dtype, given)[0]
 
 
 def _wrap(op, fun, argnum, name):
@@ -347,9 +354,13 @@ def _describe(value):
     return f"a value of shape {shape_of(getval(leaves[0]))}"
 
 
-def _gradient(lin, seed):
+def _gradient(lin, seed, ys=None):
+    """The pullback of `seed`, shaped like the input; `ys` the outputs it differentiates
+    (all of them unless given), which with the input set the result's dtype."""
     swept = lin.vjp(seed)
-    return lin.rebuild_in([_unbatch1(t, x, _tangent_dtype(x)) for t, x in zip(swept, lin.in_leaves)])
+    ys = lin.out_leaves if ys is None else ys
+    return lin.rebuild_in([_unbatch1(t, x, _derivative_dtype(x, ys))
+                           for t, x in zip(swept, lin.in_leaves)])
 
 
 def grad(fun, argnum=0):
@@ -389,7 +400,7 @@ def grad_and_aux(fun, argnum=0):
         if _np.size(getval(first)) != 1:
             raise TypeError("grad_and_aux needs the first output to be a scalar")
         seed = [_np.ones((1,) + shape_of(getval(first)))] + [None] * (len(lin.out_leaves) - 1)
-        return _gradient(lin, seed), aux
+        return _gradient(lin, seed, (first,)), aux
 
     return _wrap(grad_and_auxfun, fun, argnum, "grad_and_aux")
 
@@ -426,7 +437,9 @@ def deriv(fun, argnum=0):
         ones = [_np.ones((1,) + shape_of(getval(x)), dtype=_np.result_type(getval(x)))
                 for x in lin.in_leaves]
         swept = lin.jvp(ones)
-        return lin.rebuild_out([_unbatch1(t, y, _tangent_dtype(y)) for t, y in zip(swept, lin.out_leaves)])
+        dtype = _np.result_type(*[_derivative_dtype(x, (), True) for x in lin.in_leaves])
+        return lin.rebuild_out([_unbatch1(t, y, _derivative_dtype(dtype, (y,)), ())
+                                for t, y in zip(swept, lin.out_leaves)])
 
     return _wrap(derivfun, fun, argnum, "deriv")
 
@@ -704,10 +717,9 @@ def _jacobian_blocks(lin, mode, chunk_size):
     for i in range(len(out_shapes)):
         for j in range(len(in_shapes)):
             block = blocks[i][j]
-            if type(block) is _np.ndarray:
-                dtype = _tangent_dtype(lin.in_leaves[j], complex_out[i])
-                if block.dtype != dtype:
-                    blocks[i][j] = block.real.astype(dtype) if dtype.kind != "c" else block.astype(dtype)
+            dtype = _derivative_dtype(lin.in_leaves[j], (lin.out_leaves[i],))
+            if getattr(getval(block), "dtype", dtype) != dtype:
+                blocks[i][j] = _delivered(block, dtype)
     return blocks
 
 
