@@ -781,8 +781,8 @@ def jacobian(fun, argnum=0, *, mode="auto", chunk_size=None):
     Complex values follow autograd's convention in every mode: for an input z = a + ib the
     entry of output f_i is dRe(f_i)/da - i dRe(f_i)/db (f'(z) for a holomorphic f,
     conj(z)/|z| for abs); for a real input it is df_i/da, complex if f_i is (see
-    docs/complex.md). A block has the input's precision (float32 stays float32), complex
-    where the input or the output is.
+    docs/complex.md). A block's dtype is NumPy's promotion of the input's and the output's
+    (float32 stays float32), complex where either is.
     """
     _nary(fun, argnum)
     _check_chunk_size(chunk_size)
