@@ -163,6 +163,10 @@ class Linearization:
                 self.out_nodes.append(None)
                 self.out_leaves.append(leaf)
         self.out = self.out_leaves[0] if self.rebuild_out is only_leaf else self.rebuild_out(self.out_leaves)
+        if check and all(node is None for node in self.out_nodes):
+            # autograd's warning, which clients filter by its text: a derivative of zero is
+            # more often a mistake (a constant returned, the input unused) than intended.
+            warnings.warn("Output seems independent of input.")
 
     def jvp(self, tangents):
         # (loops rather than comprehensions: this runs once per sweep, and each
