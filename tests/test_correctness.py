@@ -236,3 +236,63 @@ def test_logsumexp_of_0d_has_scipys_shape(kwargs):
         value, _ = _value_and_tangent_types(lambda x: fsp.logsumexp(x, **kwargs), a)
         value = value if isinstance(value, tuple) else (value,)
         assert all(onp.shape(v) == onp.shape(w) for v, w in zip(value, want))
+
+
+# ---------------------------------------------------------------- log_ndtr's higher derivatives in both tails
+_LOG_NDTR_POINTS = [-1e10, -1e6, -1e3, -100.0, -40.0, -38.0, -20.0, -10.0, -5.0, -3.0, -2.5, -1.0, 0.0, 0.7, 2.0,
+                    5.0, 10.0, 20.0, 30.0, 37.0, 38.0, 40.0, 100.0, 1e3, 1e10]
+
+
+def _log_ndtr_derivatives_mpmath(x):
+    """(f', f'', f''') of f = log ndtr at x, in 120-digit arithmetic from h = phi/Phi, where
+    h' = -h (x + h) (the cancellation in x + h is harmless at that precision)."""
+    mpmath = pytest.importorskip("mpmath")
+    with mpmath.workdps(120):
+        x = mpmath.mpf(x)
+        h = mpmath.npdf(x) / mpmath.ncdf(x)
+        f2 = -h * (x + h)
+        f3 = -(f2 * (x + h) + h * (1 + f2))
+        return float(h), float(f2), float(f3)
+
+
+def _assert_matches(got, want, what):
+    # below 1e-290 the true value is a subnormal number or underflows to 0
+    assert onp.isfinite(got) and abs(got - want) <= 1e-11 * abs(want) + 1e-290, f"{what}: {got} != {want}"
+
+
+@pytest.mark.parametrize("x", _LOG_NDTR_POINTS)
+def test_log_ndtr_second_and_third_derivatives_against_mpmath(x):
+    import fastgrad.scipy.special as fsp
+    import fastgrad.scipy.stats as fst
+    from fastgrad import grad, hessian, jacobian, make_jvp
+
+    f1, f2, f3 = _log_ndtr_derivatives_mpmath(x)
+    x = onp.float64(x)
+    _assert_matches(grad(fsp.log_ndtr)(x), f1, "grad")
+    _assert_matches(grad(grad(fsp.log_ndtr))(x), f2, "grad of grad")
+    _assert_matches(hessian(fsp.log_ndtr)(x), f2, "hessian")
+    _assert_matches(jacobian(jacobian(fsp.log_ndtr, mode="fwd"), mode="fwd")(x), f2, "fwd over fwd")
+    _assert_matches(jacobian(grad(fsp.log_ndtr), mode="fwd")(x), f2, "fwd over rev")
+    _assert_matches(make_jvp(grad(fsp.log_ndtr))(x)(1.0)[1], f2, "jvp of grad")
+    _assert_matches(grad(grad(grad(fsp.log_ndtr)))(x), f3, "third, reverse")
+    _assert_matches(jacobian(jacobian(grad(fsp.log_ndtr), mode="fwd"), mode="rev")(x), f3, "third, mixed")
+    _assert_matches(grad(grad(fst.norm.logcdf))(x), f2, "norm.logcdf''")
+    _assert_matches(grad(grad(fst.norm.logsf))(-x), f2, "norm.logsf''")
+    _assert_matches(grad(grad(grad(fst.norm.logsf)))(-x), -f3, "norm.logsf'''")
+    # loc and scale: logcdf(x, loc, scale) = log_ndtr((x - loc) / scale)
+    hess = hessian(lambda p: fst.norm.logcdf(2 * x, p[0], p[1]))(onp.array([x, 2.0]))
+    z = x / 2
+    f1z, f2z, _ = _log_ndtr_derivatives_mpmath(z)
+    want = onp.array([[f2z / 4, f2z * z / 4 + f1z / 4], [f2z * z / 4 + f1z / 4, f2z * z * z / 4 + 2 * f1z * z / 4]])
+    onp.testing.assert_allclose(hess, want, rtol=1e-10, atol=1e-290)
+
+
+def test_log_ndtr_second_derivative_on_an_array_spanning_the_float_range():
+    import fastgrad.scipy.special as fsp
+    from fastgrad import elementwise_grad
+
+    xs = onp.array(_LOG_NDTR_POINTS)
+    got = elementwise_grad(elementwise_grad(fsp.log_ndtr))(xs)
+    want = [_log_ndtr_derivatives_mpmath(x)[1] for x in xs]
+    for g, w, x in zip(got, want, xs):
+        _assert_matches(g, w, f"at {x}")

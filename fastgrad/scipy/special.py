@@ -289,10 +289,22 @@ erfinv = elementwise(_sc.erfinv, lambda ans, y: (_SQRT_PI / 2) * np.exp(ans * an
 erfcinv = elementwise(_sc.erfcinv, lambda ans, y: (-_SQRT_PI / 2) * np.exp(ans * ans))
 ndtr = elementwise(_sc.ndtr, lambda ans, x: np.exp(-0.5 * x * x) / _SQRT_2PI)
 ndtri = elementwise(_sc.ndtri, lambda ans, p: _SQRT_2PI * np.exp(0.5 * ans * ans))
-# d/dx log ndtr(x) = phi(x) / Phi(x) = sqrt(2/pi) / erfcx(-x / sqrt(2)): no exp(-x^2/2)
-# that underflows and no ratio of tiny numbers, so it is accurate for any x (about -x
-# far in the lower tail, exp(-x^2/2)/sqrt(2 pi) in the upper one).
-log_ndtr = elementwise(_sc.log_ndtr, lambda ans, x: _onp.sqrt(2 / _onp.pi) / erfcx(-x / _SQRT_2))
+
+
+def _log_ndtr_d_value(n, x):
+    if n == 1:
+        # phi(x) / Phi(x) = sqrt(2/pi) / erfcx(-x / sqrt(2)): no exp(-x^2/2) that underflows
+        # and no ratio of tiny numbers (about -x far in the lower tail, phi(x) in the upper).
+        with _onp.errstate(over="ignore"):
+            return _onp.sqrt(2 / _onp.pi) / _sc.erfcx(-_onp.asarray(x) / _SQRT_2)
+    return _jets.log_ndtr_derivative(n, x).astype(_onp.result_type(x, _onp.float16))
+
+
+# d^n/dx^n log ndtr(x), n >= 1; its derivative is the next order. Higher orders are not
+# formed from the first (x + phi/Phi cancels in the lower tail, a ratio of underflowing
+# numbers is nan in the upper one): _jets.log_ndtr_derivative computes each directly.
+_log_ndtr_d = elementwise(_log_ndtr_d_value, None, lambda ans, n, x: _log_ndtr_d(n + 1, x), name="log_ndtr_d")
+log_ndtr = elementwise(_sc.log_ndtr, lambda ans, x: _log_ndtr_d(1, x))
 
 
 # ---------------------------------------------------------------- Student's t distribution
