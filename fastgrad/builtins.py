@@ -10,8 +10,8 @@ A container is traced as one value only where autograd's semantics need it:
   - passed to a primitive made with fastgrad.extend.primitive, a container
     holding traced values is packed into a SequenceBox or DictBox (`pack`), so
     the primitive's VJP receives the container and returns a container cotangent;
-  - a container a primitive returns is unpacked into a plain container of
-    traced items (`unpack`);
+  - a container a primitive returns stays one traced value, as in autograd (the
+    operators take a function's traced container result apart with `unpack`);
   - a container boxed by hand with fastgrad.tracer.new_box.
 Such boxes index with `container_take` and lists concatenate with `+`, in
 forward and reverse mode. The tangent or cotangent of a container is a

@@ -22,6 +22,7 @@ from .core import Box, Primitive, Structured, backward_sweep, forward_sweep, get
 from .seeds import Diagonal
 from .rules import RulesByArgnum, ndim_of, shape_of
 from .tree import only_leaf, flatten
+from .builtins import unpack
 from .vspace import add_tangents
 
 __all__ = [
@@ -143,6 +144,10 @@ class Linearization:
             else:
                 call_args[argnum] = boxed[0] if self.rebuild_in is only_leaf else self.rebuild_in(boxed)
             out = fun(*call_args, **kwargs)
+            if isinstance(out, Box) and type(out._value) in (tuple, list, dict):
+                # a traced container (a client primitive's tuple result): its items are the
+                # outputs, taken out while the trace is open
+                out = unpack(out)
         finally:
             trace_stack.close(trace)
         self.trace = trace

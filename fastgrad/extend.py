@@ -76,13 +76,6 @@ class _ClientPrimitive(Primitive):
             return self.bind(args, kwargs)
         return self.fun(*args, **kwargs)
 
-    def bind(self, args, kwargs):
-        out = Primitive.bind(self, args, kwargs)
-        if isinstance(out, Box) and type(getval(out)) in _CONTAINERS:
-            return _builtins().unpack(out)
-        return out
-
-
 def primitive(f_raw):
     """Wrap `f_raw` so fastgrad records calls to it instead of tracing inside it; give
     its rules with defvjp / defjvp."""

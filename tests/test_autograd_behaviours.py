@@ -53,3 +53,37 @@ def test_operators_are_named_and_documented_as_autograds(name):
     # Their own documentation opens as autograd's does, where autograd's has any.
     if theirs.__doc__ not in (None, "None"):  # autograd documents some with the text "None"
         assert ours.__doc__.split()[:3] == theirs.__doc__.split()[:3]
+
+
+def _tuple_primitive(lib):
+    @lib.extend.primitive
+    def polar(x):
+        return (onp.sin(x), x ** 2)
+
+    lib.extend.defvjp(polar, lambda ans, x: lambda g: g[0] * lib.numpy.cos(x) + 2 * x * g[1])
+    return polar
+
+
+def test_a_primitive_returning_a_tuple_gives_a_traced_tuple_as_autograds():
+    import autograd.extend  # noqa: F401
+    import fastgrad
+    import fastgrad.extend  # noqa: F401
+
+    x = onp.array([0.3, 0.9])
+    seen = {}
+    for lib in (fastgrad, autograd):
+        polar = _tuple_primitive(lib)
+
+        def f(x):
+            out = polar(x)
+            seen[lib.__name__] = (isinstance(out, tuple), len(out))
+            return lib.numpy.sum(out[0] * out[1])
+
+        seen[lib.__name__ + " grad"] = lib.grad(f)(x)
+    assert seen["fastgrad"] == seen["autograd"] == (False, 2)
+    onp.testing.assert_allclose(seen["fastgrad grad"], seen["autograd grad"], rtol=1e-12)
+    polar = _tuple_primitive(fastgrad)
+    for jac in (fastgrad.jacfwd, fastgrad.jacrev):
+        blocks = jac(polar)(x)
+        onp.testing.assert_allclose(blocks[0], onp.diag(onp.cos(x)), rtol=1e-12)
+        onp.testing.assert_allclose(blocks[1], onp.diag(2 * x), rtol=1e-12)

@@ -415,7 +415,8 @@ def _concat_jacobian(mode):
 
     def f(x):
         items = pair(x)
-        assert isinstance(items, list)
+        # a traced list, as autograd's: not a list itself, a list to autograd's isinstance
+        assert not isinstance(items, list) and fastgrad.builtins.isinstance(items, fastgrad.builtins.list)
         joined = items + [np.sin(x)]
         return np.stack(joined)
 
