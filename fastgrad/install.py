@@ -64,8 +64,7 @@ def install_as_autograd():
     """
     current = sys.modules.get(_PREFIX)
     if current is not None:
-        import fastgrad
-        if current is fastgrad:
+        if current is sys.modules[__package__]:
             return
         raise ImportError(
             "fastgrad.install_as_autograd() was called after the real autograd was imported "
