@@ -296,3 +296,63 @@ def test_log_ndtr_second_derivative_on_an_array_spanning_the_float_range():
     want = [_log_ndtr_derivatives_mpmath(x)[1] for x in xs]
     for g, w, x in zip(got, want, xs):
         _assert_matches(g, w, f"at {x}")
+
+
+# ---------------------------------------------------------------- multivariate_normal with a singular covariance
+def _singular_mvn_cases():
+    rng = onp.random.default_rng(3)
+    out = []
+    for d, r in ((2, 1), (3, 2), (4, 2)):
+        B = rng.standard_normal((d, r))
+        out.append((B @ rng.standard_normal(r), B @ rng.standard_normal(r), B @ B.T, B))
+        out.append((rng.standard_normal((3, r)) @ B.T, B @ rng.standard_normal(r), B @ B.T, B))  # several points
+    B = onp.eye(3)[:, :2]
+    out.append((onp.array([0.5, -0.2, 0.0]), onp.array([0.1, 0.3, 0.0]), onp.array([1.5, 0.7, 0.0]), B))  # a diagonal
+    return out
+
+
+@pytest.mark.parametrize("case", range(len(_singular_mvn_cases())))
+@pytest.mark.parametrize("name", ["logpdf", "pdf"])
+def test_multivariate_normal_allow_singular_matches_scipy_and_differences(case, name):
+    sst = pytest.importorskip("scipy.stats")
+    import fastgrad.scipy.stats as fst
+    from fastgrad import make_jvp, make_vjp
+
+    x, m, c, B = _singular_mvn_cases()[case]
+    ours, theirs = getattr(fst.multivariate_normal, name), getattr(sst.multivariate_normal, name)
+    want = theirs(x, m, c, allow_singular=True)
+    got = ours(x, m, c, allow_singular=True)
+    assert onp.shape(got) == onp.shape(want)
+    onp.testing.assert_allclose(got, want, rtol=1e-10)
+    # off the support (a component along the null space) the density is 0, as in SciPy
+    if c.ndim == 2:
+        null = onp.linalg.svd(B.T)[2][-1]
+        assert onp.array_equal(ours(x + null, m, c, allow_singular=True), theirs(x + null, m, c, allow_singular=True))
+    # directions that keep the support: x and the mean move in the range, the covariance
+    # by B S B^T with S symmetric
+    rng = onp.random.default_rng(4)
+    r = B.shape[1]
+    S = rng.standard_normal((r, r))
+    dc = B @ (S + S.T) @ B.T
+    if c.ndim == 1:
+        dc = onp.diag(dc)
+    v = (rng.standard_normal(onp.shape(x)[:-1] + (r,)) @ B.T, B @ rng.standard_normal(r), dc)
+
+    def F(p):
+        return ours(p[0], p[1], p[2], allow_singular=True)
+
+    def along(eps):
+        return onp.asarray(F(tuple(a + eps * b for a, b in zip((x, m, c), v))))
+
+    eps = 1e-5
+    numeric = (along(eps) - along(-eps)) / (2 * eps)
+    _, jv = make_jvp(F)((x, m, c))(v)
+    onp.testing.assert_allclose(jv, numeric, rtol=1e-6, atol=1e-9)
+    vjp, y = make_vjp(F)((x, m, c))
+    u = onp.ones(onp.shape(y))
+    pairing = sum(onp.sum(g * w) for g, w in zip(vjp(u), v))
+    onp.testing.assert_allclose(pairing, onp.sum(numeric), rtol=1e-6, atol=1e-9)
+    # second order along the same direction
+    second = (along(eps * 100) - 2 * along(0.0) + along(-eps * 100)) / (eps * 100) ** 2
+    _, jjv = make_jvp(lambda p: make_jvp(F)(p)(v)[1])((x, m, c))(v)
+    onp.testing.assert_allclose(jjv, second, rtol=1e-4, atol=1e-7)

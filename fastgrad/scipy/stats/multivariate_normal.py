@@ -33,20 +33,58 @@ def _dimension(x, mean, cov):
     return _onp.shape(c)[0] if _onp.ndim(c) else 1
 
 
+def _range_basis(cov, d):
+    """For a covariance that may be singular, as SciPy reads it: orthonormal bases of its
+    range and of its null space (the eigenvectors of the lower triangle whose eigenvalues
+    are above and below SciPy's cutoff), and SciPy's tolerance for the support test."""
+    c = _onp.asarray(getval(cov), dtype=float)
+    full = c * _onp.eye(d) if c.ndim == 0 else _onp.diag(c) if c.ndim == 1 else c
+    s, u = _onp.linalg.eigh(full, UPLO="L")
+    eps = 1e6 * _onp.finfo(float).eps * _onp.max(_onp.abs(s))
+    if _onp.min(s) < -eps:
+        raise ValueError("The input matrix must be symmetric positive semidefinite.")
+    return u[:, s > eps], u[:, s <= eps], 1e3 * eps
+
+
+def _restricted(cov, Q):
+    """Q^T cov Q, the covariance on its range (lower triangle read, as elsewhere)."""
+    nd = _onp.ndim(getval(cov))
+    if nd == 0:
+        return cov * _onp.eye(Q.shape[1])
+    if nd == 1:
+        return np.matmul(np.transpose(Q) * cov, Q)
+    full = np.tril(cov) + np.transpose(np.tril(cov, -1))
+    return np.matmul(np.transpose(Q), np.matmul(full, Q))
+
+
 def logpdf(x, mean=None, cov=1, allow_singular=False):
+    """With allow_singular, a singular covariance is read as SciPy reads it: the density
+    on the covariance's range (the rank in place of the dimension, the pseudo-determinant,
+    the pseudo-inverse), -inf off it. Its derivatives are those along the range: in every
+    direction that keeps the support they are exact."""
     x_val = getval(x)
     d = _dimension(x, mean, cov)
     if _onp.ndim(x_val) == 0 or (_onp.shape(x_val)[-1] != d and d == 1):
         x = np.reshape(x, _onp.shape(x_val) + (1,))
     diff = x if mean is None else x - mean
-    L = _factor(cov, d)
     shape = _onp.shape(getval(diff))
+    outside = None
+    if allow_singular:
+        Q, null, tol = _range_basis(cov, d)
+        outside = _onp.linalg.norm(getval(diff) @ null, axis=-1) >= tol
+        diff = np.matmul(diff, Q)
+        d = Q.shape[1]
+        L = linalg.cholesky(_restricted(cov, Q), lower=True)
+    else:
+        L = _factor(cov, d)
     flat = np.reshape(diff, (-1, d))
     z = linalg.solve_triangular(L, np.transpose(flat), lower=True)
     maha = np.sum(z * z, axis=0)
     log_det = 2 * np.sum(np.log(np.einsum("ii->i", L)))
     out = -0.5 * (d * _LOG_2PI + log_det + maha)
     out = np.reshape(out, shape[:-1])
+    if outside is not None and _onp.any(outside):
+        out = np.where(outside, -_onp.inf, out)
     return out if _onp.ndim(getval(out)) else np.reshape(out, ())
 
 
