@@ -200,6 +200,11 @@ class Primitive:
     # decides how a missing forward rule is derived from them (rules._jvp_from_vjp).
     vjps_traceable = True
 
+    # foreign_operands(prim, args, kwargs): set by the layer above that knows array types
+    # other than its own; called when a traced call's result is of a type no box holds,
+    # returns the call's result, or NotImplemented to let that be an error.
+    foreign_operands = None
+
     def __init__(self, fun, name=None):
         self.fun = fun
         self.name = name or getattr(fun, "__name__", repr(fun))
@@ -281,6 +286,12 @@ class Primitive:
             return ans
         box_type = _box_types.get(type(ans))
         if box_type is None:
+            # A result no box type holds: an operand of a foreign array type (a pandas or
+            # xarray object) made it. The layer that knows that type decides what happens.
+            if Primitive.foreign_operands is not None:
+                handled = Primitive.foreign_operands(self, args, kwargs)
+                if handled is not NotImplemented:
+                    return handled
             return new_box(ans, trace, Node(self, argvals, kwargs, ans, tuple(parents), trace))
         return box_type(ans, trace, Node(self, argvals, kwargs, ans, tuple(parents), trace))
 

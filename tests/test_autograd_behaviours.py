@@ -87,3 +87,31 @@ def test_a_primitive_returning_a_tuple_gives_a_traced_tuple_as_autograds():
         blocks = jac(polar)(x)
         onp.testing.assert_allclose(blocks[0], onp.diag(onp.cos(x)), rtol=1e-12)
         onp.testing.assert_allclose(blocks[1], onp.diag(2 * x), rtol=1e-12)
+
+
+def test_pandas_objects_meet_traced_values_as_constants():
+    pd = pytest.importorskip("pandas")
+    series = pd.Series([1.0, 2.0, 3.0])
+    frame = pd.DataFrame(onp.arange(6.0).reshape(2, 3))
+    x = onp.array([0.5, -1.0, 2.0])
+    cases = [
+        (lambda x: np.sum(series + x), onp.ones(3)),
+        (lambda x: np.sum(x * series), series.to_numpy()),
+        (lambda x: np.sum(series * x ** 2), 2 * x * series.to_numpy()),
+        (lambda x: np.sum(np.exp(series * x)), series.to_numpy() * onp.exp(series.to_numpy() * x)),
+        (lambda x: np.sum(np.dot(frame, x)), frame.to_numpy().sum(axis=0)),
+    ]
+    for f, expected in cases:
+        onp.testing.assert_allclose(grad(f)(x), expected, rtol=1e-12)
+
+
+def test_xarray_containers_hold_traced_values():
+    xr = pytest.importorskip("xarray")
+    base = onp.array([1.0, 2.0, 3.0])
+
+    def f(x):
+        out = x * xr.DataArray(base)     # the box hands the ufunc to the DataArray
+        return np.sum(np.sin(out).data)
+
+    assert isinstance(xr.DataArray(base) * 2.0, xr.DataArray)
+    onp.testing.assert_allclose(grad(f)(0.7), onp.sum(base * onp.cos(0.7 * base)), rtol=1e-12)

@@ -18,6 +18,8 @@ from .reductions import _axis_arg
 class ArrayBox(Box):
     __slots__ = ()
     __array_priority__ = 100.0
+    # Above pandas' own (DataFrame's is 4000), so that `series + box` is handed to the box.
+    __pandas_priority__ = 5000
 
     # -- properties
     shape = property(lambda self: _np.shape(self._value))
@@ -281,3 +283,25 @@ for _t in ARRAY_TYPES:
     Box.type_mappings[_t] = ArrayBox
 Box.type_mappings[ArrayBox] = ArrayBox
 Box.types.add(ArrayBox)
+
+
+def _foreign_operands(prim, args, kwargs):
+    """A traced call one of whose operands is an array container of another library.
+
+    pandas objects cannot hold traced values: the traced value takes the operation and
+    the pandas object enters it as the plain array it holds. Other containers that answer
+    NumPy's ufunc protocol (xarray's DataArray) can: a ufunc is handed to the container,
+    which applies it to the arrays it holds, the traced value among them, and wraps the
+    traced result."""
+    foreign = [a for a in args if not isinstance(a, Box) and type(a) not in ARRAY_TYPES
+               and getattr(type(a), "__array_ufunc__", None) is not None]
+    if not foreign:
+        return NotImplemented
+    if any(hasattr(a, "__pandas_priority__") for a in foreign):
+        return prim(*[_np.asarray(a) if any(a is f for f in foreign) else a for a in args], **kwargs)
+    if isinstance(prim.fun, _np.ufunc):
+        return type(foreign[0]).__array_ufunc__(foreign[0], prim.fun, "__call__", *args, **kwargs)
+    return NotImplemented
+
+
+Primitive.foreign_operands = _foreign_operands
