@@ -201,15 +201,14 @@ class Linearization:
         which holds for make_vjp and the jacobians)."""
         v_leaves, _ = flatten(v)
         swept = self.jvp([_batch1(leaf) for leaf in v_leaves])
-        dtype = _np.result_type(*[_derivative_dtype(x, (), True) for x in self.in_leaves])
-        return self.rebuild_out([_unbatch1(t, y, _derivative_dtype(dtype, (y,)), v_leaves)
+        return self.rebuild_out([_unbatch1(t, y, _derivative_dtype(self.in_leaves, (y,), "y"), v_leaves)
                                  for t, y in zip(swept, self.out_leaves)])
 
     def pullback(self, g):
         """J^T g for one cotangent `g` shaped like the output; returns a value shaped like the input."""
         g_leaves, _ = flatten(g)
         swept = self.vjp([_batch1(leaf) for leaf in g_leaves])
-        return self.rebuild_in([_unbatch1(t, x, _derivative_dtype(x, self.out_leaves), g_leaves)
+        return self.rebuild_in([_unbatch1(t, x, _derivative_dtype((x,), self.out_leaves, "x"), g_leaves)
                                 for t, x in zip(swept, self.in_leaves)])
 
     def value(self):
@@ -263,21 +262,29 @@ def _dense(t, value, k):
     return t
 
 
-def _derivative_dtype(x, ys, directional=False):
-    """The dtype of a derivative of the outputs `ys` with respect to `x`: NumPy's promotion
-    of their dtypes, so a float32 computation gives float32 (as autograd's rules keep it,
-    whatever dtype the sweep's seeds had) and one that promotes to float64 gives float64;
-    complex where x or an output is. A directional derivative (`directional`) takes only the
-    precision of a complex x: the change of a real output is real. Integer and boolean
-    outputs (constants) do not take part."""
-    dtype = _np.result_type(getval(x))
-    if directional and dtype.kind == "c":
-        dtype = _np.finfo(dtype).dtype
-    for y in ys:
-        y_dtype = _np.result_type(getval(y))
-        if y_dtype.kind in "fc" and y_dtype != dtype:
-            dtype = _np.promote_types(dtype, y_dtype)
-    return dtype
+def _derivative_dtype(xs, ys, kind_of=None):
+    """The dtype of a derivative of the outputs `ys` with respect to the inputs `xs`: their
+    precision promoted together, so a float32 computation gives float32 (as autograd's rules
+    keep it, whatever dtype the sweep's seeds had) and one that promotes to float64 gives
+    float64. Complex where an input or an output is (a jacobian), or, with `kind_of` "x",
+    where an input is (a pullback: autograd's VJP of a real input is real), or with "y",
+    where an output is (a directional derivative: the change of a real output is real).
+    Integer and boolean outputs (constants) do not take part."""
+    precision = None
+    is_complex = {"x": False, "y": False}
+    for side, values in (("x", xs), ("y", ys)):
+        for value in values:
+            dtype = _np.result_type(getval(value))
+            if dtype.kind not in "fc":
+                continue
+            if dtype.kind == "c":
+                is_complex[side] = True
+                dtype = _np.finfo(dtype).dtype
+            precision = dtype if precision is None else _np.promote_types(precision, dtype)
+    if precision is None:
+        precision = _np.dtype(_np.float64)
+    wanted = is_complex["x"] or is_complex["y"] if kind_of is None else is_complex[kind_of]
+    return _np.result_type(precision, _np.complex64) if wanted else precision
 
 
 def _delivered(a, dtype, given=()):
@@ -368,7 +375,7 @@ def _gradient(lin, seed, ys=None):
     (all of them unless given), which with the input set the result's dtype."""
     swept = lin.vjp(seed)
     ys = lin.out_leaves if ys is None else ys
-    return lin.rebuild_in([_unbatch1(t, x, _derivative_dtype(x, ys))
+    return lin.rebuild_in([_unbatch1(t, x, _derivative_dtype((x,), ys, "x"))
                            for t, x in zip(swept, lin.in_leaves)])
 
 
@@ -446,8 +453,7 @@ def deriv(fun, argnum=0):
         ones = [_np.ones((1,) + shape_of(getval(x)), dtype=_np.result_type(getval(x)))
                 for x in lin.in_leaves]
         swept = lin.jvp(ones)
-        dtype = _np.result_type(*[_derivative_dtype(x, (), True) for x in lin.in_leaves])
-        return lin.rebuild_out([_unbatch1(t, y, _derivative_dtype(dtype, (y,)), ())
+        return lin.rebuild_out([_unbatch1(t, y, _derivative_dtype(lin.in_leaves, (y,), "y"), ())
                                 for t, y in zip(swept, lin.out_leaves)])
 
     return _wrap(derivfun, fun, argnum, "deriv")
@@ -726,7 +732,7 @@ def _jacobian_blocks(lin, mode, chunk_size):
     for i in range(len(out_shapes)):
         for j in range(len(in_shapes)):
             block = blocks[i][j]
-            dtype = _derivative_dtype(lin.in_leaves[j], (lin.out_leaves[i],))
+            dtype = _derivative_dtype((lin.in_leaves[j],), (lin.out_leaves[i],))
             if getattr(getval(block), "dtype", dtype) != dtype:
                 blocks[i][j] = _delivered(block, dtype)
     return blocks
