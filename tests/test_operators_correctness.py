@@ -87,7 +87,8 @@ def test_complex_hessian_is_the_jacobian_of_the_gradient_in_the_convention():
 
     g = grad(f)
     ref = _convention_fd(g, Z)
-    for H in (hessian(f)(Z), hessian(f, chunk_size=1)(Z), jacobian(g, mode="fwd")(Z), jacobian(g, mode="rev")(Z)):
+    for H in (hessian(f)(Z), hessian(f, chunk_size=1)(Z),
+              jacobian(g, mode="fwd")(Z), jacobian(g, mode="rev")(Z)):
         onp.testing.assert_allclose(H, ref, atol=1e-5)
 
 
@@ -103,8 +104,8 @@ def test_make_jvp_of_complex_input_is_the_directional_derivative():
 def test_grad_of_complex_input_is_autograds():
     for name in ("abs", "real", "imag", "angle"):
         f, af = COMPLEX_FUNS[name]
-        onp.testing.assert_allclose(grad(lambda z: np.sum(f(z)))(Z), autograd.grad(lambda z: anp.sum(af(z)))(Z),
-                                    atol=1e-12)
+        onp.testing.assert_allclose(grad(lambda z: np.sum(f(z)))(Z),
+                                    autograd.grad(lambda z: anp.sum(af(z)))(Z), atol=1e-12)
 
 
 # ---------------------------------------------------------------- what the function returns
@@ -343,7 +344,8 @@ def test_hessian_through_a_client_vjp_written_with_the_primitives_value():
     x = onp.array([0.5, -1.0, 2.0])
     H = hessian(lambda x: np.sum(cube(x)))(x)
     onp.testing.assert_allclose(H, onp.diag(6 * x), atol=1e-12)
-    onp.testing.assert_allclose(jacobian(lambda x: cube(x) * x, mode="fwd")(x), onp.diag(4 * x ** 3), atol=1e-12)
+    onp.testing.assert_allclose(jacobian(lambda x: cube(x) * x, mode="fwd")(x), onp.diag(4 * x ** 3),
+                                atol=1e-12)
 
 
 def test_client_vjp_only_primitive_of_complex_values_follows_the_convention():
@@ -373,3 +375,22 @@ def test_client_vjp_only_primitive_of_complex_values_follows_the_convention():
     v = rng.normal(size=3) + 1j * rng.normal(size=3)
     _, jv = make_jvp(half_square)(Z)(v)
     onp.testing.assert_allclose(jv, (plain(Z + 1e-6 * v) - plain(Z - 1e-6 * v)) / 2e-6, atol=1e-6)
+
+
+def test_derivative_dtype_is_the_promotion_of_input_and_output():
+    x32 = onp.linspace(0.5, 1.5, 3).astype(onp.float32)
+    w64 = onp.arange(3.0)
+    # a computation promoted to float64 has a float64 derivative (as autograd's rules give)
+    assert grad(lambda x: np.sum(x * w64))(x32).dtype == onp.float64
+    assert autograd.grad(lambda x: anp.sum(x * w64))(x32).dtype == onp.float64
+    # a real input's pullback is real (autograd's VJP), a jacobian block complex
+    to_complex = lambda x: np.exp(1j * x.astype(onp.complex64))
+    vjp, y = make_vjp(to_complex)(x32)
+    assert y.dtype == onp.complex64 and vjp(onp.ones(3, onp.complex64)).dtype == onp.float32
+    for mode in ("fwd", "rev"):
+        assert jacobian(to_complex, mode=mode)(x32).dtype == onp.complex64
+    # the directional derivative of a real output of a complex input is real
+    z64 = Z.astype(onp.complex64)
+    _, jv = make_jvp(np.abs)(z64)(onp.ones(3, onp.complex64))
+    assert jv.dtype == onp.float32
+    onp.testing.assert_allclose(jv, Z.real / onp.abs(Z), rtol=1e-5)
