@@ -4,20 +4,27 @@ import fastgrad.numpy as np
 
 from . import OpSpec
 
+
+def _c_order(x):
+    """x copied into a C-contiguous array (a C-order ravel copies any other layout)."""
+    return np.reshape(np.ravel(x), np.shape(x))
+
 SPECS = [
     OpSpec("reshape", lambda x: np.reshape(x, (4, 3)), shapes=[((3, 4),)], complex=True),
     OpSpec("reshape_F", lambda x: np.reshape(x, (2, 6), order="F"), shapes=[((3, 4),)]),
     OpSpec("ravel", np.ravel, shapes=[((3, 4),), ((),)]),
     # order='A' and 'K' follow the memory layout of the value as NumPy does: a C-contiguous
-    # input, a Fortran-contiguous view, and a permuted view with a reversed axis.
-    OpSpec("reshape_A", lambda x: np.reshape(x, (2, 6), order="A"), shapes=[((3, 4),)], covers=("reshape",)),
-    OpSpec("reshape_A_fortran", lambda x: np.transpose(x).reshape((2, 6), order="A"), shapes=[((3, 4),)],
+    # input, a Fortran-contiguous view, and a permuted view with a reversed axis. The input
+    # is first copied in C order, so each record is one function of its input whatever
+    # layout the input comes in.
+    OpSpec("reshape_A", lambda x: np.reshape(_c_order(x), (2, 6), order="A"), shapes=[((3, 4),)], covers=("reshape",)),
+    OpSpec("reshape_A_fortran", lambda x: np.transpose(_c_order(x)).reshape((2, 6), order="A"), shapes=[((3, 4),)],
            covers=("reshape",)),
-    OpSpec("ravel_order", lambda x, **kw: np.ravel(x, **kw), shapes=[((3, 4),), ((),)],
+    OpSpec("ravel_order", lambda x, **kw: np.ravel(_c_order(x), **kw), shapes=[((3, 4),), ((),)],
            kwargs=[{"order": "A"}, {"order": "K"}], covers=("ravel",)),
-    OpSpec("ravel_order_views", lambda x, **kw: np.ravel(np.transpose(x, (2, 0, 1))[:, ::-1], **kw),
+    OpSpec("ravel_order_views", lambda x, **kw: np.ravel(np.transpose(_c_order(x), (2, 0, 1))[:, ::-1], **kw),
            shapes=[((2, 3, 4),)], kwargs=[{"order": o} for o in "CFAK"], covers=("ravel",)),
-    OpSpec("flatten_order_fortran", lambda x, **kw: np.transpose(x).flatten(**kw), shapes=[((3, 4),)],
+    OpSpec("flatten_order_fortran", lambda x, **kw: np.transpose(_c_order(x)).flatten(**kw), shapes=[((3, 4),)],
            kwargs=[{"order": "A"}, {"order": "K"}], covers=("ravel",)),
     OpSpec("squeeze", np.squeeze, shapes=[((3, 1, 4),), ((1,),)]),
     OpSpec("expand_dims", lambda x: np.expand_dims(x, 1), shapes=[((3, 4),), ((3,),)]),
