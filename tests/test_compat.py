@@ -739,3 +739,18 @@ def test_check_grads_catches_a_wrong_rule():
         check_jvp(wrong, x)
     with pytest.raises(AssertionError):
         check_grads(wrong, modes=["rev"], order=1)(x)
+
+
+def test_unflatten_keeps_the_dict_key_order():
+    # Flattening sorts a dict's keys; unflatten (and so the optimizers) must still hand
+    # back the keys in the caller's order, as autograd does.
+    autograd_or_skip()
+    from autograd.misc import flatten as ag_flatten
+    from fastgrad.misc import flatten, optimizers
+
+    value = {"b": onp.ones(2), "a": {"z": 1.0, "y": onp.zeros(3)}}
+    flat, unflatten = flatten(value)
+    rebuilt, expected = unflatten(flat), ag_flatten(value)[1](flat)
+    assert list(rebuilt) == list(expected) == ["b", "a"]
+    assert list(rebuilt["a"]) == list(expected["a"]) == ["z", "y"]
+    assert list(optimizers.adam(lambda p, i: p, value, num_iters=1)) == ["b", "a"]

@@ -38,9 +38,14 @@ def _builder(value):
         parts = [_builder(item) for item in value]
         return lambda leaves: kind(part(leaves) for part in parts)
     if kind is dict:
-        keys = sorted(getval(value))
-        parts = {key: _builder(value[key]) for key in keys}
-        return lambda leaves: {key: parts[key](leaves) for key in keys}
+        # Leaves come in sorted-key order; the rebuilt dict keeps the original's key order.
+        order = list(getval(value))
+        parts = {key: _builder(value[key]) for key in sorted(order)}
+
+        def build(leaves):
+            items = {key: part(leaves) for key, part in parts.items()}
+            return {key: items[key] for key in order}
+        return build
     return lambda leaves: next(leaves)
 
 
