@@ -38,6 +38,7 @@ class _AutogradAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def create_module(self, spec):
         module = importlib.import_module("fastgrad" + spec.name[len(_PREFIX):])
+        _alias_loaded_modules()
         # The import system writes the alias's spec onto the module it gets back; keep the
         # module's own so that it still knows where it lives (reload, inspect).
         spec.loader_state = module.__spec__
@@ -45,6 +46,20 @@ class _AutogradAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module):
         module.__spec__ = module.__spec__.loader_state
+
+
+def _alias_loaded_modules():
+    """Enter each imported `fastgrad.X` in sys.modules as `autograd.X` too.
+
+    The import system sets a newly loaded submodule as an attribute of its package. A
+    package that binds a submodule's function under the submodule's own name
+    (`fastgrad.misc.flatten` is the function of the module `fastgrad.misc.flatten`, as in
+    autograd) would lose it when `import autograd.misc.flatten` first loads the alias;
+    an alias already in sys.modules is not loaded again, so the name stays.
+    """
+    for name, module in list(sys.modules.items()):
+        if name.startswith("fastgrad."):
+            sys.modules.setdefault(_PREFIX + name[len("fastgrad"):], module)
 
 
 def _box_classes():

@@ -122,3 +122,27 @@ def test_installing_leaves_fastgrads_own_modules_where_they_are():
         print(norm.__spec__.name, norm.__name__)
     """)
     assert out.split() == ["fastgrad.scipy.stats.norm", "fastgrad.scipy.stats.norm"]
+
+
+def test_importing_a_submodule_leaves_its_packages_name_alone():
+    # autograd.misc binds `flatten` to the function of its submodule autograd.misc.flatten;
+    # importing that submodule by its autograd path afterwards (as one of autograd's
+    # examples does before another uses `from autograd.misc import flatten`) must not
+    # rebind the package's name to the module.
+    paths = _autograd_module_paths()
+    code = textwrap.dedent("""
+        import importlib, json, types
+        {install}
+        for path in {paths!r}:
+            importlib.import_module(path)
+        kinds = {{}}
+        for path in {paths!r}:
+            module = importlib.import_module(path)
+            for name in dir(module):
+                kinds[path + "." + name] = isinstance(getattr(module, name, None), types.ModuleType)
+        print(json.dumps(kinds))
+    """)
+    real = json.loads(_run(code.format(install="", paths=paths)))
+    ours = json.loads(_run(code.format(install="import fastgrad; fastgrad.install_as_autograd()", paths=paths)))
+    assert "autograd.misc.flatten" in real and not real["autograd.misc.flatten"]
+    assert sorted(name for name, is_module in real.items() if not is_module and ours.get(name)) == []
