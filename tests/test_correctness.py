@@ -356,3 +356,47 @@ def test_multivariate_normal_allow_singular_matches_scipy_and_differences(case, 
     second = (along(eps * 100) - 2 * along(0.0) + along(-eps * 100)) / (eps * 100) ** 2
     _, jjv = make_jvp(lambda p: make_jvp(F)(p)(v)[1])((x, m, c))(v)
     onp.testing.assert_allclose(jjv, second, rtol=1e-4, atol=1e-7)
+
+
+# ---------------------------------------------------------------- odeint at its default tolerances
+def _odeint_rhs(y, t, arg1, arg2):
+    import fastgrad.numpy as fnp
+
+    return -fnp.sqrt(t) - y + arg1 - fnp.mean((y + arg2) ** 2)
+
+
+@pytest.mark.parametrize("seed", [3, 10, 17, 19, 24])
+def test_odeint_passes_check_grads_at_default_tolerances(seed):
+    pytest.importorskip("scipy")
+    from fastgrad.scipy.integrate import odeint
+    from fastgrad.test_util import combo_check
+
+    rng = onp.random.RandomState(seed)
+    y0, a1, a2 = rng.randn(3), rng.randn(3), rng.randn(3)
+    combo_check(odeint, [1, 2, 3])([_odeint_rhs], [y0], [onp.linspace(0.1, 0.2, 4)], [(a1, a2)])
+
+
+def test_odeint_reverse_derivative_against_autograd_and_a_tight_solve():
+    pytest.importorskip("scipy")
+    autograd = pytest.importorskip("autograd")
+    import autograd.numpy as anp
+    from autograd.scipy.integrate import odeint as autograd_odeint
+
+    import fastgrad.numpy as fnp
+    from fastgrad import grad, jacobian
+    from fastgrad.scipy.integrate import odeint
+
+    def rhs_autograd(y, t, arg1, arg2):
+        return -anp.sqrt(t) - y + arg1 - anp.mean((y + arg2) ** 2)
+
+    rng = onp.random.RandomState(17)
+    y0, a1, a2 = rng.randn(3), rng.randn(3), rng.randn(3)
+    t = onp.linspace(0.1, 0.2, 4)
+    u = rng.randn(4, 3)
+    ours = grad(lambda y: fnp.sum(u * odeint(_odeint_rhs, y, t, args=(a1, a2))))(y0)
+    theirs = autograd.grad(lambda y: anp.sum(u * autograd_odeint(rhs_autograd, y, t, (a1, a2))))(y0)
+    exact = jacobian(lambda y: fnp.sum(u * odeint(_odeint_rhs, y, t, args=(a1, a2), rtol=1e-13, atol=1e-13)),
+                     mode="fwd")(y0)
+    onp.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    # autograd's, solved at SciPy's default tolerances, is about 1e-8 off; ours is closer
+    onp.testing.assert_allclose(ours, exact, rtol=1e-9, atol=1e-10)
