@@ -400,3 +400,51 @@ def test_odeint_reverse_derivative_against_autograd_and_a_tight_solve():
     onp.testing.assert_allclose(ours, theirs, rtol=1e-6)
     # autograd's, solved at SciPy's default tolerances, is about 1e-8 off; ours is closer
     onp.testing.assert_allclose(ours, exact, rtol=1e-9, atol=1e-10)
+
+
+# ---------------------------------------------------------------- einsum: ellipsis and sublists, one operand traced
+_EINSUM_ONE_TRACED = [
+    (("...ij,...jk",), (2, 3, 4), (2, 4, 5)), (("...ij,...jk",), (1, 3, 4), (2, 4, 5)),
+    (("...j,j->...",), (2, 3, 4), (4,)), (("i...,i->...",), (2, 3, 4), (2,)), (("i...,i",), (2, 3, 4), (2,)),
+    (("...,...->...",), (2, 1), (1, 3)), (("ij,j->i",), (2, 1), (3,)),
+    (([0, 1], [1, 2], [0, 2]), (2, 3), (3, 4)), (([Ellipsis, 0, 1], [1, 2]), (5, 2, 3), (3, 4)),
+    (([Ellipsis, 1], [1], [Ellipsis]), (4, 3), (3,)),
+]
+
+
+def _einsum_call(module, form, a, b):
+    if isinstance(form[0], str):
+        return module.einsum(form[0], a, b)
+    return module.einsum(a, form[0], b, form[1], *form[2:])
+
+
+@pytest.mark.parametrize("form,sa,sb", _EINSUM_ONE_TRACED, ids=[str(c[0]) + str(c[1]) for c in _EINSUM_ONE_TRACED])
+@pytest.mark.parametrize("traced", [0, 1])
+def test_einsum_with_one_operand_traced_matches_numpy(form, sa, sb, traced):
+    import fastgrad.numpy as fnp
+    from fastgrad import hessian, jacobian
+
+    rng = onp.random.default_rng(0)
+    ops = [rng.standard_normal(sa), rng.standard_normal(sb)]
+    want = _einsum_call(onp, form, *ops)
+    got = _einsum_call(fnp, form, *ops)
+    assert got.shape == want.shape and onp.allclose(got, want)
+    x = ops[traced]
+
+    def f(x):
+        call = list(ops)
+        call[traced] = x
+        return _einsum_call(fnp, form, *call)
+
+    basis = []
+    for e in onp.eye(x.size):
+        call = list(ops)
+        call[traced] = e.reshape(x.shape)
+        basis.append(_einsum_call(onp, form, *call))
+    expected = onp.stack(basis, -1).reshape(want.shape + x.shape)
+    for mode in ("fwd", "rev"):
+        onp.testing.assert_allclose(jacobian(f, mode=mode)(x), expected, atol=1e-12)
+    # second order: the hessian of sum(f(x)**2) is 2 J^T J
+    J = expected.reshape(want.size, x.size)
+    onp.testing.assert_allclose(hessian(lambda x: fnp.sum(f(x) ** 2))(x).reshape(x.size, x.size), 2 * J.T @ J,
+                                atol=1e-10)
