@@ -28,13 +28,20 @@ DELIBERATE = {
 }
 
 
-def _suite():
-    tests = CACHE / f"autograd-{VERSION}" / "tests"
-    if not tests.is_dir():
+def sdist():
+    """The path of autograd's source distribution, downloaded into the cache once."""
+    tarball = CACHE / f"autograd-{VERSION}.tar.gz"
+    if not tarball.is_file():
         CACHE.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:",
                         "--no-deps", f"autograd=={VERSION}", "-d", str(CACHE)], check=True)
-        with tarfile.open(CACHE / f"autograd-{VERSION}.tar.gz") as tar:
+    return tarball
+
+
+def _suite():
+    tests = CACHE / f"autograd-{VERSION}" / "tests"
+    if not tests.is_dir():
+        with tarfile.open(sdist()) as tar:
             members = [m for m in tar.getmembers() if m.name.startswith(f"autograd-{VERSION}/tests/")]
             tar.extractall(CACHE, members=members, filter="data")
     return tests
