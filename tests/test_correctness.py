@@ -448,3 +448,25 @@ def test_einsum_with_one_operand_traced_matches_numpy(form, sa, sb, traced):
     J = expected.reshape(want.size, x.size)
     onp.testing.assert_allclose(hessian(lambda x: fnp.sum(f(x) ** 2))(x).reshape(x.size, x.size), 2 * J.T @ J,
                                 atol=1e-10)
+
+
+@pytest.mark.parametrize("n,T", [(0, 4), (2, 0), (0, 0)])
+def test_odeint_with_no_state_or_no_time_points(n, T):
+    si = pytest.importorskip("scipy.integrate")
+    import fastgrad.numpy as fnp
+    from fastgrad import make_jvp, make_vjp
+    from fastgrad.scipy.integrate import odeint
+
+    def rhs(y, t, k):
+        return -k * y * fnp.cos(t)
+
+    y0, t, k = onp.ones(n), onp.linspace(0.0, 1.0, T), 0.7
+    want = si.odeint(lambda y, t, k: -k * y * onp.cos(t), y0, t, args=(k,))
+    assert odeint(rhs, y0, t, args=(k,)).shape == want.shape
+    def F(p):
+        return odeint(rhs, p[0], p[1], args=(p[2],))
+
+    _, tangent = make_jvp(F)((y0, t, k))((onp.ones(n), onp.ones(T), 1.0))
+    assert tangent.shape == want.shape
+    cotangents = make_vjp(F)((y0, t, k))[0](onp.ones(want.shape))
+    assert [onp.shape(c) for c in cotangents] == [(n,), (T,), ()] and not any(onp.any(c) for c in cotangents)

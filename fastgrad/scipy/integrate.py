@@ -146,6 +146,8 @@ def _odeint_jvp(tangents, ans, func, y0, t, *args, **solver):
     dy0, dt, dargs = tangents[1], tangents[2], tangents[3:]
     k = next(_onp.shape(d)[0] for d in tangents if d is not None)
     n, T = _onp.shape(y0)[0], _onp.shape(t)[0]
+    if n == 0 or T == 0:
+        return _onp.zeros((k, T, n))
     diff = [j for j, d in enumerate(dargs) if d is not None]
     s0 = _dense(dy0, k, (n,))
     if dt is not None:
@@ -179,6 +181,12 @@ def _odeint_pullback(g, ans, func, y0, t, *args, **solver):
     solver = _augmented(solver)
     diff = [j for j, a in enumerate(args) if _differentiable(a)]
     shapes = [_onp.shape(getval(args[j])) for j in diff]
+    if n == 0 or T == 0:
+        # no state or no time point: nothing depends on anything
+        cot_args = [None] * len(args)
+        for j, shape in zip(diff, shapes):
+            cot_args[j] = _onp.zeros((k,) + shape)
+        return [None, _onp.zeros((k, n)), _onp.zeros((k, T))] + cot_args
     sizes = [int(_onp.prod(s)) for s in shapes]
     system = _adjoint_system(func, n, k, len(args), diff, sizes)
     a = g[:, T - 1]
