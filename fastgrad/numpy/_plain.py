@@ -57,16 +57,43 @@ def writes_in_place(np_fun):
         "np.where(mask, values, x), np.concatenate or np.stack."))
 
 
+def _parameters(np_fun):
+    """NumPy's function's parameters as inspect.Parameter objects, or None if unknown.
+    NumPy's C functions carry a signature object from NumPy 2.1; on NumPy 2.0 the first
+    line of their docstring, `dot(a, b, out=None)`, is the only statement of it."""
+    import ast
+    import inspect
+    import re
+
+    try:
+        return list(inspect.signature(np_fun).parameters.values())
+    except (TypeError, ValueError):
+        pass
+    head = re.match(r"\w+\(", (getattr(np_fun, "__doc__", None) or "").lstrip())
+    if head is None:
+        return None
+    text, depth = head.string[head.end():], 1
+    for end, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            break
+    # `concatenate((a1, a2, ...), axis=0, out=None)`: a tuple stands for one argument.
+    inner = re.sub(r"\([^()]*\)", "_", text[:end])
+    try:
+        args = ast.parse(f"def f({inner}): pass").body[0].args
+    except SyntaxError:
+        return None
+    P = inspect.Parameter
+    return ([P(a.arg, P.POSITIONAL_ONLY) for a in args.posonlyargs]
+            + [P(a.arg, P.POSITIONAL_OR_KEYWORD) for a in args.args]
+            + [P(a.arg, P.KEYWORD_ONLY) for a in args.kwonlyargs])
+
+
 def _out_position(np_fun):
     """The index at which np_fun takes `out` positionally, or None (keyword only)."""
-    import inspect
-
     if isinstance(np_fun, _np.ufunc):
         return np_fun.nin
-    try:
-        params = list(inspect.signature(np_fun).parameters.values())
-    except (TypeError, ValueError):
-        return None
+    params = _parameters(np_fun) or []
     for i, p in enumerate(params):
         if p.name == "out":
             return i if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) else None
@@ -75,14 +102,9 @@ def _out_position(np_fun):
 
 def takes_out(np_fun):
     """True if NumPy's function has an `out` parameter."""
-    import inspect
-
     if isinstance(np_fun, _np.ufunc):
         return True
-    try:
-        return "out" in inspect.signature(np_fun).parameters
-    except (TypeError, ValueError):
-        return False
+    return any(p.name == "out" for p in _parameters(np_fun) or ())
 
 
 def writing_out(fun, np_fun, name):

@@ -142,12 +142,13 @@ def sort_complex(a):
 # ---------------------------------------------------------------- unique values and sets
 @numpy_when_plain(_np.unique)
 def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *,
-           equal_nan=True, sorted=True):
+           equal_nan=True, **kwargs):
     """NumPy's unique; each unique value (or slice, with axis) carries the mean
     derivative of the entries equal to it. The other outputs are plain integer arrays."""
+    # NumPy 2.3 added `sorted=`: the installed NumPy's own call accepts or refuses it.
     value = getval(ar)
     plain = _np.unique(value, return_index=return_index, return_inverse=return_inverse,
-                       return_counts=return_counts, axis=axis, equal_nan=equal_nan, sorted=sorted)
+                       return_counts=return_counts, axis=axis, equal_nan=equal_nan, **kwargs)
     values = plain[0] if isinstance(plain, tuple) else plain
     if axis is None:
         traced = _values_of(ar, values)
