@@ -19,14 +19,13 @@ from fastgrad import grad, jacobian, make_jvp
 from fastgrad.core import getval
 from fastgrad.tree import flatten
 
-from opspecs import (calculus, creation, diagonals, elementwise, functional, indexing, nanfunctions, padding,
-                     polynomials, products, reductions, shape, sorting, statistics, vectors)
+from opspecs import (available, calculus, creation, diagonals, elementwise, functional, indexing, nanfunctions,
+                     padding, polynomials, products, reductions, shape, sorting, statistics, vectors)
 from test_rules import _problem, _random_like
 
 FAMILIES = (elementwise, reductions, nanfunctions, shape, padding, indexing, diagonals, sorting, statistics,
             calculus, polynomials, vectors, products, functional, creation)
-CASES = [case for family in FAMILIES for spec in family.SPECS if all(hasattr(onp, n) for n in spec.needs)
-         for case in spec.cases()]
+CASES = [case for family in FAMILIES for spec in family.SPECS if available(spec) for case in spec.cases()]
 
 
 def _leaves(tree):

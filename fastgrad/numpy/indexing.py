@@ -12,6 +12,8 @@ which would put them before the batch axis, so `_batch_index` records how to
 move them back.
 """
 
+import inspect
+
 import numpy as _np
 
 from ..core import Box, getval
@@ -318,10 +320,20 @@ def insert(arr, obj, values, axis=None):
     return where(source > 0, from_arr, from_values)
 
 
+# NumPy 2.2 made trim_zeros n-dimensional with an `axis` argument; before, it trims 1-D
+# sequences only, and the traced call refuses what that NumPy refuses.
+_TRIM_ZEROS_TAKES_AXIS = "axis" in inspect.signature(_np.trim_zeros).parameters
+
+
 @numpy_when_plain(_np.trim_zeros)
 def trim_zeros(filt, trim="fb", axis=None):
     """filt without its leading and/or trailing zeros: the slice NumPy keeps, along the
     given axes (all of them by default)."""
+    if not _TRIM_ZEROS_TAKES_AXIS:
+        if axis is not None:
+            raise TypeError("trim_zeros() got an unexpected keyword argument 'axis'")
+        if _np.ndim(getval(filt)) != 1:
+            raise ValueError("trim_zeros takes 1-D arrays before NumPy 2.2")
     value = _np.asarray(getval(filt))
     trim = trim.lower()
     nd = value.ndim

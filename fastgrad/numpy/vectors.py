@@ -39,15 +39,33 @@ def vecmat(x1, x2, /, **kwargs):
     return matmul(expand_dims(conj(x1), -2), x2)[..., 0, :]
 
 
+def _takes_2_vectors():
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            _np.cross([1.0, 0.0], [0.0, 1.0])
+    except ValueError:
+        return False
+    return True
+
+
+# NumPy 2.0 deprecated 2-vectors in cross and NumPy 2.5 rejects them; follow the installed one.
+_CROSS_TAKES_2_VECTORS = _takes_2_vectors()
+
+
 @numpy_when_plain(_np.cross)
 def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    """Cross products of the 2- or 3-vectors on axisa of a and axisb of b (2-vectors are
-    taken with a zero third component; two 2-vectors give the scalar z component)."""
+    """Cross products of the 3-vectors on axisa of a and axisb of b. Where the installed
+    NumPy still takes 2-vectors (before 2.5), they are taken with a zero third component,
+    and two 2-vectors give the scalar z component."""
     if axis is not None:
         axisa = axisb = axisc = axis
     a = moveaxis(a, axisa, -1)
     b = moveaxis(b, axisb, -1)
     na, nb = _np.shape(getval(a))[-1], _np.shape(getval(b))[-1]
+    if not _CROSS_TAKES_2_VECTORS and (na != 3 or nb != 3):
+        raise ValueError("Both input arrays must be (arrays of) 3-dimensional vectors, "
+                         f"but they are {na} and {nb} dimensional instead.")
     if na not in (2, 3) or nb not in (2, 3):
         raise ValueError("incompatible dimensions for cross product\n(dimension must be 2 or 3)")
     if na == 2 or nb == 2:

@@ -5,7 +5,9 @@ a list of records. tests/test_rules.py generates every derivative check from
 them; tests/test_registry.py fails when a primitive is exercised by no record.
 """
 
+import inspect
 import itertools
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
@@ -46,7 +48,8 @@ class OpSpec:
              forward and reverse must agree and be finite where the value is.
     covers: public names this record exercises besides `name` (aliases, wrappers).
     needs: NumPy functions the record calls that not every supported NumPy has
-           (matvec before 2.2, say); the record is left out where one is missing.
+           (matvec before 2.2, say), or behaviours named in FEATURES; the record is
+           left out where one is missing.
     """
 
     name: str
@@ -117,10 +120,41 @@ def families():
             for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)]
 
 
+def _scipy_stacks():
+    try:
+        import scipy.linalg
+    except ImportError:
+        return False
+    return onp.shape(scipy.linalg.circulant(onp.ones((2, 2)))) == (2, 2, 2)
+
+
+def _cross_takes_2_vectors():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            onp.cross([1.0, 0.0], [0.0, 1.0])
+        except ValueError:
+            return False
+    return True
+
+
+# Behaviours not every supported NumPy and SciPy has, for a record's `needs`, each
+# asked of the installed version itself.
+FEATURES = {
+    "trim_zeros(axis=)": "axis" in inspect.signature(onp.trim_zeros).parameters,   # NumPy 2.2
+    "cross of 2-vectors": _cross_takes_2_vectors(),                                 # until NumPy 2.5
+    "scipy.linalg stacks of vectors": _scipy_stacks(),                              # after SciPy 1.13
+}
+
+
+def available(spec):
+    """Whether the installed NumPy and SciPy have all that the record needs."""
+    return all(FEATURES[name] if name in FEATURES else hasattr(onp, name) for name in spec.needs)
+
+
 def all_specs():
     """Every record of every family module in this package."""
-    return [spec for family in families() for spec in family.SPECS
-            if all(hasattr(onp, name) for name in spec.needs)]
+    return [spec for family in families() for spec in family.SPECS if available(spec)]
 
 
 def nondifferentiable_names():

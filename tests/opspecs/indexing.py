@@ -43,7 +43,7 @@ SPECS += [
     OpSpec("insert_axis", lambda x, v: np.insert(x, 1, v, axis=1), shapes=[((3, 2), (3,)), ((3, 2), ())]),
     OpSpec("trim_zeros", lambda x: np.trim_zeros(x * (onp.arange(6) % 5 != 0)), shapes=[((6,),)]),
     OpSpec("trim_zeros_2d", lambda x, **kw: np.trim_zeros(x * onp.array([[0, 0, 0], [0, 1, 1], [0, 1, 0]]), **kw),
-           shapes=[((3, 3),)], kwargs=[{}, {"trim": "b"}, {"axis": 1}]),
+           shapes=[((3, 3),)], kwargs=[{}, {"trim": "b"}, {"axis": 1}], needs=("trim_zeros(axis=)",)),
 ]
 
 NONDIFFERENTIABLE = {

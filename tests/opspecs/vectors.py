@@ -22,5 +22,5 @@ SPECS = [
            shapes=[((3,), (3, 2)), ((4, 3), (3, 2))], complex=True),
     OpSpec("cross", np.cross, shapes=[((3,), (3,)), ((4, 3), (3,)), ((2, 1, 3), (4, 3))], complex=True),
     OpSpec("cross_axes", lambda a, b: np.cross(a, b, axisa=0, axisb=1, axisc=0), shapes=[((3, 4), (4, 3))]),
-    OpSpec("cross_2d", cross2, shapes=[((2,), (2,)), ((4, 2), (3,)), ((3,), (2,))]),
+    OpSpec("cross_2d", cross2, shapes=[((2,), (2,)), ((4, 2), (3,)), ((3,), (2,))], needs=("cross of 2-vectors",)),
 ]
