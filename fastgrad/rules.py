@@ -405,7 +405,9 @@ def _jvp_by_vjp_calls(vjp, t, ans, args, kwargs):
 
     fnp = _fnp()
     t_leaves = flatten(t)[0]
-    k = next(shape_of(leaf)[0] for leaf in t_leaves if leaf is not None)
+    k = next((shape_of(leaf)[0] for leaf in t_leaves if leaf is not None), None)
+    if k is None:
+        return None
     flat_t = [None if leaf is None else fnp.reshape(leaf, (k, -1)) for leaf in t_leaves]
     ans_leaves, rebuild = flatten(getval(ans))
     # (elements of the argument's tangent per batch row: a block of rows of the local
