@@ -642,9 +642,12 @@ def _combine(re_part, im_part):
     cotangent pulls a and b of a real input (reverse sweeps of a complex output)."""
     if isinstance(re_part, Box) or isinstance(im_part, Box):
         return fnp.real(re_part) - 1j * fnp.real(im_part)
-    dtype = _np.result_type(re_part.real.dtype, _np.complex64)
-    out = _np.empty(re_part.shape, dtype=dtype)
-    out.real = re_part.real
+    if re_part.dtype.kind == "c" and re_part.flags.writeable:
+        # (the sweep's own complex result: its imaginary part is overwritten in place)
+        out = re_part
+    else:
+        out = _np.empty(re_part.shape, dtype=_np.result_type(re_part.real.dtype, _np.complex64))
+        out.real = re_part.real
     _np.negative(im_part.real, out=out.imag)
     return out
 
