@@ -4,11 +4,13 @@ convolve(A, B, axes=None, dot_axes=[(), ()], mode='full') convolves A and B alon
 paired `axes`, contracts the paired `dot_axes`, and takes the outer product over the
 rest; the result's axes are A's other axes, then B's, then the convolved ones.
 
-One primitive, the full convolution, which is bilinear: its JVPs are itself applied to
-a tangent (the tangent's batch axis rides along as one more outer axis), and its VJPs
-are correlations, that is full convolutions with the other operand flipped, cut to
-the input's extent. 'valid' and 'same' slice the full result (indexing carries the
-derivative).
+One primitive, the full convolution, optionally cut to a window of its positions
+along each convolved axis (only those are computed), which is bilinear: its JVPs are
+itself applied to a tangent (the tangent's batch axis rides along as one more outer
+axis), and its VJPs are correlations, that is full convolutions with the other operand
+flipped, cut to the input's extent. 'valid' and 'same' are such cuts. Computing only
+the cut matters for the VJPs: a kernel's cotangent is its few positions of a
+correlation as long as the image, which in full would cost the image's size squared.
 
 autograd's helpers in this module (grad_convolve, parse_axes, compute_conv_size, ...)
 are at the end, outside __all__; grad_convolve is the VJP of the rules here.
@@ -32,15 +34,21 @@ def _layout(ndim, conv, dot):
     return [i for i in range(ndim) if i not in conv and i not in dot]
 
 
-def _conv_full(A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=()):
+def _conv_full(A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=(), cut=None):
     """out[a_rest, b_rest, n] = sum_{d, m} A[a_rest, d, m] B[b_rest, d, n - m] over the
-    convolved multi-index m and the contracted d; n spans nA + nB - 1 per axis."""
+    convolved multi-index m and the contracted d; n spans nA + nB - 1 per axis, or with
+    cut = ((start, size), ...), one pair per convolved axis, start <= n < start + size."""
     A, B = _onp.asarray(A), _onp.asarray(B)
     nb = [B.shape[i] for i in conv_b]
     pad = [(0, 0)] * A.ndim
     for ax, m in zip(conv_a, nb):
         pad[ax] = (m - 1, m - 1)
     padded = _onp.pad(A, pad)
+    if cut is not None:
+        keep = [slice(None)] * A.ndim
+        for ax, m, (start, size) in zip(conv_a, nb, cut):
+            keep[ax] = slice(start, start + size + m - 1)
+        padded = padded[tuple(keep)]
     # full[n] = sum_m padded[n + m] * B[nB - 1 - m]: windows of B's size over the padded A.
     win = _windows(padded, nb, axis=conv_a) if conv_a else padded
     flipped = _onp.flip(B, axis=conv_b) if conv_b else B
@@ -58,23 +66,26 @@ def _shift(axes, by=1):
     return tuple(a + by for a in axes)
 
 
-def _conv_jvp_a(t, ans, A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=()):
+def _conv_jvp_a(t, ans, A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=(), cut=None):
     # The tangent's batch axis is one more of A's outer axes, and the first of them.
-    return _conv_prim(t, B, conv_a=_shift(conv_a), conv_b=conv_b, dot_a=_shift(dot_a), dot_b=dot_b)
+    return _conv_prim(t, B, conv_a=_shift(conv_a), conv_b=conv_b, dot_a=_shift(dot_a), dot_b=dot_b, cut=cut)
 
 
-def _conv_jvp_b(t, ans, A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=()):
-    out = _conv_prim(A, t, conv_a=conv_a, conv_b=_shift(conv_b), dot_a=dot_a, dot_b=_shift(dot_b))
+def _conv_jvp_b(t, ans, A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=(), cut=None):
+    out = _conv_prim(A, t, conv_a=conv_a, conv_b=_shift(conv_b), dot_a=dot_a, dot_b=_shift(dot_b), cut=cut)
     n_a_rest = len(_layout(_onp.ndim(A), conv_a, dot_a))
     return np.moveaxis(out, n_a_rest, 0)
 
 
-def _correlate_back(g, other, self_shape, self_conv, self_dot, other_conv, other_dot):
+def _correlate_back(g, other, self_shape, self_conv, self_dot, other_conv, other_dot, cut=None):
     """The cotangent of one operand ("self"), from g laid out as (k, self's outer axes,
     other's outer axes, convolved axes): g correlated with the other operand over the
     convolved axes (a full convolution with it flipped, cut to self's extent, starting
     at the other's size - 1), contracting the other operand's outer axes; then the axes
-    put back in self's order (batch axis first)."""
+    put back in self's order (batch axis first). With the forward's `cut`, g holds those
+    positions of the full convolution, zero elsewhere."""
+    if any(self_shape[ax] == 0 for ax in self_conv):
+        return _onp.zeros((_onp.shape(g)[0],) + tuple(self_shape))  # nothing to fill
     ndim_self = len(self_shape)
     self_rest = _layout(ndim_self, self_conv, self_dot)
     other_rest = tuple(_layout(_onp.ndim(other), other_conv, other_dot))
@@ -82,27 +93,31 @@ def _correlate_back(g, other, self_shape, self_conv, self_dot, other_conv, other
     gnd = _onp.ndim(g)
     g_other = tuple(range(1 + len(self_rest), 1 + len(self_rest) + len(other_rest)))
     g_conv = tuple(range(gnd - n_conv, gnd))
+    sizes = [_onp.shape(other)[ax] for ax in other_conv]
+    if cut is not None:
+        widths = [(0, 0)] * gnd
+        for j, (ax_self, m, (start, size)) in enumerate(zip(self_conv, sizes, cut)):
+            widths[gnd - n_conv + j] = (start, self_shape[ax_self] + m - 1 - start - size)
+        g = np.pad(g, widths)
     flipped = np.flip(other, axis=tuple(other_conv)) if other_conv else other
-    full = _conv_prim(g, flipped, conv_a=g_conv, conv_b=tuple(other_conv), dot_a=g_other, dot_b=other_rest)
-    # full's axes: k, self's outer axes, the other's dot axes (in its own axis order), conv.
-    index = [slice(None)] * _onp.ndim(full)
-    for j, (ax_self, ax_other) in enumerate(zip(self_conv, other_conv)):
-        m = _onp.shape(other)[ax_other]
-        index[_onp.ndim(full) - n_conv + j] = slice(m - 1, m - 1 + self_shape[ax_self])
-    cut = full[tuple(index)]
+    # Self's extent of the correlation, from the other's size - 1 on, and only that.
+    own = tuple((m - 1, self_shape[ax]) for ax, m in zip(self_conv, sizes)) if n_conv else None
+    part = _conv_prim(g, flipped, conv_a=g_conv, conv_b=tuple(other_conv), dot_a=g_other, dot_b=other_rest,
+                      cut=own)
+    # part's axes: k, self's outer axes, the other's dot axes (in its own axis order), conv.
     paired = [self_dot[list(other_dot).index(b)] for b in sorted(other_dot)]
     order = self_rest + paired + list(self_conv)
     perm = [0] + [1 + order.index(i) for i in range(ndim_self)]
-    return np.transpose(cut, perm)
+    return np.transpose(part, perm)
 
 
-def _conv_vjp_a(g, ans, A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=()):
-    return _correlate_back(g, B, _onp.shape(A), conv_a, dot_a, conv_b, dot_b)
+def _conv_vjp_a(g, ans, A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=(), cut=None):
+    return _correlate_back(g, B, _onp.shape(A), conv_a, dot_a, conv_b, dot_b, cut)
 
 
-def _conv_vjp_b(g, ans, A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=()):
+def _conv_vjp_b(g, ans, A, B, conv_a=(), conv_b=(), dot_a=(), dot_b=(), cut=None):
     return _correlate_back(_swap_rest(g, A, B, conv_a, dot_a, conv_b, dot_b), A, _onp.shape(B),
-                           conv_b, dot_b, conv_a, dot_a)
+                           conv_b, dot_b, conv_a, dot_a, cut)
 
 
 def _swap_rest(g, A, B, conv_a, dot_a, conv_b, dot_b):
@@ -145,6 +160,12 @@ def convolve(A, B, axes=None, dot_axes=((), ()), mode="full"):
     if mode == "valid" and not (all(x >= y for x, y in zip(na, nb)) or all(y >= x for x, y in zip(na, nb))):
         raise ValueError("in 'valid' mode one array must be at least as large as the other "
                          "along every convolved axis")
+    if mode != "full" and conv_a and min(na + nb) > 0:
+        if mode == "valid":
+            cut = tuple((min(x, y) - 1, abs(x - y) + 1) for x, y in zip(na, nb))
+        else:
+            cut = tuple(((y - 1) // 2, x) for x, y in zip(na, nb))
+        return _conv_prim(A, B, conv_a=conv_a, conv_b=conv_b, dot_a=dot_a, dot_b=dot_b, cut=cut)
     out = _conv_prim(A, B, conv_a=conv_a, conv_b=conv_b, dot_a=dot_a, dot_b=dot_b)
     if mode == "full" or not conv_a:
         return out
