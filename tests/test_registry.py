@@ -1,7 +1,9 @@
 """Every public differentiable name has a record in the table of operations, and every
 primitive fastgrad defines appears on the tape of some record (in its function or in
-its derivative rules), so adding a primitive without a record fails here."""
+its derivative rules), so adding a primitive without a record fails here. A record's
+opt-outs of the generated variants name variants it has."""
 
+import dataclasses
 import importlib
 import pkgutil
 
@@ -101,3 +103,16 @@ def test_every_primitive_is_exercised():
     unexercised = [f"{module}.{prim.name}" for pid, (module, prim) in _all_primitives().items()
                    if pid not in seen and not getattr(prim, "exempt_from_registry", False)]
     assert not unexercised, f"primitives that no record in tests/opspecs exercises: {unexercised}"
+
+
+def test_every_opt_out_names_a_variant():
+    """Each key of a record's `rejects`, `skips` and `xfails` names variants it has (a typo,
+    or a key left behind when the record's shapes change, fails here)."""
+    stale = []
+    for spec in SPECS:
+        named = (*spec.rejects, *spec.skips, *(k.split("/")[0] for k in spec.xfails))
+        if not named:
+            continue
+        keys = {k for case in dataclasses.replace(spec, rejects={}, skips={}).variants() for k in case.keys}
+        stale += [f"{spec.name}: {k}" for k in named if k not in keys]
+    assert not stale, f"opt-outs that name no variant: {stale}"

@@ -10,6 +10,12 @@ For every record and every case (shapes x keyword arguments x dtype):
   jacobian   the one-sweep forward and reverse jacobians and stacked single VJPs agree
   special    forward and reverse agree and are finite at special points
 A mode a record marks missing is asserted to raise instead, so the table cannot go stale.
+
+The variants of every record (sizes 0 and 1, 0-d, Fortran and strided layouts, float32;
+see OpSpec.variants) get the cheaper checks, fwd, rev and jacobian, which also assert that
+every derivative has its primal's shape and dtype. float32 derivatives are compared with
+the float64 ones at the same (rounded) point. A variant a record says NumPy rejects is
+asserted to raise on plain arrays.
 """
 
 import numpy as onp
@@ -31,9 +37,12 @@ def _ids(cases):
     return [c.id for c in cases]
 
 
-def _problem(case, seed=0):
-    """(F, x): F maps the tuple of differentiated args to the output."""
+def _problem(case, seed=0, cast=None):
+    """(F, x): F maps the tuple of differentiated args to the output. cast, if given, is
+    applied to every argument first."""
     args = case.args(seed)
+    if cast is not None:
+        args = tuple(cast(a) for a in args)
     diff = case.diff_args
 
     def F(xs):
@@ -54,8 +63,11 @@ def _random_like(tree, rng):
         value = rng.standard_normal(shape)
         if onp.iscomplexobj(leaf):
             value = value + 1j * rng.standard_normal(shape)
-        out.append(onp.asarray(value) if shape else onp.float64(value) if not onp.iscomplexobj(leaf)
-                   else onp.complex128(value))
+        value = (onp.asarray(value) if shape else onp.float64(value) if not onp.iscomplexobj(leaf)
+                 else onp.complex128(value))
+        if onp.result_type(leaf) in (onp.float32, onp.complex64):
+            value = value.astype(onp.result_type(leaf))
+        out.append(value)
     return rebuild(out)
 
 
@@ -78,16 +90,19 @@ def _numeric_jvp(F, x, v, eps):
     return [(p - m) / (2 * eps) for p, m in zip(_leaves(plus), _leaves(minus))]
 
 
-def _assert_close(exact, numeric, rtol, what):
+def _assert_close(exact, numeric, rtol, what, equal_nan=False):
     exact, numeric = _leaves(exact), _leaves(numeric)
     assert len(exact) == len(numeric), what
     for a, b in zip(exact, numeric):
         assert onp.shape(a) == onp.shape(b), f"{what}: shape {onp.shape(a)} != {onp.shape(b)}"
-        scale = max(1.0, float(onp.max(onp.abs(b), initial=0.0)))
-        assert onp.allclose(a, b, rtol=rtol, atol=rtol * scale), f"{what}:\nexact   {a}\nnumeric {b}"
+        scale = max(1.0, float(onp.max(onp.abs(b), initial=0.0, where=onp.isfinite(b))))
+        assert onp.allclose(a, b, rtol=rtol, atol=rtol * scale, equal_nan=equal_nan), \
+            f"{what}:\nexact   {a}\nnumeric {b}"
 
 
-def _assert_scalar_close(a, b, rtol, what, scale=1.0):
+def _assert_scalar_close(a, b, rtol, what, scale=1.0, equal_nan=False):
+    if equal_nan and onp.isnan(a) and onp.isnan(b):
+        return
     assert abs(a - b) <= rtol * max(abs(a), abs(b), scale), f"{what}: {a} != {b}"
 
 
@@ -298,8 +313,8 @@ def test_second_order(case):
 
 # ---------------------------------------------------------------- jacobians
 
-def _flat_problem(case):
-    F, x = _problem(case)
+def _flat_problem(case, cast=None):
+    F, x = _problem(case, cast=cast)
     x_leaves, rebuild = flatten(x)
     sizes = [onp.size(leaf) for leaf in x_leaves]
     shapes = [onp.shape(leaf) for leaf in x_leaves]
@@ -313,7 +328,9 @@ def _flat_problem(case):
         out = F(rebuild(pieces))
         return fnp.concatenate([fnp.ravel(leaf) for leaf in flatten(out)[0]])
 
-    flat = onp.concatenate([onp.ravel(leaf) for leaf in x_leaves]).astype(float)
+    flat = onp.concatenate([onp.ravel(leaf) for leaf in x_leaves])
+    if flat.dtype != onp.float32:
+        flat = flat.astype(float)
     return G, flat
 
 
@@ -323,6 +340,9 @@ REAL_CASES = [c for c in CASES if c.dtype == "f64"]
 @pytest.mark.parametrize("case", REAL_CASES, ids=_ids(REAL_CASES))
 def test_jacobian(case):
     if case.spec.missing.get("fwd") or case.spec.missing.get("rev"):
+        return
+    F, x = _problem(case)
+    if not _leaves(F(x)):
         return
     G, flat = _flat_problem(case)
     y = onp.asarray(getval(G(flat)))
@@ -368,3 +388,152 @@ def test_special_values(spec, i, args):
     if finite_value:
         assert all(onp.all(onp.isfinite(a)) for a in _leaves(jv)), f"{spec.name}: non-finite JVP at {args}"
     assert onp.isclose(lhs, rhs, rtol=1e-8, atol=1e-12, equal_nan=True), f"{spec.name} at {args}: {lhs} != {rhs}"
+
+
+# ---------------------------------------------------------------- variants
+
+VARIANTS = [case for spec in SPECS for case in spec.variants()]
+ACCEPTED = [c for c in VARIANTS if c.rejected is None]
+REJECTED = [c for c in VARIANTS if c.rejected is not None]
+REAL_ACCEPTED = [c for c in ACCEPTED if c.layout == "C"]
+
+
+def _params(cases, check):
+    """The cases as parameters, a case whose `check` is a known defect marked a strict xfail."""
+    return [pytest.param(c, id=c.id, marks=pytest.mark.xfail(strict=True, reason=c.xfail(check)))
+            if c.xfail(check) else pytest.param(c, id=c.id) for c in cases]
+
+
+def _as64(value):
+    """float32 (and complex64) values as float64 (complex128), the rest as they are."""
+    if isinstance(value, (list, tuple)):
+        items = [_as64(v) for v in value]
+        return type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+    dtype = onp.result_type(value) if isinstance(value, (onp.ndarray, onp.generic)) else None
+    if dtype == onp.float32:
+        return onp.float64(value) if onp.ndim(value) == 0 else value.astype(onp.float64)
+    if dtype == onp.complex64:
+        return onp.complex128(value) if onp.ndim(value) == 0 else value.astype(onp.complex128)
+    return value
+
+
+def _real_dtype(dtype):
+    return onp.finfo(dtype).dtype
+
+
+def _assert_like(derivatives, primals, others, what):
+    """Each derivative has its primal's shape, and NumPy's promotion of the primal's dtype
+    with the precision of the others (the inputs of a JVP, the outputs of a VJP), complex
+    only where the primal is (docs/complex.md)."""
+    derivatives, primals = _leaves(derivatives), _leaves(primals)
+    others = [o.dtype for o in _leaves(others) if onp.issubdtype(o.dtype, onp.inexact)]
+    assert len(derivatives) == len(primals), what
+    for d, p in zip(derivatives, primals):
+        assert d.shape == p.shape, f"{what}: shape {d.shape}, primal {p.shape}"
+        if onp.issubdtype(p.dtype, onp.inexact):
+            expected = onp.result_type(_real_dtype(p.dtype), *map(_real_dtype, others))
+            if onp.issubdtype(p.dtype, onp.complexfloating):
+                expected = onp.result_type(expected, onp.complex64)
+            assert d.dtype == expected, f"{what}: dtype {d.dtype}, primal {p.dtype}, expected {expected}"
+
+
+def _empty(tree):
+    return all(leaf.size == 0 for leaf in _leaves(tree))
+
+
+def _assert_close32(single, double, rtol, what):
+    for a, b in zip(_leaves(single), _leaves(double)):
+        scale = max(1.0, float(onp.max(onp.abs(b), initial=0.0, where=onp.isfinite(b))))
+        assert onp.allclose(a, b, rtol=rtol, atol=rtol * scale, equal_nan=True), \
+            f"{what}:\nfloat32 {a}\nfloat64 {b}"
+
+
+def _plain_error(case):
+    try:
+        case.spec.fun(*case.args(), **case.kwargs)
+    except Exception as error:  # noqa: BLE001 - whatever NumPy raises for these inputs
+        return error
+    return None
+
+
+@pytest.mark.parametrize("case", _params(REJECTED, "rejected"))
+def test_variant_rejected(case):
+    """Under a record's `rejects`: NumPy rejects the plain arrays, or (where the rejection
+    covers only some keywords) the derivative is checked as any other variant's."""
+    if _plain_error(case) is None:
+        test_variant_fwd(case)
+        test_variant_rev(case)
+
+
+REJECTIONS = sorted({(c.spec.name, c.rejected) for c in REJECTED})
+
+
+@pytest.mark.parametrize("name,key", REJECTIONS, ids=[f"{n}-{k}" for n, k in REJECTIONS])
+def test_rejection_is_needed(name, key):
+    """Each rejection a record states is needed by at least one of its variants."""
+    cases = [c for c in REJECTED if c.spec.name == name and c.rejected == key]
+    assert any(_plain_error(c) is not None for c in cases), \
+        f"{name}: NumPy accepts every {key} variant; drop rejects[{key!r}] ({cases[0].spec.rejects[key]})"
+
+
+@pytest.mark.parametrize("case", _params(ACCEPTED, "fwd"))
+def test_variant_fwd(case):
+    if case.spec.missing.get("fwd"):
+        return
+    F, x = _problem(case)
+    v = _random_like(x, onp.random.default_rng(1))
+    y, jv = make_jvp(F)(x)(v)
+    _assert_like(jv, y, x, f"JVP of {case.id}")
+    if case.dtype == "f32":
+        _, jv64 = make_jvp(_problem(case, cast=_as64)[0])(_as64(x))(_as64(v))
+        _assert_close32(jv, jv64, case.spec.rtol32, f"float32 JVP of {case.id}")
+    else:
+        _assert_close(jv, _numeric_jvp(F, x, v, case.spec.eps), case.spec.rtol, f"JVP of {case.id}",
+                      equal_nan=True)
+
+
+@pytest.mark.parametrize("case", _params(ACCEPTED, "rev"))
+def test_variant_rev(case):
+    if case.spec.missing.get("rev"):
+        return
+    F, x = _problem(case)
+    rng = onp.random.default_rng(2)
+    vjp, y = make_vjp(F)(x)
+    u, v = _random_like(y, rng), _random_like(x, rng)
+    g = vjp(u)
+    _assert_like(g, x, y, f"VJP of {case.id}")
+    if case.dtype == "f32":
+        vjp64, _ = make_vjp(_problem(case, cast=_as64)[0])(_as64(x))
+        _assert_close32(g, vjp64(_as64(u)), case.spec.rtol32, f"float32 VJP of {case.id}")
+    elif not _empty(x):
+        numeric = _pair(u, _numeric_jvp(F, x, v, case.spec.eps))
+        _assert_scalar_close(_pair(g, v), numeric, case.spec.rtol, f"<J^T u, v> vs <u, J v> of {case.id}",
+                             equal_nan=True)
+
+
+@pytest.mark.parametrize("case", _params(REAL_ACCEPTED, "jacobian"))
+def test_variant_jacobian(case):
+    """The one-sweep jacobians of the flattened problem (which has no layout of its own,
+    so layouts are left to fwd and rev) agree with each other, and in float32 with float64."""
+    if case.spec.missing.get("fwd") or case.spec.missing.get("rev"):
+        return
+    F, x = _problem(case)
+    if not _leaves(F(x)):
+        return
+    G, flat = _flat_problem(case)
+    y = onp.asarray(getval(G(flat)))
+    if onp.iscomplexobj(y):
+        return
+    j_fwd = onp.asarray(jacobian(G, mode="fwd")(flat))
+    j_rev = onp.asarray(jacobian(G, mode="rev")(flat))
+    assert j_fwd.shape == j_rev.shape == y.shape + flat.shape, f"jacobian shape of {case.id}"
+    assert j_fwd.dtype == j_rev.dtype == onp.result_type(y, flat), f"jacobian dtype of {case.id}"
+    if case.dtype == "f32":
+        G64, flat64 = _flat_problem(case, cast=_as64)
+        _assert_close32(j_fwd, onp.asarray(jacobian(G64, mode="fwd")(flat64)), case.spec.rtol32,
+                        f"float32 jacfwd of {case.id}")
+        _assert_close32(j_rev, onp.asarray(jacobian(G64, mode="rev")(flat64)), case.spec.rtol32,
+                        f"float32 jacrev of {case.id}")
+    else:
+        tol = 1e-10 if case.spec.rtol <= 1e-5 else case.spec.rtol
+        onp.testing.assert_allclose(j_fwd, j_rev, rtol=tol, atol=tol * 1e-2, err_msg=f"jacfwd vs jacrev of {case.id}")

@@ -107,6 +107,9 @@ def piecewise(x, condlist, funclist, *args, **kw):
     if isinstance(condlist, Box) or (not isinstance(condlist, list) and _np.ndim(getval(condlist)) == _np.ndim(value)):
         condlist = [condlist]
     conds = [_np.broadcast_to(_np.asarray(getval(c), dtype=bool), shape) for c in condlist]
+    if shape == ():
+        # nonzero has no 0-d form: the one entry is worked on as a vector of one.
+        return reshape(piecewise(reshape(x, (1,)), [c.reshape(1) for c in conds], funclist, *args, **kw), ())
     if len(funclist) == len(conds) + 1:
         conds.append(~_np.any(conds, axis=0) if conds else _np.ones(shape, dtype=bool))
     elif len(funclist) != len(conds):

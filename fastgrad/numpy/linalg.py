@@ -185,7 +185,7 @@ def _tolerance(values, factor=1.0):
     """What counts as zero beside `values` (..., n): n * eps * max |value| (matrix_rank's
     tolerance), times `factor`; shape (..., 1)."""
     v = _np.abs(getval(values))
-    return v.shape[-1] * _EPS * factor * _np.max(v, axis=-1, keepdims=True)
+    return v.shape[-1] * _EPS * factor * _np.max(v, axis=-1, keepdims=True, initial=0.0)
 
 
 def _safe_inverse(s):
@@ -222,7 +222,8 @@ def _pack(parts, ndims):
     flat = []
     for part, nd in zip(parts, ndims):
         shape = _np.shape(part)
-        flat.append(reshape(part, shape[:len(shape) - nd] + (-1,)))
+        # The size written out, not -1: with an empty batch -1 has no single meaning.
+        flat.append(reshape(part, shape[:len(shape) - nd] + (int(_np.prod(shape[len(shape) - nd:], dtype=int)),)))
     return concatenate(flat, axis=-1)
 
 
@@ -294,7 +295,7 @@ def _adjugate(a, d):
 
 
 def _norm1(x):
-    return _np.max(_np.sum(_np.abs(x), axis=-2), axis=-1)
+    return _np.max(_np.sum(_np.abs(x), axis=-2), axis=-1, initial=0.0)
 
 
 det = defrules(
@@ -477,7 +478,10 @@ def _largest_entry(v):
 def _eig_condition(v):
     """cond(V): eigenvalues of a non-normal matrix are accurate to about eps |A| cond(V)
     (Bauer-Fike), so that is how close two of them may be and still count as equal."""
-    return _np.linalg.cond(getval(v))[..., None]
+    v = getval(v)
+    if v.size == 0:  # no eigenvalues, none to tell apart (NumPy's cond rejects empty matrices)
+        return _np.ones(v.shape[:-2] + (1,))
+    return _np.linalg.cond(v)[..., None]
 
 
 _DEGENERATE_EIG = ("eig: the eigenvectors of a repeated eigenvalue are not unique and have no "
@@ -537,7 +541,17 @@ def _eigvals(a):
 def _eigvectors_for(a, w):
     """Eigenvectors of a whose columns follow the order of the eigenvalues w."""
     w_eig, v = eig(a)
-    order = _np.argmin(_np.abs(getval(w)[..., :, None] - getval(w_eig)[..., None, :]), axis=-1)
+    if _np.size(w) == 0:
+        return v
+    # Each eigenvalue takes the nearest one of eig's not yet taken: a repeated eigenvalue,
+    # rounded apart differently by the two LAPACK routines (in float32, say), still gets
+    # as many distinct eigenvectors as it has copies.
+    distance = _np.abs(getval(w)[..., :, None] - getval(w_eig)[..., None, :]).astype(float)
+    order = _np.empty(distance.shape[:-1], dtype=int)
+    for i in range(distance.shape[-1]):
+        order[..., i] = _np.argmin(distance[..., i, :], axis=-1)
+        taken = _np.broadcast_to(order[..., i, None, None], distance.shape[:-1] + (1,))
+        _np.put_along_axis(distance, taken, _np.inf, axis=-1)
     if _np.all(order == _np.arange(_np.shape(w)[-1])):
         return v
     return take_along_axis(v, _np.broadcast_to(order[..., None, :], _np.shape(v)), axis=-1)
@@ -724,7 +738,7 @@ def _qr_check(r1, m, n):
     # rank-deficient matrices, alike on every OpenBLAS kernel); ten times it gives margin.
     r = _np.abs(getval(r1))
     d = _np.diagonal(r, axis1=-2, axis2=-1)
-    scale = 10 * max(m, n) * _EPS * _np.max(r, axis=(-2, -1), keepdims=True)[..., 0]
+    scale = 10 * max(m, n) * _EPS * _np.max(r, axis=(-2, -1), keepdims=True, initial=0.0)[..., 0]
     if _np.any(d <= scale):
         raise LinAlgError("qr of a rank-deficient matrix: R is singular and the factors have no derivative")
 
@@ -1046,6 +1060,8 @@ def multi_dot(arrays, *, out=None):
     arrays = list(arrays)
     if len(arrays) < 2:
         raise ValueError("Expecting at least two arrays.")
+    if len(arrays) == 2:  # NumPy's own shortcut: dot, which takes any dimensions (0-d too)
+        return _products.dot(arrays[0], arrays[1])
     first_1d, last_1d = _np.ndim(arrays[0]) == 1, _np.ndim(arrays[-1]) == 1
     if first_1d:
         arrays[0] = reshape(arrays[0], (1, -1))

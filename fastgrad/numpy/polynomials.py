@@ -132,7 +132,10 @@ def polysub(a1, a2):
 
 @numpy_when_plain(_np.polymul)
 def polymul(a1, a2):
-    return convolve(_coefficients(a1), _coefficients(a2))
+    # NumPy reads an empty coefficient array as the zero polynomial, [0].
+    a1, a2 = (a if len(getval(a)) else _np.zeros(1, dtype=_np.result_type(getval(a)))
+              for a in (_coefficients(a1), _coefficients(a2)))
+    return convolve(a1, a2)
 
 
 @numpy_when_plain(_np.polyder)

@@ -3,6 +3,14 @@
 Each family module here (same names as fastgrad's rule families) defines SPECS,
 a list of records. tests/test_rules.py generates every derivative check from
 them; tests/test_registry.py fails when a primitive is exercised by no record.
+
+Besides the grid a record states, every record yields variants derived from its own
+shapes (OpSpec.variants): each dimension size set to 0 and to 1, arguments made 0-d
+where they broadcast, the arguments passed Fortran-ordered and as strided views, and
+float32. A variant NumPy itself rejects is named in the record's `rejects` with the
+reason: where plain arrays raise, the traced call must raise too, and a rejection no
+plain call needs fails, so the opt-out cannot go stale. A variant that does not apply
+to a record (its inputs are built for its own sizes) is named in `skips` with the reason.
 """
 
 import inspect
@@ -50,6 +58,13 @@ class OpSpec:
     needs: NumPy functions the record calls that not every supported NumPy has
            (matvec before 2.2, say), or behaviours named in FEATURES; the record is
            left out where one is missing.
+    rejects: {variant key: reason} for variants NumPy rejects. Keys: "size0", "size1",
+             "0d", "F", "strided", "f32", or narrowed to one size or argument: "size0@3"
+             (the dimensions of size 3 set to 0), "0d@1" (argument 1 made 0-d).
+    skips: {variant key: reason} for variants that do not apply to this record.
+    xfails: {"<variant key>" or "<variant key>/<check>": reason} for known defects, each
+            a strict xfail (check: fwd, rev, jacobian or rejected), so it fails once fixed.
+    rtol32: tolerance of the float32 derivatives against the float64 ones.
     """
 
     name: str
@@ -67,11 +82,62 @@ class OpSpec:
     eps: float = 1e-6
     covers: tuple = ()
     needs: tuple = ()
+    rejects: dict = field(default_factory=dict)
+    skips: dict = field(default_factory=dict)
+    xfails: dict = field(default_factory=dict)
+    rtol32: float = 2e-3
 
     def cases(self):
         dtypes = ["f64"] + (["c128"] if self.complex else [])
         for dtype, shapes, kwargs in itertools.product(dtypes, self.shapes, self.kwargs):
             yield Case(self, dtype, tuple(shapes), kwargs)
+
+    def variants(self):
+        """The odd inputs real code passes, derived from this record's shapes: every
+        dimension size in turn set to 0 and to 1 (all dimensions of that size at once, so
+        arguments that share a dimension keep sharing it), each argument 0-d where the
+        arguments broadcast, the arguments Fortran-ordered and as strided views, float32.
+        Each (variant, shapes, kwargs) is yielded once and none repeats a case of the grid."""
+        grid = [tuple(tuple(s) for s in shapes) for shapes in self.shapes]
+        seen = set(grid)
+        for shapes in grid:
+            for n in sorted({d for s in shapes for d in s if d > 1}):
+                for new in (0, 1):
+                    resized = tuple(tuple(new if d == n else d for d in s) for s in shapes)
+                    if resized not in seen:
+                        seen.add(resized)
+                        # Size 1 rarely depends on the keywords; size 0 (axis= over nothing) does.
+                        yield from self._variant(f"size{new}", resized, (f"size{new}@{n}",),
+                                                 kwargs=self.kwargs if new == 0 else self.kwargs[:1])
+            if len(shapes) > 1 and _broadcasts(shapes):
+                for i, s in enumerate(shapes):
+                    scalar = shapes[:i] + ((),) + shapes[i + 1:]
+                    if s and scalar not in seen:
+                        seen.add(scalar)
+                        yield from self._variant("0d", scalar, (f"0d@{i}",))
+        # Layouts and float32 on the record's largest shapes, where they have the most to show.
+        largest = max(grid, key=lambda shapes: (max(len(s) for s in shapes), sum(map(len, shapes))))
+        if any(len(s) >= 2 for s in largest):
+            yield from self._variant("F", largest, (), layout="F")
+        if any(len(s) >= 1 for s in largest):
+            yield from self._variant("strided", largest, (), layout="strided")
+        yield from self._variant("f32", largest, (), dtype="f32")
+
+    def _variant(self, kind, shapes, narrower, layout="C", dtype="f64", kwargs=None):
+        keys = (kind, *narrower)
+        if any(k in self.skips for k in keys):
+            return
+        key = next((k for k in keys if k in self.rejects), None)
+        for kwargs in self.kwargs if kwargs is None else kwargs:
+            yield Case(self, dtype, shapes, kwargs, layout=layout, variant=kind, rejected=key, keys=keys)
+
+
+def _broadcasts(shapes):
+    try:
+        onp.broadcast_shapes(*shapes)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass
@@ -80,18 +146,28 @@ class Case:
     dtype: str
     shapes: tuple
     kwargs: dict
+    layout: str = "C"       # "C", "F" (Fortran copies) or "strided" (views of every other element)
+    variant: str = ""       # the kind of variant (see OpSpec.variants), "" for the grid
+    rejected: Optional[str] = None  # the key of spec.rejects this variant falls under, if any
+    keys: tuple = ()        # the keys of rejects and skips that would name this variant
+
+    def xfail(self, check):
+        """The reason this case's `check` is a known defect, or None."""
+        xfails = self.spec.xfails
+        return next((xfails[k] for key in self.keys for k in (f"{key}/{check}", key) if k in xfails), None)
 
     @property
     def id(self):
         shapes = "x".join(str(tuple(s)).replace(" ", "") for s in self.shapes)
         kw = ",".join(f"{k}={v}" for k, v in self.kwargs.items())
-        return f"{self.spec.name}-{self.dtype}-{shapes}" + (f"-{kw}" if kw else "")
+        layout = "" if self.layout == "C" else f"-{self.layout}"
+        return f"{self.spec.name}-{self.dtype}-{shapes}{layout}" + (f"-{kw}" if kw else "")
 
     def args(self, seed=0):
         rng = onp.random.default_rng(seed)
         spec = self.spec
         if spec.make_args is not None:
-            return tuple(spec.make_args(rng, self.shapes, self.dtype))
+            return tuple(_arrange(a, self.layout, self.dtype) for a in spec.make_args(rng, self.shapes, self.dtype))
         domains = spec.domain if isinstance(spec.domain, (list, tuple)) else [spec.domain] * len(self.shapes)
         out = []
         for dom, shape in zip(domains, self.shapes):
@@ -101,14 +177,31 @@ class Case:
                 cdom = spec.complex_domain or dom
                 csampler = DOMAINS[cdom] if isinstance(cdom, str) else cdom
                 value = value + 0.5j * csampler(rng, shape)
-            out.append(onp.asarray(value) if shape != () else onp.float64(value) if self.dtype == "f64"
-                       else onp.complex128(value))
+            out.append(_arrange(onp.asarray(value) if shape != () else onp.float64(value) if self.dtype != "c128"
+                                else onp.complex128(value), self.layout, self.dtype))
         return tuple(out)
 
     @property
     def diff_args(self):
         n = len(self.shapes)
         return tuple(range(n)) if self.spec.diff_args is None else tuple(self.spec.diff_args)
+
+
+def _arrange(value, layout, dtype):
+    """value in the case's dtype (float64 arguments only: indices stay integers) and layout."""
+    if dtype == "f32" and onp.asarray(value).dtype == onp.float64:
+        value = onp.float32(value) if onp.ndim(value) == 0 else value.astype(onp.float32)
+    if not isinstance(value, onp.ndarray) or value.ndim == 0:
+        return value
+    if layout == "F":
+        return onp.asfortranarray(value)
+    if layout == "strided":
+        # Every other element of a buffer twice as long in the last axis, walked backwards.
+        buffer = onp.zeros(value.shape[:-1] + (2 * value.shape[-1],), value.dtype)
+        view = buffer[..., ::-2]
+        view[...] = value
+        return view
+    return value
 
 
 def families():

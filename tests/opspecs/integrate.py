@@ -44,9 +44,11 @@ def solve(y0, t, damping, stiffness):
 ODE = dict(rtol=1e-4, eps=1e-4)
 
 SPECS = [] if integrate is None else [
-    OpSpec("odeint", solve, domain=[state, times, rate, rate], shapes=[((2,), (4,), (), ())], **ODE),
+    OpSpec("odeint", solve, domain=[state, times, rate, rate], shapes=[((2,), (4,), (), ())], **ODE,
+           rejects={"size1@2": "NumPy: index 1 is out of bounds for axis 0 with size 1"}),
     OpSpec("odeint_params", lambda y0, k: integrate.odeint(logistic, y0, TIMES, args=(k,), **TIGHT),
-           domain=[state, rate], shapes=[((3,), (3,))], **ODE),
+           domain=[state, rate], shapes=[((3,), (3,))], **ODE,
+           rejects={"0d@0": "NumPy: The size of the array returned by func"}),
     OpSpec("odeint_tfirst", lambda y0: integrate.odeint(lambda t, y: -y * t, y0, TIMES, tfirst=True, **TIGHT),
            domain=state, shapes=[((2,),)], **ODE),
 ]

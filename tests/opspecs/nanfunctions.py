@@ -47,3 +47,26 @@ NONDIFFERENTIABLE = {
     "nanargmax": "an index: integer output",
     "nanargmin": "an index: integer output",
 }
+
+
+# NumPy's where= and initial=, and axis 0 or -1 of a 0-d array.
+_SELECTED = onp.array([[1, 1, 1, 0], [1, 1, 0, 1], [0, 1, 1, 1]], dtype=bool)  # two or more non-NaN per slice
+
+SPECS += [
+    OpSpec(f"{name}_keywords", getattr(np, name), shapes=[((3, 4),)], make_args=with_nans(sampler),
+           covers=(name,), kwargs=kwargs)
+    for name, sampler, kwargs in [
+        ("nansum", "real", [{"where": _SELECTED}, {"axis": 0, "initial": 3.0},
+                            {"axis": 1, "keepdims": True, "where": _SELECTED, "initial": -1.0}]),
+        ("nanmean", "real", [{"where": _SELECTED}, {"axis": 1, "where": _SELECTED}]),
+        ("nanprod", "positive", [{"where": _SELECTED}, {"axis": 0, "where": _SELECTED, "initial": 2.0}]),
+        ("nanmax", "real", [{"axis": 1, "where": _SELECTED, "initial": -9.0}, {"initial": 9.0}]),
+        ("nanmin", "real", [{"axis": 0, "where": _SELECTED, "initial": 9.0}]),
+        ("nanvar", "real", [{"where": _SELECTED}, {"axis": 1, "where": _SELECTED, "ddof": 1},
+                            {"axis": 0, "correction": 1}]),
+        ("nanstd", "real", [{"axis": 0, "where": _SELECTED}]),
+    ]
+] + [
+    OpSpec(f"{name}_0d_axis", getattr(np, name), shapes=[((),)], covers=(name,), kwargs=[{"axis": 0}, {"axis": -1}])
+    for name in ("nansum", "nanmean", "nanmax", "nanmin", "nanprod", "nancumsum", "nancumprod")
+]

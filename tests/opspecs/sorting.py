@@ -18,8 +18,10 @@ SPECS = [
     OpSpec("sort_ties", lambda x, axis=-1: np.sort(twice(x, axis), axis=axis), shapes=[((3, 4),)],
            kwargs=[{}, {"axis": 0}], complex=True),
     OpSpec("partition", lambda x, **kw: np.partition(x, 2, **kw), shapes=[((6,),), ((3, 5),)],
-           kwargs=[{}, {"axis": 0}]),
-    OpSpec("partition_ties", lambda x: np.partition(twice(x), [1, 4], axis=-1), shapes=[((3, 4),)]),
+           kwargs=[{}, {"axis": 0}],
+           rejects={"size1@5": "NumPy: kth(=2) out of bounds (1)", "size1@6": "NumPy: kth(=2) out of bounds (1)"}),
+    OpSpec("partition_ties", lambda x: np.partition(twice(x), [1, 4], axis=-1), shapes=[((3, 4),)],
+           rejects={"size1@4": "NumPy: kth(=4) out of bounds (2)"}),
     OpSpec("sort_complex", np.sort_complex, shapes=[((5,),)], complex=True),
     OpSpec("unique", np.unique, shapes=[((2, 3),)], complex=True),
     OpSpec("unique_ties", lambda x: np.unique(twice(x)), shapes=[((5,),)]),
@@ -45,3 +47,13 @@ NONDIFFERENTIABLE = {
     "isin": "a membership test: boolean output",
     "in1d": "a membership test: boolean output",
 }
+
+
+# Arrays with no entries (along the sorted axis or another).
+SPECS += [
+    OpSpec("sort_empty", np.sort, shapes=[((0,),), ((0, 3),), ((3, 0),)], kwargs=[{}, {"axis": 0}, {"axis": None}],
+           covers=("sort",)),
+    OpSpec("partition_empty", lambda x: np.partition(x, 1, axis=-1), shapes=[((0, 3),)], covers=("partition",)),
+    OpSpec("sort_complex_empty", np.sort_complex, shapes=[((0,),)], covers=("sort_complex",)),
+    OpSpec("unique_axis_empty", lambda x: np.unique(x, axis=0), shapes=[((0, 2),), ((0,),)], covers=("unique",)),
+]
