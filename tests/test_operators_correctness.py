@@ -394,3 +394,20 @@ def test_derivative_dtype_is_the_promotion_of_input_and_output():
     _, jv = make_jvp(np.abs)(z64)(onp.ones(3, onp.complex64))
     assert jv.dtype == onp.float32
     onp.testing.assert_allclose(jv, Z.real / onp.abs(Z), rtol=1e-5)
+
+
+def test_assigning_a_traced_scalar_into_a_numpy_array_says_why_it_fails():
+    real, cplx = onp.zeros(2), onp.zeros(2, complex)
+
+    def f(x):
+        # NumPy reports a failed element assignment into a float array as its own ValueError
+        # for any object that can be indexed; fastgrad's reason is that error's cause
+        with pytest.raises(ValueError) as info:
+            real[0] = x
+        assert isinstance(info.value.__cause__, TypeError)
+        assert "a[i] = x" in str(info.value.__cause__) and "derivative" in str(info.value.__cause__)
+        with pytest.raises(TypeError, match=r"a\[i\] = x"):
+            cplx[0] = x
+        return x * 2.0
+
+    assert grad(f)(1.0) == 2.0

@@ -94,13 +94,15 @@ class ArrayBox(Box):
 
     # -- conversions that would drop the derivative
     def __float__(self):
-        raise TypeError(_dropped("float()"))
+        # NumPy calls this for `a[i] = x` too, and reports its failure as "setting an array
+        # element with a sequence" with this error as the cause: say both.
+        raise TypeError(_dropped("float() or assignment into an element of a NumPy array (a[i] = x)"))
 
     def __int__(self):
         raise TypeError(_dropped("int()"))
 
     def __complex__(self):
-        raise TypeError(_dropped("complex()"))
+        raise TypeError(_dropped("complex() or assignment into an element of a NumPy array (a[i] = x)"))
 
     def __index__(self):
         raise TypeError(_dropped("use as an index"))
