@@ -85,6 +85,11 @@ def _lerp(a, b, t):
     return a
 
 
+# At a tie (g = 0) closest_observation takes the even one of x_(j) and x_(j+1), as Hyndman
+# and Fan define it, from NumPy 2.1; NumPy 2.0 takes the odd one. 1 where ties go to odd.
+_TIES_TO_ODD = int(_np.quantile([0.0, 1.0], 0.75, method="closest_observation") == 0.0)
+
+
 def _order_statistics(method, n, q):
     """(lo, hi, gamma) with the quantile = lerp(s[lo], s[hi], gamma) for the sorted sample s
     (0-based, before clipping to the sample). gamma is traced when q is and the method
@@ -121,7 +126,7 @@ def _order_statistics(method, n, q):
     if method == "averaged_inverted_cdf":
         return j - 1, j, _np.where(g > 0, 1.0, 0.5)
     if method == "closest_observation":
-        k = _np.where((g == 0) & (j % 2 == 0), j, j + 1)
+        k = _np.where((g == 0) & (j % 2 == _TIES_TO_ODD), j, j + 1)
         return k - 1, k - 1, 0.0
     raise ValueError(f"'{method}' is not a valid method. Use one of: "
                      f"{sorted(list(_CONTINUOUS) + list(_DISCRETE))}")

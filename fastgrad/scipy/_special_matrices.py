@@ -12,11 +12,14 @@ dtypes); traced values go through the composition.
 
 Where SciPy batches (toeplitz, circulant, companion, leslie, fiedler, fiedler_companion,
 convolution_matrix: leading axes of the vectors are a stack of matrices), so do these;
-hankel ravels its arguments as SciPy does.
+hankel ravels its arguments as SciPy does. On SciPy 1.13, which does not stack, they
+follow it: toeplitz and circulant ravel, the others take 1-D vectors only.
 
 Also holds `traced` and `plain_to_scipy`, the dispatch on plain values that linalg.py
 uses as well. Imports SciPy, the core, rules and the numpy namespace.
 """
+
+import functools
 
 import numpy as _onp
 import scipy.linalg as _sla
@@ -54,6 +57,31 @@ def plain_to_scipy(fun):
     return wrapper
 
 
+# SciPy 1.13 ravels the vectors of toeplitz and circulant and takes only 1-D vectors in
+# the other builders; later SciPy reads their leading axes as a stack of matrices.
+_SCIPY_STACKS = _onp.shape(_sla.circulant(_onp.ones((2, 2)))) == (2, 2, 2)
+
+
+def _as_installed_scipy(ravel):
+    """fun, which stacks, made to follow a SciPy that does not: the vector arguments are
+    raveled (ravel=True), or SciPy's own call on the plain values raises its error."""
+    def decorate(fun):
+        if _SCIPY_STACKS:
+            return fun
+
+        @functools.wraps(fun)
+        def wrapper(*args, **kwargs):
+            if any(_onp.ndim(getval(a)) > 1 for a in list(args) + list(kwargs.values())):
+                if ravel:
+                    args = [None if a is None else np.ravel(a) for a in args]
+                    kwargs = {k: None if v is None else np.ravel(v) for k, v in kwargs.items()}
+                else:
+                    getattr(_sla, fun.__name__)(*map(getval, args), **{k: getval(v) for k, v in kwargs.items()})
+            return fun(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
 def _shape(x):
     return _onp.shape(getval(x))
 
@@ -79,6 +107,7 @@ def _common_batch(*vectors):
 
 
 @plain_to_scipy
+@_as_installed_scipy(ravel=True)
 def toeplitz(c, r=None):
     """The Toeplitz matrix with first column c and first row r (r[0] is ignored; r is
     conj(c) when omitted); (..., len(c), len(r)), leading axes a stack."""
@@ -111,6 +140,7 @@ def hankel(c, r=None):
 
 
 @plain_to_scipy
+@_as_installed_scipy(ravel=True)
 def circulant(c):
     """The circulant matrix with first column c, C[i, j] = c[(i - j) mod n]; (..., n, n)."""
     c = np.atleast_1d(c)
@@ -120,6 +150,7 @@ def circulant(c):
 
 
 @plain_to_scipy
+@_as_installed_scipy(ravel=False)
 def companion(a):
     """The companion matrix of the polynomial with coefficients a (highest power first,
     a[0] != 0): first row -a[1:] / a[0], ones below the diagonal; (..., n-1, n-1)."""
@@ -138,6 +169,7 @@ def companion(a):
 
 
 @plain_to_scipy
+@_as_installed_scipy(ravel=False)
 def convolution_matrix(a, n, mode="full"):
     """The matrix A with A @ v = numpy.convolve(a, v, mode) for v of length n: rows
     of the full (len(a) + n - 1, n) Toeplitz matrix of a, trimmed for 'same' and 'valid'
@@ -164,6 +196,7 @@ def convolution_matrix(a, n, mode="full"):
 
 
 @plain_to_scipy
+@_as_installed_scipy(ravel=False)
 def fiedler(a):
     """The symmetric Fiedler matrix F[i, j] = |a[i] - a[j]|; (..., n, n). Its derivative
     on the diagonal is 0 (the kink of |.| at 0, where it sits for every a)."""
@@ -172,6 +205,7 @@ def fiedler(a):
 
 
 @plain_to_scipy
+@_as_installed_scipy(ravel=False)
 def fiedler_companion(a):
     """Fiedler's pentadiagonal companion matrix of the polynomial with coefficients a
     (highest power first, a[0] != 0); (..., n-1, n-1). Its entries are -a[k] / a[0],
@@ -201,6 +235,7 @@ def fiedler_companion(a):
 
 
 @plain_to_scipy
+@_as_installed_scipy(ravel=False)
 def leslie(f, s):
     """The Leslie matrix: fecundities f in the first row, survival rates s below the
     diagonal; (..., n, n) for f of length n and s of length n - 1."""

@@ -59,6 +59,38 @@ LinAlgError = _sla.LinAlgError
 LinAlgWarning = _sla.LinAlgWarning
 test = _sla.test
 
+
+def _maps_over_stacks():
+    try:
+        return _onp.shape(_sla.logm(_onp.ones((2, 1, 1)))) == (2, 1, 1)
+    except ValueError:
+        return False
+
+
+# SciPy 1.16 and later map logm, signm, fractional_matrix_power, solve_discrete_lyapunov
+# (nearly all of scipy.linalg) over the leading axes of stacked matrices, as the rules
+# here need for batched tangents; before, they take one matrix at a time, so the stack
+# is mapped here instead.
+_SCIPY_MAPS_OVER_STACKS = _maps_over_stacks()
+
+
+def _over_stacks(fun, *cores):
+    """fun mapped over the leading axes of its first len(cores) arguments (argument i has
+    cores[i] axes of its own), where SciPy does not do it itself; plain values only."""
+    if _SCIPY_MAPS_OVER_STACKS:
+        return fun
+
+    def mapped(*args, **kwargs):
+        arrays = [_onp.asarray(a) for a in args[:len(cores)]]
+        batch = _onp.broadcast_shapes(*[a.shape[:a.ndim - c] for a, c in zip(arrays, cores)])
+        if not batch:
+            return fun(*args, **kwargs)
+        arrays = [_onp.broadcast_to(a, batch + a.shape[a.ndim - c:]) for a, c in zip(arrays, cores)]
+        out = [fun(*[a[i] for a in arrays], *args[len(cores):], **kwargs) for i in _onp.ndindex(batch)]
+        return _onp.reshape(_onp.stack(out), batch + _onp.shape(out[0]))
+
+    return mapped
+
 # SciPy's classes and its test runner, passed through.
 _PASSTHROUGH = ("LinAlgError", "LinAlgWarning", "test")
 
@@ -233,9 +265,17 @@ def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
     return _cholesky_prim(a, lower=bool(lower))
 
 
+# SciPy 1.18 zeroes the triangle of cho_factor's c that the factor does not use; before,
+# it holds a's entries there.
+_CHO_FACTOR_ZEROES = _sla.cho_factor(_onp.array([[1.0, 0.5], [0.5, 1.0]]), lower=True)[0][0, 1] == 0.0
+
+
 def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
-    """(c, lower): the factor in one triangle of c, a's entries in the other (as SciPy)."""
+    """(c, lower): the factor in one triangle of c; zeros in the other, or a's entries
+    there before SciPy 1.18 (as the installed SciPy)."""
     factor = cholesky(a, lower=lower)
+    if _CHO_FACTOR_ZEROES:
+        return factor, lower
     other = _triu(a, 1) if lower else _tril(a, -1)
     return factor + other, lower
 
@@ -535,7 +575,7 @@ solve_lyapunov = solve_continuous_lyapunov
 
 
 def _stein_value(a, q, method=None):
-    return _sla.solve_discrete_lyapunov(a, q, method=method)
+    return _over_stacks(_sla.solve_discrete_lyapunov, 2, 2)(a, q, method=method)
 
 
 # x - a x a^T = q: dx - a dx a^T = dq + da x a^T + a x da^T; the adjoint solves
@@ -719,9 +759,9 @@ def _matrix_function(value, name):
 
 
 _expm_prim = _matrix_function(lambda A: _sla.expm(A), "expm")
-_logm_prim = _matrix_function(lambda A: _sla.logm(A), "logm")
-_signm_prim = _matrix_function(lambda A: _sla.signm(A), "signm")
-_power_prim = _matrix_function(lambda A, t: _sla.fractional_matrix_power(A, t), "fractional_matrix_power")
+_logm_prim = _matrix_function(_over_stacks(_sla.logm, 2), "logm")
+_signm_prim = _matrix_function(_over_stacks(_sla.signm, 2), "signm")
+_power_prim = _matrix_function(_over_stacks(_sla.fractional_matrix_power, 2), "fractional_matrix_power")
 
 
 # d/dt A^t = log(A) A^t (the two commute).
@@ -1263,12 +1303,13 @@ def matrix_balance(A, permute=True, scale=True, separate=False, overwrite_a=Fals
 
 
 @plain_to_scipy
-def clarkson_woodruff_transform(input_matrix, sketch_size, rng=None, *, seed=None):
+def clarkson_woodruff_transform(input_matrix, sketch_size, *source, **kwargs):
     """S @ input_matrix for SciPy's random sparse sketch S (sketch_size, n), drawn once
     from rng (or seed) as SciPy draws it; linear in input_matrix."""
     n = _onp.shape(getval(input_matrix))[-2]
-    source = {"rng": rng} if seed is None else {"seed": seed}
-    sketch = _sla.clarkson_woodruff_transform(_onp.eye(n), sketch_size, **source)
+    # SciPy 1.15 renamed the third argument `seed` to `rng` (keeping `seed=` as a keyword):
+    # the installed SciPy takes the source of randomness as given.
+    sketch = _sla.clarkson_woodruff_transform(_onp.eye(n), sketch_size, *source, **kwargs)
     return np.matmul(sketch, input_matrix)
 
 

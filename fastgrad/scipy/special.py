@@ -385,14 +385,24 @@ expit = elementwise(_sc.expit, lambda ans, x: ans * (1 - ans))
 log_expit = elementwise(_sc.log_expit, lambda ans, x: expit(-x))
 
 
+# SciPy 1.15 reads a 0-d input of logsumexp as shape (1,), so keepdims=True gives (1,);
+# before, the result of 0-d inputs is 0-d whatever keepdims says.
+_LOGSUMEXP_0D_AS_1D = _onp.ndim(_sc.logsumexp(_onp.float64(0.0), keepdims=True)) == 1
+
+
 def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     """log(sum(b * exp(a))) over `axis`, composed from exp, sum and log around a constant
     shift by the maximum (so no rule of its own). Shapes follow scipy.special.logsumexp;
     with return_sign=True, returns (log|s|, sign(s)) where s is the sum."""
-    if _onp.ndim(getval(a)) == 0 and _onp.ndim(getval(b)) == 0:
-        # SciPy reads 0-d input as shape (1,): keepdims=True gives (1,), axis=0 applies
+    scalar = _onp.ndim(getval(a)) == 0 and _onp.ndim(getval(b)) == 0
+    if scalar:
+        # read as shape (1,), so that keepdims=True gives (1,) and axis=0 applies
         a = np.reshape(a, (1,))
         b = None if b is None else np.reshape(b, (1,))
+        if not _LOGSUMEXP_0D_AS_1D:
+            out = logsumexp(a, axis, b, keepdims, return_sign)
+            return tuple(x[0] if _onp.ndim(getval(x)) else x for x in out) if return_sign else (
+                out[0] if _onp.ndim(getval(out)) else out)
     a_val = _onp.asarray(getval(a))
     if b is not None:
         b_val = _onp.asarray(getval(b))
