@@ -80,10 +80,8 @@ EXAMPLES = {
                                         extract=("best_x", "best_y")),
     "black_box_svi.py": Example(subs=(("num_iters=2000", "num_iters=10"),),
                                 extract=("variational_params",)),
-    # Batches of two images: fastgrad's kernel cotangent of convolve computes the full
-    # correlation before cutting it to the kernel's size, 256 MB per image of the batch here.
     "convnet.py": Example(subs=(("num_epochs = 50", "num_epochs = 1"), ("npr.RandomState()", "npr.RandomState(0)"),
-                                ("batch_size = 256", "batch_size = 2"),
+                                ("batch_size = 256", "batch_size = 32"),
                                 ("for idxs in batch_idxs:", "for idxs in batch_idxs[:3]:")),
                           extract=("W",)),
     "deep_gaussian_process.py": Example(
