@@ -9,6 +9,7 @@ For every record and every case (shapes x keyword arguments x dtype):
   second     forward over forward, reverse over reverse, forward over reverse
   jacobian   the one-sweep forward and reverse jacobians and stacked single VJPs agree
   special    forward and reverse agree and are finite at special points
+  complex    complex inputs: forward and reverse jacobians follow one convention
 A mode a record marks missing is asserted to raise instead, so the table cannot go stale.
 
 The variants of every record (sizes 0 and 1, 0-d, Fortran and strided layouts, float32;
@@ -329,7 +330,7 @@ def _flat_problem(case, cast=None):
         return fnp.concatenate([fnp.ravel(leaf) for leaf in flatten(out)[0]])
 
     flat = onp.concatenate([onp.ravel(leaf) for leaf in x_leaves])
-    if flat.dtype != onp.float32:
+    if not onp.issubdtype(flat.dtype, onp.inexact):
         flat = flat.astype(float)
     return G, flat
 
@@ -537,3 +538,33 @@ def test_variant_jacobian(case):
     else:
         tol = 1e-10 if case.spec.rtol <= 1e-5 else case.spec.rtol
         onp.testing.assert_allclose(j_fwd, j_rev, rtol=tol, atol=tol * 1e-2, err_msg=f"jacfwd vs jacrev of {case.id}")
+
+
+# ---------------------------------------------------------------- complex convention
+
+COMPLEX_CASES = [c for c in CASES if c.dtype == "c128"]
+
+
+@pytest.mark.parametrize("case", COMPLEX_CASES, ids=_ids(COMPLEX_CASES))
+def test_complex_jacobian(case):
+    """One convention for complex inputs (docs/complex.md), whichever way the jacobian is
+    swept: J = dRe(f)/da - i dRe(f)/db for z = a + ib, against central differences."""
+    if case.spec.missing.get("fwd") or case.spec.missing.get("rev"):
+        return
+    F, x = _problem(case)
+    if not all(onp.iscomplexobj(leaf) for leaf in _leaves(x)) or not _leaves(F(x)):
+        return
+    G, flat = _flat_problem(case)
+    j_fwd = onp.asarray(jacobian(G, mode="fwd")(flat))
+    j_rev = onp.asarray(jacobian(G, mode="rev")(flat))
+    h = case.spec.eps
+
+    def column(e):
+        return onp.real((onp.asarray(getval(G(flat + h * e))) - onp.asarray(getval(G(flat - h * e)))) / (2 * h))
+
+    eye = onp.eye(flat.size)
+    numeric = (onp.stack([column(e) - 1j * column(1j * e) for e in eye], axis=-1) if flat.size
+               else onp.zeros(onp.shape(getval(G(flat))) + (0,)))
+    _assert_close(j_fwd, numeric, case.spec.rtol, f"forward jacobian of {case.id}")
+    tol = 1e-10 if case.spec.rtol <= 1e-5 else case.spec.rtol
+    onp.testing.assert_allclose(j_rev, j_fwd, rtol=tol, atol=tol * 1e-2, err_msg=f"jacfwd vs jacrev of {case.id}")
