@@ -352,20 +352,27 @@ def _sum_diagonal_to(seed, shape):
 # ---------------------------------------------------------------- non-differentiable functions
 
 def nondifferentiable(fun, name=None):
-    """A function whose output carries no derivative: it sees plain values only."""
+    """A function whose output carries no derivative: it sees plain values only, also
+    inside the lists and tuples NumPy takes as array_like (np.lexsort((x, y)))."""
     def passthrough(*args, **kwargs):
         for arg in args:
-            if isinstance(arg, Box):
+            if isinstance(arg, Box) or ((type(arg) is list or type(arg) is tuple) and core._holds_box(arg)):
                 break
         else:
             return fun(*args, **kwargs)
-        return fun(*[getval(a) for a in args], **kwargs)
+        return fun(*[_plain(a) for a in args], **kwargs)
 
     passthrough.__name__ = name or getattr(fun, "__name__", "function")
     passthrough.__doc__ = getattr(fun, "__doc__", None)
     passthrough.__wrapped__ = fun
     passthrough.nondifferentiable = True
     return passthrough
+
+
+def _plain(a):
+    if type(a) is list or type(a) is tuple:
+        return type(a)(_plain(item) for item in a)
+    return getval(a)
 
 
 # ---------------------------------------------------------------- one mode derived from the other

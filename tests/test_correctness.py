@@ -470,3 +470,114 @@ def test_odeint_with_no_state_or_no_time_points(n, T):
     assert tangent.shape == want.shape
     cotangents = make_vjp(F)((y0, t, k))[0](onp.ones(want.shape))
     assert [onp.shape(c) for c in cotangents] == [(n,), (T,), ()] and not any(onp.any(c) for c in cotangents)
+
+
+# ---------------------------------------------------------------- array_like lists of traced values
+_LIST_FUNCTIONS = {
+    "linalg.norm": lambda v, np: np.linalg.norm(v),
+    "linalg.norm-ord1": lambda v, np: np.linalg.norm(v, 1),
+    "linalg.vector_norm": lambda v, np: np.linalg.vector_norm(v, ord=3),
+    "std": lambda v, np: np.std(v),
+    "var": lambda v, np: np.var(v, ddof=1),
+    "ptp": lambda v, np: np.ptp(v),
+    "median": lambda v, np: np.median(v),
+    "quantile": lambda v, np: np.quantile(v, 0.3),
+    "average": lambda v, np: np.average(v, weights=[1.0, 2.0, 3.0]),
+    "nansum": lambda v, np: np.nansum(v),
+    "nanstd": lambda v, np: np.nanstd(v),
+    "sort": lambda v, np: np.sort(v)[0],
+    "mean-where": lambda v, np: np.mean(v, where=onp.array([True, False, True])),
+    "sum-initial": lambda v, np: np.sum(v, initial=1.0),
+    "max-where": lambda v, np: np.max(v, where=onp.array([True, True, False]), initial=-9.0),
+    "squeeze": lambda v, np: np.sum(np.squeeze(v) ** 2),
+    "cumulative_sum": lambda v, np: np.sum(np.cumulative_sum(v) ** 2),
+}
+
+
+@pytest.mark.parametrize("name", list(_LIST_FUNCTIONS))
+def test_list_of_traced_scalars_is_an_array_like(name):
+    """A list of traced scalars where NumPy takes array_like is differentiated as the array
+    NumPy would make of it (autograd's behaviour): the same gradient as for np.array(list)."""
+    import fastgrad.numpy as fnp
+    from fastgrad import grad
+
+    f = _LIST_FUNCTIONS[name]
+    x = 0.7
+    as_list = grad(lambda x: f([x, x * x + 2.0, 3.0 - x], fnp))(x)
+    as_array = grad(lambda x: f(fnp.array([x, x * x + 2.0, 3.0 - x]), fnp))(x)
+    eps = 1e-6
+    numeric = (f(onp.array([x + eps, (x + eps) ** 2 + 2.0, 3.0 - x - eps]), onp)
+               - f(onp.array([x - eps, (x - eps) ** 2 + 2.0, 3.0 - x + eps]), onp)) / (2 * eps)
+    assert as_list == as_array
+    assert abs(as_list - numeric) < 1e-6 * max(1.0, abs(numeric))
+
+
+def test_norm_of_a_list_matches_autograd():
+    import autograd
+    import autograd.numpy as anp
+
+    import fastgrad.numpy as fnp
+    from fastgrad import grad
+
+    for f, af in [(lambda x: fnp.linalg.norm([x, x + 2]), lambda x: anp.linalg.norm(anp.array([x, x + 2]))),
+                  (lambda x: fnp.std([x, x * 2]), lambda x: anp.std(anp.array([x, x * 2]))),
+                  (lambda x: fnp.var((x, 3.0, x * x)), lambda x: anp.var(anp.array([x, 3.0, x * x])))]:
+        for x in (0.5, 1.5):
+            assert onp.isclose(grad(f)(x), autograd.grad(af)(x), rtol=1e-12, atol=1e-14)
+
+
+# ---------------------------------------------------------------- integer casts and index functions of traced values
+def test_integer_cast_of_a_traced_array_is_plain_as_in_autograd():
+    """np.int64(x) (to index with it) gives the plain integer array autograd gives."""
+    import autograd
+    import autograd.numpy as anp
+
+    import fastgrad.numpy as fnp
+    from fastgrad import grad
+
+    x = onp.array([0.2, 1.9, 1.2])
+    ours = grad(lambda x: fnp.sum(x[fnp.int64(x)] * x))(x)
+    theirs = autograd.grad(lambda x: anp.sum(x[anp.int64(x)] * x))(x)
+    onp.testing.assert_allclose(ours, theirs, rtol=1e-15)
+    seen = []
+    grad(lambda x: seen.extend([fnp.int64(x), fnp.asarray(x, dtype=onp.int32), fnp.array(x, dtype=bool)]) or fnp.sum(x))(x)
+    for got, want in zip(seen, [onp.int64(x), x.astype(onp.int32), x.astype(bool)]):
+        assert type(got) is onp.ndarray and got.dtype == want.dtype and onp.array_equal(got, want)
+
+
+def test_lexsort_of_traced_keys_matches_numpy():
+    import fastgrad.numpy as fnp
+    from fastgrad import grad
+
+    a, b = onp.array([2.0, 1.0, 2.0, 0.5]), onp.array([1.0, 3.0, 0.0, 3.0])
+    order = onp.lexsort((a, b))
+    g = grad(lambda a: fnp.sum(a[fnp.lexsort((a, b))] * onp.arange(4.0)))(a)
+    onp.testing.assert_array_equal(g[order], onp.arange(4.0))
+
+
+@pytest.mark.parametrize("value", [1 + 0j, 1 + 1j, [1 + 0j, 2 + 1e-20j], onp.complex64(3 + 0j)])
+def test_real_if_close_of_plain_values_is_numpy_s(value):
+    import fastgrad.numpy as fnp
+
+    got, want = fnp.real_if_close(value), onp.real_if_close(value)
+    assert type(got) is type(want) and got.dtype == want.dtype and onp.array_equal(got, want)
+
+
+# ---------------------------------------------------------------- medians of empty slices
+@pytest.mark.parametrize("shape,axis", [((0,), None), ((3, 0), -1), ((0, 4), 0), ((3, 0), 0)])
+def test_median_of_empty_slices_is_numpy_s(shape, axis):
+    """The median of a slice with no entries is NumPy's (NaN, the mean of nothing); the
+    jacobian has no entries to give, and its shape is the output's and the input's."""
+    import warnings
+
+    import fastgrad.numpy as fnp
+    from fastgrad import jacobian
+
+    x = onp.ones(shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = onp.median(x, axis=axis)
+        got = fnp.median(fnp.array(x), axis=axis)
+        J = jacobian(lambda x: fnp.median(x, axis=axis))(x)
+    onp.testing.assert_array_equal(got, want)
+    assert onp.shape(J) == onp.shape(want) + shape

@@ -126,3 +126,30 @@ def writing_out(fun, np_fun, name):
     if getattr(fun, "nondifferentiable", False):
         wrapper.nondifferentiable = True
     return wrapper
+
+
+def as_traced_array(a):
+    """a, or, where a is a list or tuple holding traced values, the one traced array NumPy
+    would make of it (as np.asarray makes an array_like into an array)."""
+    if (type(a) is list or type(a) is tuple) and contains_box(a):
+        from .creation import array  # creation imports this module
+
+        return array(a)
+    return a
+
+
+def takes_array_like(fun):
+    """A composed function whose list and tuple arguments are all array_like: each one that
+    holds traced values is made one traced array before fun sees it, as primitives do
+    (core.Primitive.array_like), so np.std([x, x + 2]) is differentiated."""
+    @functools.wraps(fun)
+    def wrapper(*args, **kwargs):
+        for arg in args:
+            if type(arg) is list or type(arg) is tuple:
+                args = tuple(as_traced_array(a) for a in args)
+                break
+        if kwargs:
+            kwargs = {k: as_traced_array(v) for k, v in kwargs.items()}
+        return fun(*args, **kwargs)
+
+    return wrapper

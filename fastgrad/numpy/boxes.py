@@ -108,6 +108,10 @@ class ArrayBox(Box):
         raise TypeError(_dropped("use as an index"))
 
     def __array__(self, dtype=None, copy=None):
+        # A cast to integers or booleans (np.int64(x), to index with it) has no derivative
+        # to drop: it gives the plain array, as it does in autograd.
+        if dtype is not None and _np.dtype(dtype).kind in "biu":
+            return _np.array(self._value, dtype=dtype)
         raise TypeError(_dropped("conversion to a plain NumPy array (np.asarray, np.array, or assignment "
                                  "into a NumPy array)"))
 
@@ -153,26 +157,28 @@ class ArrayBox(Box):
         return fun(*args, **kwargs)
 
     # -- methods
+    # The methods take NumPy's keywords (where=, initial=, dtype=, ...) and hand every one on,
+    # so none is dropped silently.
     def sum(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
-        return fnp.sum(self, axis=_axis_arg(axis), keepdims=keepdims)
+        return fnp.sum(self, axis=_axis_arg(axis), dtype=dtype, out=out, keepdims=keepdims, **kw)
 
     def mean(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
-        return fnp.mean(self, axis=_axis_arg(axis), keepdims=keepdims)
+        return fnp.mean(self, axis=_axis_arg(axis), dtype=dtype, out=out, keepdims=keepdims, **kw)
 
     def prod(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
-        return fnp.prod(self, axis=_axis_arg(axis), keepdims=keepdims)
+        return fnp.prod(self, axis=_axis_arg(axis), dtype=dtype, out=out, keepdims=keepdims, **kw)
 
     def max(self, axis=None, out=None, keepdims=False, **kw):
-        return fnp.max(self, axis=axis, keepdims=keepdims)
+        return fnp.max(self, axis=axis, out=out, keepdims=keepdims, **kw)
 
     def min(self, axis=None, out=None, keepdims=False, **kw):
-        return fnp.min(self, axis=axis, keepdims=keepdims)
+        return fnp.min(self, axis=axis, out=out, keepdims=keepdims, **kw)
 
-    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-        return fnp.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
+        return fnp.var(self, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims, **kw)
 
-    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-        return fnp.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
+        return fnp.std(self, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims, **kw)
 
     def cumsum(self, axis=None, dtype=None, out=None):
         return fnp.cumsum(self, axis=axis)

@@ -12,7 +12,7 @@ import math as _math
 
 import numpy as _np
 
-from ..core import getval
+from ..core import Box, getval
 from ..seeds import UNIT_ROW
 from ..rules import Primitive, broadcast_batch, defrules, elementwise, lift, ndim_of, nondifferentiable, shape_of, unbroadcast
 
@@ -420,6 +420,8 @@ i0 = elementwise(_i0, lambda ans, x: _i1(x), name="i0")
 
 def real_if_close(a, tol=100):
     """real(a) if every imaginary part is within tol (machine epsilons, if tol > 1) of 0, else a."""
+    if not isinstance(a, Box):
+        return _np.real_if_close(a, tol)
     value = getval(a)
     if not _np.iscomplexobj(value):
         return a

@@ -71,6 +71,7 @@ import numpy as _np
 
 from ..core import getval, isbox
 from ..rules import Primitive, defrules, lift, nondifferentiable, unbroadcast
+from ._plain import takes_array_like
 
 LinAlgError = _np.linalg.LinAlgError
 
@@ -907,8 +908,9 @@ def _safe_sqrt(s):
 
 
 def _safe_root(s, p):
+    # s == 0 with p < 0 only for an empty vector, whose norm NumPy makes 0 ** (1 / p) = inf.
     zero = getval(s) == 0
-    return where(zero, 0.0, power(where(zero, 1.0, s), 1.0 / p))
+    return where(zero, 0.0 if p > 0 else _np.inf, power(where(zero, 1.0, s), 1.0 / p))
 
 
 def _abs_power(x, p):
@@ -918,11 +920,19 @@ def _abs_power(x, p):
     return where(zero, 0.0 if p > 0 else _np.inf, power(where(zero, 1.0, ax), p))
 
 
+def _largest(a, axis, keepdims):
+    """The largest entry of a (entries >= 0) over axis; 0 over an empty axis, as in NumPy's
+    norms, where the smallest has no value and raises."""
+    shape = _np.shape(a)
+    empty = _np.size(a) == 0 if axis is None else any(shape[i] == 0 for i in _np.atleast_1d(axis))
+    return _amax(a, axis=axis, keepdims=keepdims, initial=0.0) if empty else _amax(a, axis=axis, keepdims=keepdims)
+
+
 def _vector_norm(x, ord, axis, keepdims):
     if ord is None or ord == 2:
         return _safe_sqrt(_sum(_abs2(x), axis=axis, keepdims=keepdims))
     if ord == _np.inf:
-        return _amax(absolute(x), axis=axis, keepdims=keepdims)
+        return _largest(absolute(x), axis, keepdims)
     if ord == -_np.inf:
         return _amin(absolute(x), axis=axis, keepdims=keepdims)
     if ord == 0:
@@ -942,15 +952,18 @@ def _matrix_norm(x, ord, axes, keepdims):
         raise ValueError("Duplicate axes given.")
     if ord in (2, -2, "nuc"):
         s = svdvals(moveaxis(x, (row, col), (-2, -1)))
-        out = s[..., 0] if ord == 2 else s[..., -1] if ord == -2 else _sum(s, axis=-1)
+        if ord == 2:
+            out = _largest(s, -1, False)
+        else:
+            out = _amin(s, axis=-1) if ord == -2 else _sum(s, axis=-1)
     elif ord in (None, "fro", "f"):
         out = _safe_sqrt(_sum(_abs2(x), axis=(row, col)))
     elif ord in (1, -1):
-        extreme = _amax if ord == 1 else _amin
-        out = extreme(_sum(absolute(x), axis=row), axis=col - 1 if col > row else col)
+        sums, axis = _sum(absolute(x), axis=row), col - 1 if col > row else col
+        out = _largest(sums, axis, False) if ord == 1 else _amin(sums, axis=axis)
     elif ord in (_np.inf, -_np.inf):
-        extreme = _amax if ord == _np.inf else _amin
-        out = extreme(_sum(absolute(x), axis=col), axis=row - 1 if row > col else row)
+        sums, axis = _sum(absolute(x), axis=col), row - 1 if row > col else row
+        out = _largest(sums, axis, False) if ord == _np.inf else _amin(sums, axis=axis)
     else:
         raise ValueError("Invalid norm order for matrices.")
     if keepdims:
@@ -960,6 +973,7 @@ def _matrix_norm(x, ord, axes, keepdims):
     return out
 
 
+@takes_array_like
 def norm(x, ord=None, axis=None, keepdims=False):
     """NumPy's norm: of the flattened array (axis None, ord None), a vector norm over one
     axis, or a matrix norm over two; every `ord` NumPy accepts."""
@@ -984,6 +998,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     raise ValueError("Improper number of dimensions to norm.")
 
 
+@takes_array_like
 def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     """The vector norm over `axis` (all axes when None; a tuple of axes counts as one)."""
     if axis is None and keepdims:
@@ -991,6 +1006,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     return _vector_norm(x, ord, tuple(axis) if isinstance(axis, list) else axis, keepdims)
 
 
+@takes_array_like
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):
     """The matrix norm of each matrix of a stack (..., m, n)."""
     return _matrix_norm(x, ord, (-2, -1), keepdims)

@@ -13,7 +13,7 @@ import numpy as _np
 
 from ..core import getval
 from ..rules import nondifferentiable
-from ._plain import numpy_when_plain
+from ._plain import numpy_when_plain, takes_array_like
 
 __all__ = [
     "nansum",
@@ -39,19 +39,27 @@ def _axis(axis):
     return tuple(axis) if isinstance(axis, list) else axis
 
 
-def _valid(a):
-    """The plain mask of entries that are not NaN."""
-    return ~_np.isnan(getval(a))
+def _valid(a, where_=_np._NoValue):
+    """The plain mask of entries that are not NaN (and that NumPy's where= selects)."""
+    valid = ~_np.isnan(getval(a))
+    if where_ is not _np._NoValue:
+        valid = valid & getval(where_)
+    return valid
 
 
+@takes_array_like
 @numpy_when_plain(_np.nansum)
-def nansum(a, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
     _no_out(out, "nansum")
-    return sum(where(_valid(a), a, 0.0), axis=_axis(axis), keepdims=keepdims)
+    return sum(_fill(a, where, 0.0), axis=_axis(axis), keepdims=keepdims, initial=initial)
 
 
-def _count(a, axis, keepdims):
-    return _np.sum(_valid(a), axis=_axis(axis), keepdims=keepdims)
+def _fill(a, where_, value):
+    return where(_valid(a, where_), a, value)
+
+
+def _count(a, axis, keepdims, where_=_np._NoValue):
+    return _np.sum(_valid(a, where_), axis=_axis(axis), keepdims=keepdims)
 
 
 def _empty_slice_warning(count, what):
@@ -59,74 +67,103 @@ def _empty_slice_warning(count, what):
         warnings.warn(f"{what} of an all-NaN slice", RuntimeWarning, stacklevel=3)
 
 
+@takes_array_like
 @numpy_when_plain(_np.nanmean)
-def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_np._NoValue):
     _no_out(out, "nanmean")
-    count = _count(a, axis, keepdims)
+    count = _count(a, axis, keepdims, where)
     _empty_slice_warning(count, "Mean")
-    total = nansum(a, axis=axis, keepdims=keepdims)
-    return where(count > 0, total / _np.maximum(count, 1), _np.nan)
+    total = sum(_fill(a, where, 0.0), axis=_axis(axis), keepdims=keepdims)
+    return _where_counted(count > 0, total / _np.maximum(count, 1))
 
 
+def _where_counted(counted, value):
+    return where(counted, value, _np.nan)
+
+
+def _zero_outside(valid, x):
+    return where(valid, x, 0.0)
+
+
+@takes_array_like
 @numpy_when_plain(_np.nanvar)
-def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_np._NoValue,
+           mean=_np._NoValue, correction=_np._NoValue):
     _no_out(out, "nanvar")
-    valid = _valid(a)
+    if correction is not _np._NoValue:
+        if ddof != 0:
+            raise ValueError("ddof and correction can't be provided simultaneously.")
+        ddof = correction
+    valid = _valid(a, where)
     axis = _axis(axis)
     count = _np.sum(valid, axis=axis, keepdims=True)
-    centered = where(valid, a - nansum(a, axis=axis, keepdims=True) / _np.maximum(count, 1), 0.0)
+    if mean is _np._NoValue:
+        mean = sum(_fill(a, where, 0.0), axis=axis, keepdims=True) / _np.maximum(count, 1)
+    centered = _zero_outside(valid, a - mean)
     squares = real(centered * conj(centered)) if _np.iscomplexobj(getval(a)) else centered * centered
     dof = _np.sum(valid, axis=axis, keepdims=keepdims) - ddof
     if _np.any(dof <= 0):
         warnings.warn("Degrees of freedom <= 0 for slice.", RuntimeWarning, stacklevel=2)
     total = sum(squares, axis=axis, keepdims=keepdims)
-    return where(dof > 0, total / _np.maximum(dof, 1), _np.nan)
+    return _where_counted(dof > 0, total / _np.maximum(dof, 1))
 
 
+@takes_array_like
 @numpy_when_plain(_np.nanstd)
-def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_np._NoValue,
+           mean=_np._NoValue, correction=_np._NoValue):
     """sqrt(nanvar); where the variance is 0 or NaN its derivative is taken as 0 (see std)."""
-    return _sqrt_of_variance(nanvar(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims))
+    return _sqrt_of_variance(nanvar(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
+                                    where=where, mean=mean, correction=correction))
 
 
-def _nan_extremum(reduce, fill, a, axis, out, keepdims, name):
+def _nan_extremum(reduce, fill, a, axis, out, keepdims, initial, where_, name):
+    """max or min of the entries that are not NaN (and that where_ selects). A slice with
+    none is NaN, as in NumPy, unless initial= gives it a value."""
     _no_out(out, name)
     axis = _axis(axis)
-    valid = _valid(a)
+    valid = _valid(a, where_)
+    result = reduce(where(valid, a, fill), axis=axis, keepdims=keepdims, initial=initial)
+    if initial is not _np._NoValue:
+        return result
     count = _np.sum(valid, axis=axis, keepdims=keepdims)
     _empty_slice_warning(count, name)
-    result = reduce(where(valid, a, fill), axis=axis, keepdims=keepdims)
-    return where(count > 0, result, _np.nan)
+    return _where_counted(count > 0, result)
 
 
+@takes_array_like
 @numpy_when_plain(_np.nanmax)
-def nanmax(a, axis=None, out=None, keepdims=False, **kwargs):
+def nanmax(a, axis=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
     """max ignoring NaNs; tied maxima share the derivative (see max)."""
-    return _nan_extremum(max, -_np.inf, a, axis, out, keepdims, "nanmax")
+    return _nan_extremum(max, -_np.inf, a, axis, out, keepdims, initial, where, "nanmax")
 
 
+@takes_array_like
 @numpy_when_plain(_np.nanmin)
-def nanmin(a, axis=None, out=None, keepdims=False, **kwargs):
+def nanmin(a, axis=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
     """min ignoring NaNs; tied minima share the derivative (see min)."""
-    return _nan_extremum(min, _np.inf, a, axis, out, keepdims, "nanmin")
+    return _nan_extremum(min, _np.inf, a, axis, out, keepdims, initial, where, "nanmin")
 
 
+@takes_array_like
 @numpy_when_plain(_np.nanprod)
-def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
     _no_out(out, "nanprod")
-    return prod(where(_valid(a), a, 1.0), axis=_axis(axis), keepdims=keepdims)
+    return prod(_fill(a, where, 1.0), axis=_axis(axis), keepdims=keepdims, initial=initial)
 
 
+@takes_array_like
 @numpy_when_plain(_np.nancumsum)
 def nancumsum(a, axis=None, dtype=None, out=None):
     _no_out(out, "nancumsum")
-    return cumsum(where(_valid(a), a, 0.0), axis=axis)
+    return cumsum(_fill(a, _np._NoValue, 0.0), axis=axis)
 
 
+@takes_array_like
 @numpy_when_plain(_np.nancumprod)
 def nancumprod(a, axis=None, dtype=None, out=None):
     _no_out(out, "nancumprod")
-    return cumprod(where(_valid(a), a, 1.0), axis=axis)
+    return cumprod(_fill(a, _np._NoValue, 1.0), axis=axis)
 
 
 nanargmax = nondifferentiable(_np.nanargmax)

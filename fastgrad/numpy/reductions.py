@@ -6,11 +6,14 @@ shifted by one (rules.batch_axis) when a rule applies the op to a tangent, and a
 cotangent is expanded back over the reduced axes before it is broadcast.
 """
 
+import warnings
+
 import numpy as _np
 
 from ..core import getval
 from ..rules import Primitive, batch_axis, defrules, ndim_of, nondifferentiable, shape_of
 from ..seeds import Diagonal
+from ._plain import as_traced_array, contains_box, takes_array_like
 
 __all__ = [
     "sum",
@@ -61,12 +64,19 @@ def _spread(g, x, axis, keepdims):
     return broadcast_to(_expand(g, ndim_of(x), axis, keepdims), (k,) + shape_of(x))
 
 
+def _tangent_axis(axis, x):
+    """The axis of a batched tangent that `axis` of x names. On a 0-d x, NumPy's reductions
+    take axis 0 or -1 and reduce nothing, so neither names an axis of the tangent."""
+    nd = ndim_of(x)
+    return batch_axis(axis if nd else None, nd)
+
+
 def _sum(x, axis=None, dtype=None, keepdims=False):
     return _np.sum(x, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 def _sum_jvp(t, ans, x, axis=None, dtype=None, keepdims=False):
-    return _sum(t, axis=batch_axis(axis, ndim_of(x)), keepdims=keepdims)
+    return _sum(t, axis=_tangent_axis(axis, x), keepdims=keepdims)
 
 
 def _sum_structured_jvp(seed, ans, x, axis=None, dtype=None, keepdims=False):
@@ -75,12 +85,36 @@ def _sum_structured_jvp(seed, ans, x, axis=None, dtype=None, keepdims=False):
     return seed.row_values()
 
 
-sum = defrules(
+_sum_prim = defrules(
     Primitive(_sum, "sum"),
     jvp=[_sum_jvp],
     vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False: _spread(g, x, axis, keepdims)],
 )
-sum.structured_jvps[0] = _sum_structured_jvp
+_sum_prim.structured_jvps[0] = _sum_structured_jvp
+
+
+def _keywords_given(*values):
+    return any(v is not _np._NoValue for v in values)
+
+
+def _masked(a, where_, fill):
+    """a with the entries NumPy's where= leaves out of a reduction set to its identity; the
+    mask has no derivative, and the entries it leaves out get none."""
+    if where_ is _np._NoValue:
+        return a
+    return where(_np.broadcast_to(getval(where_), shape_of(a)), a, fill)
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
+    """Sum over axis; where= leaves entries out and initial= is added to every result."""
+    _no_out(out, "sum")
+    if not _keywords_given(initial, where):
+        return _sum_prim(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    if not contains_box((a, initial, where)):
+        return _np.sum(a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
+    a = as_traced_array(a)
+    result = _sum_prim(_masked(a, where, 0), axis=_axis_arg(axis), dtype=dtype, keepdims=keepdims)
+    return result if initial is _np._NoValue else result + initial
 
 
 def _count(x, axis):
@@ -95,13 +129,35 @@ def _mean(x, axis=None, dtype=None, keepdims=False):
     return _np.mean(x, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-mean = defrules(
+_mean_prim = defrules(
     Primitive(_mean, "mean"),
     jvp=[lambda t, ans, x, axis=None, dtype=None, keepdims=False:
-         _mean(t, axis=batch_axis(axis, ndim_of(x)), keepdims=keepdims)],
+         _mean(t, axis=_tangent_axis(axis, x), keepdims=keepdims)],
     vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False:
          _spread(g, x, axis, keepdims) / _count(x, axis)],
 )
+
+
+def _masked_mean(a, axis, dtype, keepdims, where_):
+    """The mean of the entries where_ selects: their sum over their count. A slice with
+    none selected is NaN, as in NumPy, with no derivative."""
+    mask = _np.broadcast_to(getval(where_), shape_of(a))
+    total = _sum_prim(where(mask, a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
+    count = _np.sum(mask, axis=axis, keepdims=keepdims)
+    if _np.any(count == 0):
+        warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=3)
+    count = count.astype(_np.finfo(_np.result_type(getval(total), _np.float16)).dtype)
+    return where(count > 0, total / _np.maximum(count, 1), _np.nan)
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_np._NoValue):
+    """Mean over axis; where= averages the selected entries only."""
+    _no_out(out, "mean")
+    if where is _np._NoValue:
+        return _mean_prim(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    if not contains_box((a, where)):
+        return _np.mean(a, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
+    return _masked_mean(as_traced_array(a), _axis_arg(axis), dtype, keepdims, where)
 
 
 def _prod_partials(ans, x, axis, keepdims):
@@ -131,13 +187,25 @@ def _prod(x, axis=None, dtype=None, keepdims=False):
     return _np.prod(x, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-prod = defrules(
+_prod_prim = defrules(
     Primitive(_prod, "prod"),
     jvp=[lambda t, ans, x, axis=None, dtype=None, keepdims=False:
-         _sum(t * _prod_partials(ans, x, axis, keepdims), axis=batch_axis(axis, ndim_of(x)), keepdims=keepdims)],
+         _sum(t * _prod_partials(ans, x, axis, keepdims), axis=_tangent_axis(axis, x), keepdims=keepdims)],
     vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False:
          _expand(g, ndim_of(x), axis, keepdims) * _prod_partials(ans, x, axis, keepdims)],
 )
+
+
+def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
+    """Product over axis; where= leaves entries out and every result is multiplied by initial=."""
+    _no_out(out, "prod")
+    if not _keywords_given(initial, where):
+        return _prod_prim(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    if not contains_box((a, initial, where)):
+        return _np.prod(a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
+    a = as_traced_array(a)
+    result = _prod_prim(_masked(a, where, 1), axis=_axis_arg(axis), dtype=dtype, keepdims=keepdims)
+    return result if initial is _np._NoValue else result * initial
 
 
 def _extremum_weights(ans, x, axis, keepdims):
@@ -164,7 +232,7 @@ def _make_extremum(np_fun, name):
         Primitive(fun, name),
         jvp=[lambda t, ans, x, axis=None, keepdims=False:
              _sum(t * _extremum_weights(ans, x, axis, keepdims),
-                  axis=batch_axis(axis, ndim_of(x)), keepdims=keepdims)],
+                  axis=_tangent_axis(axis, x), keepdims=keepdims)],
         vjp=[lambda g, ans, x, axis=None, keepdims=False:
              _expand(g, ndim_of(x), axis, keepdims) * _extremum_weights(ans, x, axis, keepdims)],
     )
@@ -181,11 +249,16 @@ def _masked_extremum(reduce, pick, fill, name, a, axis, out, keepdims, initial, 
     _no_out(out, name)
     axis = _axis_arg(axis)
     if where_ is not _np._NoValue:
+        a = as_traced_array(a)
         mask = _np.broadcast_to(getval(where_), shape_of(getval(a)))
         if initial is _np._NoValue and _np.any(~_np.any(mask, axis=axis)):
             raise ValueError(f"reduction operation '{pick.__name__}' does not have an identity, "
                              "so to use a where mask one has to specify 'initial'")
         a = where(mask, a, fill)
+    if initial is not _np._NoValue and _count(a, axis) == 0:
+        # Slices with no entries: NumPy's max and min raise, and initial is the result.
+        shape = _np.sum(_np.empty(shape_of(a)), axis=axis, keepdims=keepdims).shape
+        return initial + _np.zeros(shape, _np.result_type(getval(a), getval(initial)))
     result = reduce(a, axis=axis, keepdims=keepdims)
     if initial is not _np._NoValue:
         result = pick(result, initial)
@@ -228,15 +301,21 @@ def _cumsum(x, axis=None, dtype=None):
     return _np.cumsum(x, axis=axis, dtype=dtype)
 
 
+def _flattens(x, axis):
+    """cumsum and cumprod scan the flattened input when axis is None, and a 0-d input (which
+    NumPy scans along axis 0 or -1) as the 1-vector that flattening makes of it."""
+    return axis is None or ndim_of(x) == 0
+
+
 def _cumsum_jvp(t, ans, x, axis=None, dtype=None):
-    if axis is None:
+    if _flattens(x, axis):
         t = reshape(t, (shape_of(t)[0], -1))
         return _cumsum(t, axis=1)
     return _cumsum(t, axis=batch_axis(axis, ndim_of(x)))
 
 
 def _cumsum_vjp(g, ans, x, axis=None, dtype=None):
-    out = _reverse_cumsum(g, 1 if axis is None else batch_axis(axis, ndim_of(x)))
+    out = _reverse_cumsum(g, 1 if _flattens(x, axis) else batch_axis(axis, ndim_of(x)))
     return reshape(out, (shape_of(g)[0],) + shape_of(x))
 
 
@@ -266,10 +345,11 @@ def _linear_scan(a, b):
 # the recurrence itself is scanned instead.
 def _cumprod_jvp(t, ans, x, axis=None, dtype=None):
     k = shape_of(t)[0]
-    ax = -1 if axis is None else axis % ndim_of(x) - ndim_of(x)
-    xs = moveaxis(reshape(x, (-1,)) if axis is None else x, ax, -1)
-    ts = moveaxis(reshape(t, (k, -1)) if axis is None else t, ax, -1)
-    ys = moveaxis(reshape(ans, (-1,)) if axis is None else ans, ax, -1)
+    flat = _flattens(x, axis)
+    ax = -1 if flat else axis % ndim_of(x) - ndim_of(x)
+    xs = moveaxis(reshape(x, (-1,)) if flat else x, ax, -1)
+    ts = moveaxis(reshape(t, (k, -1)) if flat else t, ax, -1)
+    ys = moveaxis(reshape(ans, (-1,)) if flat else ans, ax, -1)
     if not _np.any(getval(xs) == 0):
         out = ys * _cumsum(ts / xs, axis=-1)
     else:
@@ -281,15 +361,15 @@ def _cumprod_jvp(t, ans, x, axis=None, dtype=None):
 # the same scan run from the end.
 def _cumprod_vjp(g, ans, x, axis=None, dtype=None):
     k = shape_of(g)[0]
-    ax = -1 if axis is None else axis % ndim_of(x) - ndim_of(x)
-    xs = moveaxis(reshape(x, (-1,)) if axis is None else x, ax, -1)
-    ys = moveaxis(reshape(ans, (-1,)) if axis is None else ans, ax, -1)
+    flat = _flattens(x, axis)
+    ax = -1 if flat else axis % ndim_of(x) - ndim_of(x)
+    xs = moveaxis(reshape(x, (-1,)) if flat else x, ax, -1)
+    ys = moveaxis(reshape(ans, (-1,)) if flat else ans, ax, -1)
     gs = moveaxis(g, ax, -1)
     if not _np.any(getval(xs) == 0):
         out = _reverse_cumsum(gs * ys, -1) / xs
     else:
-        ones = _np.ones(shape_of(xs)[:-1] + (1,), dtype=_np.result_type(getval(xs), float))
-        following = concatenate([xs[..., 1:], ones], axis=-1)
+        following = concatenate([xs[..., 1:], _ones_column(xs)], axis=-1)
         out = _shift_right(ys) * flip(_linear_scan(flip(following, -1), flip(gs, -1)), -1)
     out = moveaxis(out, -1, ax)
     return reshape(out, (k,) + shape_of(x))
@@ -297,23 +377,46 @@ def _cumprod_vjp(g, ans, x, axis=None, dtype=None):
 
 def _shift_right(y):
     """[1, y_0, ..., y_(n-2)] along the last axis: cumprod's value before each entry."""
-    ones = _np.ones(shape_of(y)[:-1] + (1,), dtype=_np.result_type(getval(y), float))
-    return concatenate([ones, y[..., :-1]], axis=-1)
+    return concatenate([_ones_column(y), y[..., :-1]], axis=-1)
+
+
+def _ones_column(y):
+    """Ones of y's floating dtype, shaped as one entry along y's last axis."""
+    return _np.ones(shape_of(y)[:-1] + (1,), dtype=_np.result_type(getval(y), _np.float16))
 
 
 cumprod = defrules(Primitive(_cumprod, "cumprod"), jvp=[_cumprod_jvp], vjp=[_cumprod_vjp])
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
+@takes_array_like
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_np._NoValue,
+        mean=_np._NoValue, correction=_np._NoValue):
+    """Variance over axis, with NumPy's where= (selected entries only), mean= (the mean,
+    with keepdims, already computed) and correction= (ddof's other name)."""
     _no_out(out, "var")
-    axis = _axis_arg(axis)
-    centered = a - mean(a, axis=axis, keepdims=True)
-    if _np.iscomplexobj(a):
+    if correction is not _np._NoValue:
+        if ddof != 0:
+            raise ValueError("ddof and correction can't be provided simultaneously.")
+        ddof = correction
+    return _variance(a, _axis_arg(axis), ddof, keepdims, where, mean)
+
+
+def _variance(a, axis, ddof, keepdims, where_, mean_):
+    if mean_ is _np._NoValue:
+        mean_ = (_mean_prim(a, axis=axis, keepdims=True) if where_ is _np._NoValue
+                 else _masked_mean(a, axis, None, True, where_))
+    centered = a - mean_
+    if _np.iscomplexobj(getval(a)):
         squares = real(centered * conj(centered))
     else:
         squares = centered * centered
-    n = _count(a, axis)
-    return sum(squares, axis=axis, keepdims=keepdims) / (n - ddof)
+    if where_ is _np._NoValue:
+        n = _count(a, axis)
+    else:
+        mask = _np.broadcast_to(getval(where_), shape_of(a))
+        squares = where(mask, squares, 0)
+        n = _np.sum(mask, axis=axis, keepdims=keepdims)
+    return _sum_prim(squares, axis=axis, keepdims=keepdims) / (n - ddof)
 
 
 def _sqrt_of_variance(v):
@@ -326,11 +429,15 @@ def _sqrt_of_variance(v):
     return where(flat, value, sqrt(where(flat, 1.0, v)))
 
 
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
+@takes_array_like
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_np._NoValue,
+        mean=_np._NoValue, correction=_np._NoValue):
     """sqrt(var); where the variance is 0 its derivative is taken as 0."""
-    return _sqrt_of_variance(var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims))
+    return _sqrt_of_variance(var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
+                                 where=where, mean=mean, correction=correction))
 
 
+@takes_array_like
 def ptp(a, axis=None, out=None, keepdims=False):
     """max - min; where several entries attain either, they share its derivative."""
     _no_out(out, "ptp")
@@ -354,11 +461,13 @@ def _cumulative(scan, initial, x, axis, dtype, out, include_initial, name):
     return result
 
 
+@takes_array_like
 def cumulative_sum(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
     """cumsum with NumPy 2's array-API signature (include_initial prepends a 0)."""
     return _cumulative(cumsum, 0, x, axis, dtype, out, include_initial, "cumulative_sum")
 
 
+@takes_array_like
 def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
     """cumprod with NumPy 2's array-API signature (include_initial prepends a 1)."""
     return _cumulative(cumprod, 1, x, axis, dtype, out, include_initial, "cumulative_prod")

@@ -10,7 +10,7 @@ batch axis kept first) or its transpose to the batched cotangent.
 import numpy as _np
 
 from ..rules import Primitive, RulesByArgnum, batch_axis, defrules, lift, ndim_of, nondifferentiable, shape_of, unbroadcast
-from ._plain import contains_box
+from ._plain import contains_box, takes_array_like
 from ..seeds import Diagonal, Rows
 from ..core import Box, getval
 
@@ -130,6 +130,7 @@ def _memory_axes(value):
     return tuple(axes)
 
 
+@takes_array_like
 def reshape(a, newshape=None, order="C", *, shape=None, **kwargs):
     if shape is not None:
         newshape = shape
@@ -138,6 +139,7 @@ def reshape(a, newshape=None, order="C", *, shape=None, **kwargs):
     return _reshape_prim(a, newshape, order=_layout_order(a, order))
 
 
+@takes_array_like
 def ravel(a, order="C"):
     if order == "K":
         axes = _memory_axes(_np.asarray(getval(a)))
@@ -147,6 +149,7 @@ def ravel(a, order="C"):
     return _reshape_prim(a, (-1,), order=_layout_order(a, order))
 
 
+@takes_array_like
 def squeeze(a, axis=None):
     shape = shape_of(a)
     if axis is None:
@@ -160,6 +163,7 @@ def squeeze(a, axis=None):
     return _reshape_prim(a, new)
 
 
+@takes_array_like
 def expand_dims(a, axis):
     shape = list(shape_of(a))
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
@@ -169,11 +173,13 @@ def expand_dims(a, axis):
     return _reshape_prim(a, tuple(shape))
 
 
+@takes_array_like
 def atleast_1d(*arys):
     out = [a if ndim_of(a) >= 1 else reshape(a, (1,)) for a in arys]
     return out[0] if len(out) == 1 else out
 
 
+@takes_array_like
 def atleast_2d(*arys):
     out = []
     for a in arys:
@@ -182,6 +188,7 @@ def atleast_2d(*arys):
     return out[0] if len(out) == 1 else out
 
 
+@takes_array_like
 def atleast_3d(*arys):
     out = []
     for a in arys:
@@ -216,12 +223,14 @@ transpose = defrules(
 )
 
 
+@takes_array_like
 def swapaxes(a, axis1, axis2):
     axes = list(range(ndim_of(a)))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
     return transpose(a, tuple(axes))
 
 
+@takes_array_like
 def moveaxis(a, source, destination):
     ndim = ndim_of(a)
     src = [s % ndim for s in (source if isinstance(source, (tuple, list)) else (source,))]
@@ -234,6 +243,7 @@ def moveaxis(a, source, destination):
     return transpose(a, tuple(order))
 
 
+@takes_array_like
 def rollaxis(a, axis, start=0):
     ndim = ndim_of(a)
     axis %= ndim
@@ -255,6 +265,7 @@ broadcast_to = defrules(
 )
 
 
+@takes_array_like
 def broadcast_arrays(*args):
     shape = _np.broadcast_shapes(*[shape_of(a) for a in args])
     return [broadcast_to(a, shape) for a in args]
@@ -369,6 +380,7 @@ def column_stack(tup):
     return concatenate(arrays, axis=1)
 
 
+@takes_array_like
 def append(arr, values, axis=None):
     if axis is None:
         return concatenate([ravel(arr), ravel(values)])
@@ -405,6 +417,7 @@ def _tile_vjp(g, ans, A, reps):
 tile = defrules(Primitive(_tile, "tile"), jvp=[_tile_jvp], vjp=[_tile_vjp])
 
 
+@takes_array_like
 def repeat(a, repeats, axis=None):
     if axis is None:
         a, axis = ravel(a), 0
@@ -425,10 +438,12 @@ flip = defrules(
 )
 
 
+@takes_array_like
 def fliplr(m):
     return flip(m, 1)
 
 
+@takes_array_like
 def flipud(m):
     return flip(m, 0)
 
@@ -458,6 +473,7 @@ roll_prim = defrules(
 )
 
 
+@takes_array_like
 def roll(a, shift, axis=None):
     shift = getval(shift)
     if isinstance(shift, list):
@@ -467,6 +483,7 @@ def roll(a, shift, axis=None):
     return roll_prim(a, shift, axis)
 
 
+@takes_array_like
 def rot90(m, k=1, axes=(0, 1)):
     """m rotated by 90 degrees k times in the plane of axes (from the first towards the second)."""
     axes = tuple(axes)
@@ -490,6 +507,7 @@ def rot90(m, k=1, axes=(0, 1)):
 
 
 # ---------------------------------------------------------------- splitting
+@takes_array_like
 def array_split(ary, indices_or_sections, axis=0):
     """Pieces of ary along axis: `sections` nearly equal pieces, or cut at the given indices."""
     if not isinstance(ary, Box):
@@ -510,6 +528,7 @@ def array_split(ary, indices_or_sections, axis=0):
     return [ary[lead + (slice(start, stop),)] for start, stop in zip(bounds[:-1], bounds[1:])]
 
 
+@takes_array_like
 def split(ary, indices_or_sections, axis=0):
     if not isinstance(ary, Box):
         return _np.split(ary, indices_or_sections, axis)
@@ -519,6 +538,7 @@ def split(ary, indices_or_sections, axis=0):
     return array_split(ary, indices_or_sections, axis)
 
 
+@takes_array_like
 def hsplit(ary, indices_or_sections):
     if not isinstance(ary, Box):
         return _np.hsplit(ary, indices_or_sections)
@@ -527,6 +547,7 @@ def hsplit(ary, indices_or_sections):
     return split(ary, indices_or_sections, 1 if ndim_of(getval(ary)) > 1 else 0)
 
 
+@takes_array_like
 def vsplit(ary, indices_or_sections):
     if not isinstance(ary, Box):
         return _np.vsplit(ary, indices_or_sections)
@@ -535,6 +556,7 @@ def vsplit(ary, indices_or_sections):
     return split(ary, indices_or_sections, 0)
 
 
+@takes_array_like
 def dsplit(ary, indices_or_sections):
     if not isinstance(ary, Box):
         return _np.dsplit(ary, indices_or_sections)
@@ -543,6 +565,7 @@ def dsplit(ary, indices_or_sections):
     return split(ary, indices_or_sections, 2)
 
 
+@takes_array_like
 def unstack(x, /, *, axis=0):
     """The slices of x along axis, as a tuple."""
     if not isinstance(x, Box):
@@ -585,6 +608,7 @@ def block(arrays):
     return assemble(arrays, 0)
 
 
+@takes_array_like
 def resize(a, new_shape):
     """a flattened, repeated cyclically to fill new_shape."""
     if not isinstance(a, Box):
@@ -600,10 +624,12 @@ def resize(a, new_shape):
 concat = concatenate
 
 
+@takes_array_like
 def permute_dims(a, /, axes=None):
     return transpose(a, axes)
 
 
+@takes_array_like
 def matrix_transpose(x, /):
     if ndim_of(getval(x)) < 2:
         raise ValueError("Input array must be at least 2-dimensional")

@@ -20,7 +20,7 @@ import numpy as _np
 
 from ..core import getval
 from ..rules import nondifferentiable
-from ._plain import numpy_when_plain
+from ._plain import numpy_when_plain, takes_array_like
 
 __all__ = [
     "sort",
@@ -61,7 +61,7 @@ def _share_ties(y, axis):
     """y (a permutation of some array along `axis`) with the derivatives of the equal
     entries of each slice replaced by their mean."""
     value = getval(y)
-    if _np.ndim(value) == 0:
+    if _np.ndim(value) == 0 or _np.size(value) == 0:
         return y
     moved = _np.moveaxis(value, axis, -1)
     n = moved.shape[-1]
@@ -98,6 +98,7 @@ def _values_of(x, targets):
 
 
 # ---------------------------------------------------------------- sorting and selection
+@takes_array_like
 @numpy_when_plain(_np.sort)
 def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     """Sorted copy of a along axis (flattened if axis is None); tied entries share
@@ -110,6 +111,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     return _share_ties(take_along_axis(a, perm, axis), axis)
 
 
+@takes_array_like
 @numpy_when_plain(_np.partition)
 def partition(a, kth, axis=-1, kind="introselect", order=None):
     """NumPy's partition (the same arrangement), each output entry carrying the derivative
@@ -128,6 +130,7 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
     return _share_ties(take_along_axis(a, perm, axis), axis)
 
 
+@takes_array_like
 @numpy_when_plain(_np.sort_complex)
 def sort_complex(a):
     """a sorted lexicographically (real part, then imaginary part), as a complex array."""
@@ -140,6 +143,7 @@ def sort_complex(a):
 
 
 # ---------------------------------------------------------------- unique values and sets
+@takes_array_like
 @numpy_when_plain(_np.unique)
 def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *,
            equal_nan=True, **kwargs):
@@ -155,7 +159,7 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     else:
         axis %= _np.ndim(value)
         moved = moveaxis(ar, axis, 0)
-        rows = reshape(moved, (_np.shape(moved)[0], -1))
+        rows = reshape(moved, (_np.shape(moved)[0], int(_np.prod(_np.shape(moved)[1:], dtype=int))))
         _, first, group, counts = _np.unique(getval(rows), return_index=True, return_inverse=True,
                                              return_counts=True, axis=0, equal_nan=equal_nan)
         means = _group_mean(rows, first, group.ravel(), counts)
@@ -166,6 +170,7 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
 
 
 def _array_api_unique(np_fun):
+    @takes_array_like
     @numpy_when_plain(np_fun)
     def fun(x):
         plain = np_fun(getval(x))
@@ -189,6 +194,7 @@ def _both(ar1, ar2):
     return concatenate([ravel(ar1), ravel(ar2)])
 
 
+@takes_array_like
 @numpy_when_plain(_np.union1d)
 def union1d(ar1, ar2):
     """Sorted unique values of both arrays; each carries the mean derivative of the entries
@@ -196,6 +202,7 @@ def union1d(ar1, ar2):
     return _values_of(_both(ar1, ar2), _np.union1d(getval(ar1), getval(ar2)))
 
 
+@takes_array_like
 @numpy_when_plain(_np.intersect1d)
 def intersect1d(ar1, ar2, assume_unique=False, return_indices=False):
     """Sorted values found in both arrays; each carries the mean derivative of the entries
@@ -207,12 +214,14 @@ def intersect1d(ar1, ar2, assume_unique=False, return_indices=False):
     return (traced,) + tuple(plain[1:]) if return_indices else traced
 
 
+@takes_array_like
 @numpy_when_plain(_np.setdiff1d)
 def setdiff1d(ar1, ar2, assume_unique=False):
     """Values of ar1 not in ar2; each carries the mean derivative of ar1's entries equal to it."""
     return _values_of(ar1, _np.setdiff1d(getval(ar1), getval(ar2), assume_unique=assume_unique))
 
 
+@takes_array_like
 @numpy_when_plain(_np.setxor1d)
 def setxor1d(ar1, ar2, assume_unique=False):
     """Values in exactly one of the arrays; each carries the mean derivative of the entries

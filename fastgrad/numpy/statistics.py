@@ -25,7 +25,7 @@ import numpy as _np
 
 from ..core import Box, getval
 from ..rules import nondifferentiable
-from ._plain import contains_box, numpy_when_plain
+from ._plain import contains_box, numpy_when_plain, takes_array_like
 
 __all__ = [
     "median",
@@ -148,6 +148,8 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, weights=None):
     if _np.any((qv < 0) | (qv > 1)) or _np.any(_np.isnan(qv)):
         raise ValueError("Quantiles must be in the range [0, 1]")
     batch = int(_np.prod(kept_shape, dtype=int))
+    if n == 0:
+        return _empty_sample_quantile(x, method, ignore_nan, qv.shape, kept_shape, shape, axes, keepdims)
     sample = reshape(sort(x, axis=-1), (batch, n))
     ranked = getval(sample)
     nans = _np.isnan(ranked)
@@ -177,6 +179,20 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, weights=None):
     else:
         out_shape = q_shape + kept_shape
     return reshape(result, out_shape)
+
+
+def _empty_sample_quantile(x, method, ignore_nan, q_shape, kept_shape, shape, axes, keepdims):
+    """Quantiles of slices with no entries (x has them on its last axis): the medians and
+    the NaN-ignoring functions are NumPy's mean of the empty slice (NaN, with its warning
+    and its NaN derivative), the others raise NumPy's IndexError."""
+    if method != "_median" and not ignore_nan:
+        raise IndexError("index -1 is out of bounds for axis 0 with size 0")
+    if keepdims:
+        out_shape = q_shape + tuple(1 if i in axes else s for i, s in enumerate(shape))
+    else:
+        out_shape = q_shape + kept_shape
+    empty = mean(x, axis=-1)
+    return reshape(broadcast_to(empty, q_shape + kept_shape), out_shape)
 
 
 def _weighted_positions(value, weights, axes, kept, batch, n, qv, ignore_nan):
@@ -224,6 +240,7 @@ def _check_weights(method, weights):
         raise ValueError("Only method 'inverted_cdf' supports weights")
 
 
+@takes_array_like
 @numpy_when_plain(_np.quantile)
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
              weights=None, interpolation=None):
@@ -233,6 +250,7 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", 
     return _quantile(a, q, axis, interpolation or method, keepdims, ignore_nan=False, weights=weights)
 
 
+@takes_array_like
 @numpy_when_plain(_np.percentile)
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
                weights=None, interpolation=None):
@@ -241,6 +259,7 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
     return _quantile(a, _percent(q), axis, interpolation or method, keepdims, ignore_nan=False, weights=weights)
 
 
+@takes_array_like
 @numpy_when_plain(_np.median)
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     _no_out(out, "median")
@@ -254,6 +273,7 @@ def _warn_all_nan(a, axis):
         warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
 
 
+@takes_array_like
 @numpy_when_plain(_np.nanquantile)
 def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
                 weights=None, interpolation=None):
@@ -263,6 +283,7 @@ def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear
     return _quantile(a, q, axis, interpolation or method, keepdims, ignore_nan=True, weights=weights)
 
 
+@takes_array_like
 @numpy_when_plain(_np.nanpercentile)
 def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *,
                   weights=None, interpolation=None):
@@ -272,6 +293,7 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
     return _quantile(a, _percent(q), axis, interpolation or method, keepdims, ignore_nan=True, weights=weights)
 
 
+@takes_array_like
 @numpy_when_plain(_np.nanmedian)
 def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     _no_out(out, "nanmedian")
@@ -280,6 +302,7 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
 
 
 # ---------------------------------------------------------------- moments
+@takes_array_like
 @numpy_when_plain(_np.average)
 def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     """sum(a * weights) / sum(weights) along axis (the mean without weights); with
@@ -315,6 +338,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     return avg
 
 
+@takes_array_like
 @numpy_when_plain(_np.cov)
 def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *, dtype=None):
     """Covariance of the rows (variables) of m (and y), observations along the columns;
@@ -367,6 +391,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     return squeeze(c)
 
 
+@takes_array_like
 @numpy_when_plain(_np.corrcoef)
 def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     """Pearson correlation coefficients cov_ij / sqrt(cov_ii cov_jj), clipped to [-1, 1]
