@@ -95,6 +95,7 @@ EXAMPLES = {
                                              extract=("optimized_params",)),
     "gmm.py": Example(subs=(('method="Newton-CG",', 'method="Newton-CG", options={"maxiter": 3},'),)),
     "gplvm.py": Example(subs=(_cg('method="CG", callback=callback)', 3),)),
+    # EM runs until the parameters move less than its tolerance: a looser one stops it sooner.
     "hmm_em.py": Example(subs=(("max_lines=60", "max_lines=4"), ("num_states = 20", "num_states = 6"),
                                ("atol=1e-3, rtol=1e-3", "atol=2e-2, rtol=2e-2")),
                          extract=("pi", "A", "B")),
