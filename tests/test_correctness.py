@@ -581,3 +581,24 @@ def test_median_of_empty_slices_is_numpy_s(shape, axis):
         J = jacobian(lambda x: fnp.median(x, axis=axis))(x)
     onp.testing.assert_array_equal(got, want)
     assert onp.shape(J) == onp.shape(want) + shape
+
+
+# ---------------------------------------------------------------- float32 through a scatter
+def test_diag_of_a_float32_vector_has_float32_derivatives():
+    """diag of a vector scatters it into zeros; the zeros take the vector's dtype, so
+    float32 stays float32 in every mode, as the value does in NumPy and autograd."""
+    ag = pytest.importorskip("autograd")
+    import autograd.numpy as anp
+
+    import fastgrad.numpy as fnp
+    from fastgrad import grad, jacobian
+
+    x = onp.array([0.3, 0.5, 0.7], dtype=onp.float32)
+    want = ag.grad(lambda z: anp.sum(anp.diag(z) * 2.0))(x)
+    got = grad(lambda z: fnp.sum(fnp.diag(z) * 2.0))(x)
+    assert got.dtype == want.dtype == onp.float32
+    onp.testing.assert_array_equal(got, want)
+    for mode in ("fwd", "rev"):
+        J = jacobian(fnp.diag, mode=mode)(x)
+        assert J.dtype == onp.float32
+        onp.testing.assert_array_equal(J, jacobian(fnp.diag, mode=mode)(x.astype(onp.float64)))

@@ -175,7 +175,8 @@ getitem.structured_vjps[0] = _getitem_structured_vjp
 
 def _untake(x, index, shape):
     """zeros(shape) with x added at `index` (repeated positions accumulate)."""
-    out = _np.zeros(shape, dtype=_np.result_type(x, float))
+    # 0.0, not float: a Python float is a weak scalar and keeps float32 (float is float64)
+    out = _np.zeros(shape, dtype=_np.result_type(x, 0.0))
     if any(isinstance(i, _np.ndarray) for i in index):
         _np.add.at(out, index, x)
     else:
