@@ -19,10 +19,12 @@ _FAMILIES = (elementwise, reductions, nanfunctions, shape, padding, indexing, di
 
 __all__ = []
 # The installed NumPy decides the namespace: a function it does not have (matvec before
-# NumPy 2.2, unstack before 2.1, trapz from 2.4) is not offered either.
+# NumPy 2.2, unstack before 2.1, trapz from 2.4) is not offered either. autograd.numpy
+# defines row_stack itself, so it stays where NumPy 2.5 removed it.
+_AUTOGRAD_OWN = ("row_stack",)
 for _family in _FAMILIES:
     for _name in _family.__all__:
-        if hasattr(_np, _name):
+        if hasattr(_np, _name) or _name in _AUTOGRAD_OWN:
             globals()[_name] = getattr(_family, _name)
             __all__.append(_name)
 
