@@ -36,12 +36,21 @@ PARAMS = {
 FUNCTIONS = ["pdf", "logpdf", "cdf", "logcdf", "sf", "logsf"]
 
 
+# SciPy 1.13 forms several log tails as log(cdf), which is 0 or loses digits where the tail
+# is near rounding, and cauchy's quantile loses digits near q = 0; later SciPy computes
+# them accurately, as fastgrad does. Against the older SciPy they compare at the accuracy
+# it has.
+OLDER_SCIPY = not sst.expon.logcdf(40.0) < 0
+
+
 def _compare(ours, theirs, what):
     ours, theirs = onp.asarray(ours, dtype=float), onp.asarray(theirs, dtype=float)
     assert onp.array_equal(onp.isnan(ours), onp.isnan(theirs)), f"{what}: nan pattern\n{ours}\n{theirs}"
     finite = onp.isfinite(theirs)
     assert onp.array_equal(ours[~finite & ~onp.isnan(theirs)], theirs[~finite & ~onp.isnan(theirs)]), what
-    onp.testing.assert_allclose(ours[finite], theirs[finite], rtol=1e-9, atol=1e-300, err_msg=what)
+    rtol = 1e-4 if OLDER_SCIPY and what.startswith("cauchy.ppf") else 1e-9
+    atol = 1e-15 if OLDER_SCIPY and ".log" in what else 1e-300
+    onp.testing.assert_allclose(ours[finite], theirs[finite], rtol=rtol, atol=atol, err_msg=what)
 
 
 @pytest.mark.parametrize("dist", sorted(PARAMS))
@@ -97,7 +106,7 @@ def test_tail_derivatives_are_finite_and_accurate(z):
         assert onp.isfinite(value) and onp.isfinite(slope)
         log_tail = ref.logcdf(z) if tail == "cdf" else ref.logsf(z)
         exact = onp.exp(ref.logpdf(z) - log_tail) * (1 if tail == "cdf" else -1)
-        onp.testing.assert_allclose(value, log_tail, rtol=1e-12)
+        onp.testing.assert_allclose(value, log_tail, rtol=1e-10 if OLDER_SCIPY else 1e-12)
         onp.testing.assert_allclose(slope, exact, rtol=1e-10)
 
 

@@ -38,10 +38,12 @@ def logsf(x, df, loc=0.0, scale=1.0):
 
 
 def ppf(q, df, loc=0.0, scale=1.0):
-    # The ends of the support at q = 0 and 1 (where special.stdtrit gives inf for both).
+    # The ends of the support at q = 0 and 1 are set here: special.stdtrit gives inf for both
+    # on recent SciPy and nan on SciPy 1.13.
     _, _, ok = standardize(q, loc, scale)
     inner = (getval(q) > 0) & (getval(q) < 1)
-    z = np.where(inner, sc.stdtrit(df, safe(inner, q, 0.5)), np.where(q == 0, -np.inf, sc.stdtrit(df, q)))
+    ends = np.where(q == 0, -np.inf, np.where(q == 1, np.inf, sc.stdtrit(df, q)))
+    z = np.where(inner, sc.stdtrit(df, safe(inner, q, 0.5)), ends)
     return masked((loc + scale * z), valid(ok, df > 0))
 
 
