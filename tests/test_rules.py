@@ -14,7 +14,8 @@ A mode a record marks missing is asserted to raise instead, so the table cannot 
 
 The variants of every record (sizes 0 and 1, 0-d, Fortran and strided layouts, float32;
 see OpSpec.variants) get the cheaper checks, fwd, rev and jacobian, which also assert that
-every derivative has its primal's shape and dtype. float32 derivatives are compared with
+the traced value is NumPy's, in NumPy's dtype, and every derivative has its primal's shape
+and dtype. float32 derivatives are compared with
 the float64 ones at the same (rounded) point. A variant a record says NumPy rejects is
 asserted to raise on plain arrays.
 """
@@ -485,6 +486,12 @@ def test_variant_fwd(case):
     v = _random_like(x, onp.random.default_rng(1))
     y, jv = make_jvp(F)(x)(v)
     _assert_like(jv, y, x, f"JVP of {case.id}")
+    # Traced, the function computes what NumPy computes on the plain arrays, in NumPy's dtype.
+    for traced, plain in zip(_leaves(y), _leaves(F(x))):
+        assert (traced.shape, traced.dtype) == (plain.shape, plain.dtype), \
+            f"traced value of {case.id}: {traced.shape} {traced.dtype}, plain {plain.shape} {plain.dtype}"
+        onp.testing.assert_allclose(traced, plain, rtol=1e-5 if plain.dtype == onp.float32 else 1e-12,
+                                    err_msg=f"traced value of {case.id}")
     if case.dtype == "f32":
         _, jv64 = make_jvp(_problem(case, cast=_as64)[0])(_as64(x))(_as64(v))
         _assert_close32(jv, jv64, case.spec.rtol32, f"float32 JVP of {case.id}")

@@ -62,10 +62,16 @@ def ediff1d(ary, to_end=None, to_begin=None):
     """Differences of consecutive entries of the flattened ary, with to_begin and to_end joined."""
     flat = ravel(ary)
     pieces = [flat[1:] - flat[:-1]]
+    dtype = _np.result_type(getval(flat))
+
+    def joined(values):  # NumPy casts to_begin and to_end to ary's dtype
+        values = ravel(values)
+        return values if _np.result_type(getval(values)) == dtype else astype(values, dtype)
+
     if to_begin is not None:
-        pieces.insert(0, ravel(to_begin))
+        pieces.insert(0, joined(to_begin))
     if to_end is not None:
-        pieces.append(ravel(to_end))
+        pieces.append(joined(to_end))
     return concatenate(pieces) if len(pieces) > 1 else pieces[0]
 
 
@@ -184,12 +190,21 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 trapz = numpy_when_plain(getattr(_np, "trapz", None))(trapezoid.__wrapped__)
 
 
+def _double(v):
+    dtype = _np.result_type(_np.asarray(getval(v)), _np.float64)
+    if not isinstance(v, Box):
+        return _np.asarray(v, dtype=dtype)
+    return v if _np.result_type(getval(v)) == dtype else astype(v, dtype)
+
+
 @numpy_when_plain(_np.interp)
 def interp(x, xp, fp, left=None, right=None, period=None):
     """Piecewise-linear interpolation of the points (xp, fp) at x. Differentiable in x, xp
     and fp (fp may be complex). At a knot the derivative in x is the slope of the interval
     to its right (of the last interval at the right end); outside [xp[0], xp[-1]] the value
     is left/right (fp[0]/fp[-1] by default) and its derivative in x is zero."""
+    # NumPy interpolates in double precision whatever the inputs' precision.
+    x, xp, fp = (_double(v) for v in (x, xp, fp))
     xv, xpv = _np.asarray(getval(x), dtype=float), _np.asarray(getval(xp), dtype=float)
     if _np.ndim(xpv) != 1 or _np.ndim(getval(fp)) != 1:
         raise ValueError("data points must be 1-D sequences")

@@ -129,12 +129,16 @@ def piecewise(x, condlist, funclist, *args, **kw):
             piece = fun
         piece = broadcast_to(piece, (len(positions[0]),)) if _np.ndim(getval(piece)) == 0 else piece
         out = out + untake(piece, positions, shape)
-    # Composed even for plain x: a function may close over traced values. A plain result
-    # keeps x's dtype, as NumPy's does.
-    return out if isinstance(out, Box) else out.astype(_np.result_type(value), copy=False)
+    # Composed even for plain x: a function may close over traced values. The result keeps
+    # x's dtype, as NumPy's does (it fills an array like x).
+    dtype = _np.result_type(value)
+    if not isinstance(out, Box):
+        return out.astype(dtype, copy=False)
+    return out if _np.result_type(getval(out)) == dtype or dtype.kind not in "fc" else astype(out, dtype)
 
 
 frompyfunc = nondifferentiable(_np.frompyfunc)
 
+from .creation import astype  # noqa: E402
 from .indexing import untake  # noqa: E402
 from .shape import broadcast_to, expand_dims, moveaxis, reshape, stack, transpose  # noqa: E402

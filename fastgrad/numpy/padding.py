@@ -84,7 +84,9 @@ def _apply_along(a, axis, matrix):
 
 def _pad_linear(a, axis, before, after, mode, kwargs, end_values):
     n = _np.shape(getval(a))[axis]
-    eye = _np.eye(n)
+    # In a's own precision, so that padding float32 gives float32 as NumPy's does.
+    real = _np.finfo(_np.result_type(getval(a), 0.0)).dtype
+    eye = _np.eye(n, dtype=real)
     axis_kwargs = dict(kwargs)
     if mode == "linear_ramp":
         axis_kwargs["end_values"] = 0
@@ -97,8 +99,10 @@ def _pad_linear(a, axis, before, after, mode, kwargs, end_values):
         for side, value in enumerate(end_values):
             if not isinstance(value, Box) and _np.all(value == 0):
                 continue
+            if not isinstance(value, Box):  # a plain end value takes a's dtype, as in NumPy
+                value = _np.asarray(value).astype(_np.result_type(getval(a), 0.0))
             ends = (1.0, 0.0) if side == 0 else (0.0, 1.0)
-            ramp = _np.pad(_np.zeros(n), (before, after), "linear_ramp", end_values=ends)
+            ramp = _np.pad(_np.zeros(n, dtype=real), (before, after), "linear_ramp", end_values=ends)
             out = out + reshape(value * ramp, tuple(shape))
     return out
 

@@ -41,7 +41,8 @@ def _full_correlation(a, v):
     """c[i] = sum_n a[n + i - (M-1)] conj(v[n]) for i in 0..N+M-2 (a zero outside 0..N-1),
     with N = len(a) >= M = len(v): a gather of the windows of the padded a, times conj(v)."""
     N, M = _np.shape(getval(a))[0], _np.shape(getval(v))[0]
-    zeros = _np.zeros(M - 1, dtype=_np.result_type(getval(a), float))
+    # 0.0, not float: a Python float keeps float32 as it is; the type float would make it float64.
+    zeros = _np.zeros(M - 1, dtype=_np.result_type(getval(a), 0.0))
     padded = concatenate([zeros, a, zeros]) if M > 1 else a
     windows = padded[_np.arange(N + M - 1)[:, None] + _np.arange(M)[None, :]]
     vc = conj(v) if _np.iscomplexobj(getval(v)) else v
@@ -130,12 +131,21 @@ def polysub(a1, a2):
     return _pad_front(a1, n2 - n1) - _pad_front(a2, n1 - n2)
 
 
+def _as_poly1d(a):
+    """The coefficients NumPy's poly1d keeps: from the first nonzero one on (the last one
+    alone if all are zero, [0] if there are none). The dropped leading zeros get no
+    derivative, as in roots."""
+    if len(getval(a)) == 0:
+        return _np.zeros(1, dtype=_np.result_type(getval(a)))
+    nonzero = _np.flatnonzero(getval(a))
+    first = int(nonzero[0]) if len(nonzero) else len(getval(a)) - 1
+    return a[first:] if first else a
+
+
 @numpy_when_plain(_np.polymul)
 def polymul(a1, a2):
-    # NumPy reads an empty coefficient array as the zero polynomial, [0].
-    a1, a2 = (a if len(getval(a)) else _np.zeros(1, dtype=_np.result_type(getval(a)))
-              for a in (_coefficients(a1), _coefficients(a2)))
-    return convolve(a1, a2)
+    # NumPy multiplies poly1d's of its arguments, which drop leading zeros.
+    return convolve(_as_poly1d(_coefficients(a1)), _as_poly1d(_coefficients(a2)))
 
 
 @numpy_when_plain(_np.polyder)
@@ -206,7 +216,7 @@ def poly(seq_of_zeros):
         raise ValueError("input must be 1d or non-empty square 2d array.")
     if shape[0] == 0:
         return 1.0
-    a = _np.ones(1)
+    a = _np.ones(1, dtype=_np.result_type(getval(seq), 0.0))  # NumPy's poly keeps the roots' dtype
     for i in range(len(getval(seq))):
         a = convolve(a, stack([1.0 + 0 * seq[i], -seq[i]]))
     if _np.iscomplexobj(getval(a)):

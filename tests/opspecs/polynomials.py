@@ -22,6 +22,8 @@ SPECS = [
     OpSpec("polyadd", np.polyadd, shapes=[((3,), (5,)), ((4,), (2,)), ((3,), (3,))], complex=True),
     OpSpec("polysub", np.polysub, shapes=[((3,), (5,)), ((4,), (2,))], complex=True),
     OpSpec("polymul", np.polymul, shapes=[((3,), (4,))], complex=True),
+    OpSpec("polymul_leading_zeros", lambda a, b: np.polymul(np.concatenate([np.zeros(2), a]), b),
+           shapes=[((3,), (2,))], covers=("polymul",)),
     OpSpec("polyder", np.polyder, shapes=[((5,),)], kwargs=[{}, {"m": 2}]),
     OpSpec("polyint", np.polyint, shapes=[((4,),)], kwargs=[{}, {"m": 2, "k": [1.0, 2.0]}], complex=True),
     OpSpec("polyint_k", lambda p, k: np.polyint(p, 2, k), shapes=[((3,), (2,))],
