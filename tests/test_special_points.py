@@ -80,6 +80,7 @@ F1 = "power's mixed second derivative at exponent 0 is x, not 1/x (fuzz finding 
 F4 = "erfcx's second and third derivatives lose digits for large x (finding F4)"
 F5 = "beta's mixed partials lose every digit near the pole a = 0 (finding F5)"
 F6 = "i1e' and i0e'' are NaN at x = 1e10: their rules call SciPy's ive(2, x), NaN there (finding F6)"
+F9 = "d3 stdtr / d df2 dt is wrong at t = 0 and NaN for |t| <= 1e-8 (finding F9)"
 
 ROWS = [
     # arithmetic and powers
@@ -129,7 +130,7 @@ ROWS = [
     Row("gamma", special.gamma, mp.gamma, [0.5, 1.0, 2.0, 30.0, 40.0, 1e-10, -0.5, -1.5, -2.5, -30.5]),
     Row("gammaln", special.gammaln, mp.loggamma, POSITIVE),
     Row("digamma", special.digamma, mp.digamma, [1e-10, 0.5, 1.0, 30.0, 1e3, 1e10, -0.5, -1.5]),
-    Row("polygamma1", lambda x: special.polygamma(1, x), lambda x: mp.polygamma(1, x), [0.5, 1.0, 30.0, 1e3, -0.5]),
+    Row("polygamma", lambda x: special.polygamma(1, x), lambda x: mp.polygamma(1, x), [0.5, 1.0, 30.0, 1e3, -0.5]),
     Row("rgamma", special.rgamma, mp.rgamma, [0.0, -1.0, -2.0, 1.0, 0.5, 30.0, -30.5]),
     Row("beta", special.beta, mp.beta, [(1.0, 1.0), (0.5, 2.0), (30.0, 1.0), (1e-10, 1.0)],
         known={(1e-10, 1.0): F5}),
@@ -176,7 +177,24 @@ ROWS = [
     Row("y0", special.y0, lambda x: mp.bessely(0, x), [1e-10, 1.0, 40.0, 1e3]),
     Row("y1", special.y1, lambda x: mp.bessely(1, x), [0.1, 1.0, 30.0, 1e3]),
     Row("jv", lambda x: special.jv(2.5, x), lambda x: mp.besselj(2.5, x), [1e-3, 1.0, 30.0, 1e3]),
+    Row("jn", lambda x: special.jn(2, x), lambda x: mp.besselj(2, x), [0.0, 1.0, -30.0, 1e3]),
+    Row("yv", lambda x: special.yv(1.5, x), lambda x: mp.bessely(1.5, x), [0.5, 1.0, 30.0, 1e3]),
+    Row("yn", lambda x: special.yn(2, x), lambda x: mp.bessely(2, x), [0.5, 1.0, 40.0, 1e3]),
     Row("iv", lambda x: special.iv(1.5, x), lambda x: mp.besseli(1.5, x), [1e-3, 1.0, 30.0, 600.0]),
+    Row("ive", lambda x: special.ive(1.5, x), lambda x: mp.exp(-abs(x)) * mp.besseli(1.5, x),
+        [1e-3, 1.0, 30.0, 1e3]),
+    Row("special.i0", special.i0, lambda x: mp.besseli(0, x), [0.0, 1.0, -30.0, 700.0]),
+    # incomplete beta and Student's t, in the argument that is not a shape parameter, and in df
+    Row("betainc", lambda x: special.betainc(2.0, 3.0, x), lambda x: mp.betainc(2, 3, 0, x, regularized=True),
+        OPEN01),
+    Row("betaincc", lambda x: special.betaincc(2.0, 3.0, x), lambda x: mp.betainc(2, 3, x, 1, regularized=True),
+        OPEN01),
+    Row("stdtr", special.stdtr, lambda df, t: _t_cdf(t, df),
+        [(3.5, 0.0), (3.5, 1e-8), (3.5, 1.0), (1.5, -30.0), (10.0, 1e3)], rtol=1e-6,
+        known={(3.5, 0.0): F9, (3.5, 1e-8): F9}),
+    Row("multigammaln", lambda a: special.multigammaln(a, 3),
+        lambda a: 3 * mp.log(mp.pi) / 2 + sum(mp.loggamma(a + (1 - j) / mp.mpf(2)) for j in (1, 2, 3)),
+        [1.5, 2.0, 30.0, 1e3]),
 ]
 
 
@@ -192,6 +210,16 @@ NO_ROW = {
     **{n: "an alias of a function with a row" for n in (
         "true_divide", "absolute", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "pow")},
     "real_if_close": "returns its argument or its real part: linear",
+}
+# Elementwise functions of fastgrad.scipy.special without a row, and why; its other
+# names are reductions (logsumexp, softmax, log_softmax) and aliases (psi, sinc).
+SPECIAL_NO_ROW = {
+    **{n: "an inverse found by SciPy's root finder: its rule is the inverse function theorem on the "
+          "function whose row is here" for n in (
+        "gammaincinv", "gammainccinv", "betaincinv", "betainccinv", "stdtrit")},
+    "gammasgn": "the sign of gamma: piecewise constant",
+    "psi": "an alias of digamma", "sinc": "the same function as numpy's sinc",
+    "logsumexp": "a reduction", "softmax": "a reduction", "log_softmax": "a reduction",
 }
 
 
@@ -323,3 +351,9 @@ def test_every_elementwise_function_has_a_row():
                if name not in ROWS_BY_NAME and name not in NO_ROW and name not in skipped
                and not _boolean_or_integer(getattr(np, name))]
     assert not missing, f"elementwise functions with no row of special points: {missing}"
+
+
+def test_every_function_of_scipy_special_has_a_row():
+    rows = {row.name for row in ROWS} | {row.name.removeprefix("special.") for row in ROWS}
+    missing = [name for name in special.__all__ if name not in rows and name not in SPECIAL_NO_ROW]
+    assert not missing, f"scipy.special functions with no row of special points: {missing}"
