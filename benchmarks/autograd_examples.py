@@ -8,7 +8,8 @@ time is the wall time of its own run (interpreter start and the import of the li
 excluded), the best of --repeats runs. The table gives both times and their ratio
 (fastgrad / autograd; lower is better for fastgrad), and whether the two runs agree
 (tests/test_autograd_examples.py asserts it). The total sums the examples that ran on
-both; one that fastgrad does not yet run is listed with the defect and left out of it.
+both and agree; one that fastgrad does not yet run as autograd does is listed with its
+error and left out of it.
 """
 
 import argparse
@@ -36,9 +37,11 @@ def main(argv=None):
     for name in names:
         ref, got = _best(runs["autograd"], name), _best(runs["fastgrad"], name)
         problems = corpus.compare(name, runs["fastgrad"][0][name], runs["autograd"][0][name])
-        verdict = "yes" if not problems else "no: " + problems[0].splitlines()[0][:100]
-        if ref is None or got is None:
-            print(f"| {name:{width}} | {ref or float('nan'):10.3f} | {'failed':>10} |       | {verdict} |")
+        # A failed run's message is a traceback: its last line names the error.
+        verdict = "yes" if not problems else "no: " + problems[0].strip().splitlines()[-1][:100]
+        if ref is None or got is None or problems:
+            shown = [f"{t:10.3f}" if t is not None else f"{'failed':>10}" for t in (ref, got)]
+            print(f"| {name:{width}} | {shown[0]} | {shown[1]} |       | {verdict} |")
             continue
         total_ref, total_got = total_ref + ref, total_got + got
         print(f"| {name:{width}} | {ref:10.3f} | {got:10.3f} | {got / ref:5.2f} | {verdict} |")
