@@ -374,6 +374,38 @@ BIN = "np.{0}({{a}}, {{b}})"
 _norm_kink = Kink(_norm_distance, _all_pieces(_sides([0.0]), lambda v, p: _order([onp.abs(v[0])], p)), singular=True)
 _ABS = Kink(_near([0.0]), _sides([0.0]))
 _POLE = Kink(_near([0.0]), _sides([0.0]), singular=True)
+
+
+def _branch_cut(shift=0.0, imaginary=False):
+    """Complex arguments only: the branch cut of log, sqrt and angle (the negative real
+    axis, once shift is added) or of arctan and arcsinh (the imaginary axis beyond +-i),
+    where the value jumps, and the branch points, where the derivative is unbounded."""
+    def on_cut(z):
+        return onp.abs(z.imag) >= 1 if imaginary else z.real < 0
+
+    def distance(values, params):
+        z = onp.asarray(values[0])
+        if not onp.iscomplexobj(z) or z.size == 0:
+            return None
+        z = z + shift
+        across = onp.abs(z.real) if imaginary else onp.abs(z.imag)
+        points = onp.minimum(onp.abs(z - 1j), onp.abs(z + 1j)) if imaginary else onp.abs(z)
+        return float(min(onp.min(onp.where(on_cut(z), across, onp.inf)), onp.min(points)))
+
+    def piece(values, params):
+        z = onp.asarray(values[0]) + shift
+        if not onp.iscomplexobj(z):
+            return []
+        return [onp.where(on_cut(z), onp.sign(z.real if imaginary else z.imag), 0.0)]
+
+    return Kink(distance, piece, singular=True)
+
+
+def _with_cut(kink, cut):
+    return Kink(_both(kink.distance, cut.distance), _all_pieces(kink.piece, cut.piece), singular=True)
+
+
+_LOG = _with_cut(_POLE, _branch_cut())
 _GAP = Kink(_gap, _order)
 _PAIR = Kink(_pair_gap, _pair_side)
 _SPECTRAL = Kink(_spectral_gap, singular=True)
@@ -395,13 +427,16 @@ OPS = [
     # elementwise, one argument
     *[Op(n, U, E.format(n), _shape_only, complex=c) for n, c in [
         ("negative", True), ("positive", False), ("square", True), ("exp", True), ("expm1", True),
-        ("sin", True), ("cos", True), ("arctan", True), ("sinh", True), ("cosh", True), ("tanh", True),
-        ("arcsinh", True), ("deg2rad", False), ("rad2deg", False), ("exp2", False), ("sinc", False),
+        ("sin", True), ("cos", True), ("sinh", True), ("cosh", True), ("tanh", True), ("deg2rad", False), ("rad2deg", False), ("exp2", False), ("sinc", False),
         ("conj", True), ("real", True), ("imag", True), ("i0", False), ("nan_to_num", False)]],
+    Op("arctan", U, "np.arctan({a})", _shape_only, kink=_branch_cut(imaginary=True), complex=True),
+    Op("arcsinh", U, "np.arcsinh({a})", _shape_only, kink=_branch_cut(imaginary=True), complex=True),
     # generated only where NumPy gives a finite value; the derivative is infinite at 0
-    *[Op(n, U, E.format(n), _shape_only, kink=_POLE, complex=c) for n, c in [
-        ("sqrt", True), ("log", True), ("log2", False), ("log10", False), ("reciprocal", True)]],
-    Op("log1p", U, "np.log1p({a})", _shape_only, kink=_at(-1.0, singular=True), complex=True),
+    *[Op(n, U, E.format(n), _shape_only, kink=_LOG, complex=c) for n, c in [
+        ("sqrt", True), ("log", True), ("log2", False), ("log10", False)]],
+    Op("reciprocal", U, "np.reciprocal({a})", _shape_only, kink=_POLE, complex=True),
+    Op("log1p", U, "np.log1p({a})", _shape_only, kink=_with_cut(_at(-1.0, singular=True), _branch_cut(1.0)),
+       complex=True),
     Op("tan", U, "np.tan(np.tanh({a}))", _shape_only),
     Op("arcsin", U, "np.arcsin({a})", _shape_only, kink=_at(-1.0, 1.0, singular=True)),
     Op("arccos", U, "np.arccos({a})", _shape_only, kink=_at(-1.0, 1.0, singular=True)),
@@ -415,7 +450,7 @@ OPS = [
     Op("floor", U, "np.floor({a})", _shape_only, kink=_steps(1.0)),
     Op("round", U, "np.round({a}, 1)", _shape_only, kink=_steps(0.1, 0.05)),
     Op("clip", U, "np.clip({a}, -0.5, 0.7)", _shape_only, kink=_at(-0.5, 0.7)),
-    Op("angle", U, "np.angle({a})", _shape_only, kink=_POLE, complex=True, real=False),
+    Op("angle", U, "np.angle({a})", _shape_only, kink=_LOG, complex=True, real=False),
     Op("power_int", U, "{a} ** 3", _shape_only, complex=True),
     Op("power_half", U, "({a} * {a} + 0.5) ** 0.5", _shape_only),
     Op("rpow", U, "2.0 ** {a}", _shape_only),
@@ -614,6 +649,17 @@ class Program:
     consts: dict = field(default_factory=dict)
     steps: list = field(default_factory=list)
     weights: tuple = ()  # (real part, imaginary part) of the random linear functional, or ()
+    layout: str = "C"  # how the input is laid out in memory: "C", "F" or "strided" (a view)
+
+    @property
+    def input(self):
+        """x laid out as the program receives it (a fresh array at every call)."""
+        x = onp.array(self.x)
+        if self.layout == "F":
+            return onp.asfortranarray(x)
+        if self.layout == "strided":
+            return onp.repeat(x, 2, axis=-1)[..., ::2] if x.ndim else x
+        return x
 
     @property
     def ops(self):
@@ -640,11 +686,19 @@ class Program:
         consts = "".join(f"{name} = {_array_literal(c)}\n" for name, c in self.consts.items())
         return ("import numpy as onp\nimport fastgrad\nimport fastgrad.numpy as np\n"
                 "from fastgrad.scipy import special, stats, linalg\n\n"
-                f"{consts}x = {_array_literal(self.x)}\n" + self.source() + "\n" + check)
+                f"{consts}x = {_layout_literal(_array_literal(self.x), self.layout)}\n" + self.source() + "\n" + check)
 
 
 def _literal(v):
     return "np.inf" if isinstance(v, float) and v == onp.inf else repr(v)
+
+
+def _layout_literal(text, layout):
+    if layout == "F":
+        return f"onp.asfortranarray({text})"
+    if layout == "strided":
+        return f"onp.repeat({text}, 2, axis=-1)[..., ::2]  # a strided view"
+    return text
 
 
 def _array_literal(a):
@@ -695,7 +749,7 @@ def compile_program(program, ns):
 def evaluate(program):
     """Every intermediate value on NumPy/SciPy (the reference), or None if the program is
     invalid there (an error, a non-finite or very large value, a value too big to check)."""
-    values = {"x": program.x, **program.consts}
+    values = {"x": program.input, **program.consts}
     ns = dict(namespaces_plain(), onp=onp, **program.consts)
     with warnings.catch_warnings(), onp.errstate(all="ignore"):
         warnings.simplefilter("ignore")
@@ -786,7 +840,8 @@ def generate(rng):
     """A random program of 3 to 8 steps with a random input, valid on NumPy/SciPy."""
     dtype = DTYPES[rng.integers(len(DTYPES))]
     x = _values(rng, SHAPES[rng.integers(len(SHAPES))], dtype)
-    program = Program(x)
+    layout = ["C"] * 6 + ["F", "strided"]
+    program = Program(x, layout=layout[rng.integers(len(layout))] if x.ndim >= 2 else "C")
     values = {"x": x}
     length = int(rng.integers(3, 9))
     attempts = 0
@@ -888,7 +943,7 @@ class Checker:
             return
         if not arr.flags.writeable:
             self.fail(check + " writable", f"read-only result of shape {arr.shape}")
-        for name, other in [("x", self.program.x), *others]:
+        for name, other in [("x", self.x), *others]:
             if isinstance(other, onp.ndarray) and arr.size and onp.shares_memory(arr, other):
                 self.fail(check + " aliasing", f"result shares memory with {name}")
 
@@ -910,7 +965,7 @@ class Checker:
             return self.failures
         fg = self.fastgrad
         f = compile_program(p, "fastgrad")
-        x = p.x
+        x = self.x = p.input
         y_ref = self.values[f"v{len(p.steps)}"]
         single = x.dtype == onp.float32
         tol = 2e-3 if single else 1e-7
@@ -1056,7 +1111,7 @@ class Checker:
     def run_complex(self, f, scalar, smooth):
         """Complex input: the gradient of a real scalar is df/da - i df/db (autograd's convention)."""
         fg = self.fastgrad
-        x = self.program.x
+        x = self.x = self.program.input
         # one convention in every mode: the jacobians agree with each other
         jac = {}
         for label, kw in [("fwd", {"mode": "fwd"}), ("rev", {"mode": "rev"}), ("auto", {}),
