@@ -472,6 +472,24 @@ def test_odeint_with_no_state_or_no_time_points(n, T):
     assert [onp.shape(c) for c in cotangents] == [(n,), (T,), ()] and not any(onp.any(c) for c in cotangents)
 
 
+def test_signal_convolve_with_an_empty_operand_has_zero_derivatives():
+    pytest.importorskip("scipy")
+    from fastgrad import make_jvp, make_vjp
+    from fastgrad.scipy import signal
+
+    A, B = onp.ones((2, 0)), onp.arange(6.0).reshape(3, 2)
+
+    def F(p):
+        return signal.convolve(p[0], p[1], axes=([1], [1]))
+
+    y = F((A, B))
+    assert y.shape == (2, 3, 1) and not onp.any(y)
+    _, tangent = make_jvp(F)((A, B))((A, onp.ones_like(B)))
+    assert tangent.shape == y.shape and not onp.any(tangent)
+    cotangents = make_vjp(F)((A, B))[0](onp.ones(y.shape))
+    assert [c.shape for c in cotangents] == [A.shape, B.shape] and not any(onp.any(c) for c in cotangents)
+
+
 # ---------------------------------------------------------------- array_like lists of traced values
 _LIST_FUNCTIONS = {
     "linalg.norm": lambda v, np: np.linalg.norm(v),

@@ -84,6 +84,9 @@ def _correlate_back(g, other, self_shape, self_conv, self_dot, other_conv, other
     at the other's size - 1), contracting the other operand's outer axes; then the axes
     put back in self's order (batch axis first). With the forward's `cut`, g holds those
     positions of the full convolution, zero elsewhere."""
+    if any(_onp.shape(other)[ax] == 0 for ax in other_conv):
+        # the other operand is empty along a convolved axis: no product reaches the output
+        return _onp.zeros((_onp.shape(g)[0],) + tuple(self_shape))
     if any(self_shape[ax] == 0 for ax in self_conv):
         return _onp.zeros((_onp.shape(g)[0],) + tuple(self_shape))  # nothing to fill
     ndim_self = len(self_shape)
