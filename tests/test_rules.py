@@ -394,10 +394,13 @@ def test_special_values(spec, i, args):
 
 # ---------------------------------------------------------------- variants
 
-VARIANTS = [case for spec in SPECS for case in spec.variants()]
+VARIANTS = [case for spec in SPECS if not (spec.missing.get("fwd") and spec.missing.get("rev"))
+            for case in spec.variants()]
 ACCEPTED = [c for c in VARIANTS if c.rejected is None]
 REJECTED = [c for c in VARIANTS if c.rejected is not None]
-REAL_ACCEPTED = [c for c in ACCEPTED if c.layout == "C"]
+# The flattened problem has no layout of its own, and a size-1 dimension changes no jacobian
+# that size 0 and the grid do not already cover.
+REAL_ACCEPTED = [c for c in ACCEPTED if c.layout == "C" and c.variant != "size1"]
 
 
 def _params(cases, check):
