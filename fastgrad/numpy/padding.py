@@ -38,6 +38,8 @@ def _pairs(value, ndim, as_index=False):
             return [(items[0], items[1])] * ndim
         if len(items) == 1:
             return _pairs(items[0], ndim)
+        if len(items) != ndim:  # as NumPy, which broadcasts the pairs to (ndim, 2)
+            raise ValueError(f"operands could not be broadcast together: {len(items)} pairs for {ndim} axes")
         out = []
         for item in items:
             item = list(item) if isinstance(item, (list, tuple)) else [item, item]

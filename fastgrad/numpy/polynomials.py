@@ -78,6 +78,11 @@ def _correlate(a, v, mode):
 @numpy_when_plain(_np.correlate)
 def correlate(a, v, mode="valid"):
     """Cross-correlation c_k = sum_n a[n + k] conj(v[n]), linear in each argument."""
+    # Unlike convolve, NumPy's correlate takes exactly 1-D sequences.
+    for x in (a, v):
+        if _np.ndim(getval(x)) != 1:
+            raise ValueError("object of too small depth for desired array" if _np.ndim(getval(x)) == 0
+                             else "object too deep for desired array")
     return _correlate(a, v, mode)
 
 

@@ -23,6 +23,15 @@ __all__ = [
 @numpy_when_plain(_np.vecdot)
 def vecdot(x1, x2, /, *, axis=-1, **kwargs):
     """sum(conj(x1) * x2) along axis, with broadcasting of the other axes."""
+    # NumPy's gufunc (n),(n)->() takes no 0-d operand and broadcasts no core dimension.
+    for i, x in enumerate((x1, x2)):
+        if _np.ndim(getval(x)) == 0:
+            raise ValueError(f"vecdot: Input operand {i} does not have enough dimensions (has 0, gufunc core "
+                             "with signature (n),(n)->() requires 1)")
+    n1, n2 = _np.shape(getval(x1))[axis], _np.shape(getval(x2))[axis]
+    if n1 != n2:
+        raise ValueError("vecdot: Input operand 1 has a mismatch in its core dimension 0, with gufunc "
+                         f"signature (n),(n)->() (size {n2} is different from {n1})")
     return sum(conj(x1) * x2, axis=axis)
 
 
