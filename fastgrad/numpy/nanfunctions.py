@@ -59,7 +59,7 @@ def _fill(a, where_, value):
 
 
 def _count(a, axis, keepdims, where_=_np._NoValue):
-    return _np.sum(_valid(a, where_), axis=_axis(axis), keepdims=keepdims)
+    return _counts_like(_np.sum(_valid(a, where_), axis=_axis(axis), keepdims=keepdims), a)
 
 
 def _empty_slice_warning(count, what):
@@ -96,12 +96,12 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
         ddof = correction
     valid = _valid(a, where)
     axis = _axis(axis)
-    count = _np.sum(valid, axis=axis, keepdims=True)
+    count = _counts_like(_np.sum(valid, axis=axis, keepdims=True), a)
     if mean is _np._NoValue:
         mean = sum(_fill(a, where, 0.0), axis=axis, keepdims=True) / _np.maximum(count, 1)
     centered = _zero_outside(valid, a - mean)
     squares = real(centered * conj(centered)) if _np.iscomplexobj(getval(a)) else centered * centered
-    dof = _np.sum(valid, axis=axis, keepdims=keepdims) - ddof
+    dof = _counts_like(_np.sum(valid, axis=axis, keepdims=keepdims) - ddof, a)
     if _np.any(dof <= 0):
         warnings.warn("Degrees of freedom <= 0 for slice.", RuntimeWarning, stacklevel=2)
     total = sum(squares, axis=axis, keepdims=keepdims)
@@ -170,4 +170,4 @@ nanargmax = nondifferentiable(_np.nanargmax)
 nanargmin = nondifferentiable(_np.nanargmin)
 
 from .elementwise import conj, real, where  # noqa: E402
-from .reductions import _sqrt_of_variance, cumprod, cumsum, max, min, prod, sum  # noqa: E402
+from .reductions import _counts_like, _sqrt_of_variance, cumprod, cumsum, max, min, prod, sum  # noqa: E402

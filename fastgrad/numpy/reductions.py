@@ -146,8 +146,13 @@ def _masked_mean(a, axis, dtype, keepdims, where_):
     count = _np.sum(mask, axis=axis, keepdims=keepdims)
     if _np.any(count == 0):
         warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=3)
-    count = count.astype(_np.finfo(_np.result_type(getval(total), _np.float16)).dtype)
+    count = _counts_like(count, total)
     return where(count > 0, total / _np.maximum(count, 1), _np.nan)
+
+
+def _counts_like(count, x):
+    """Integer counts as x's real floating dtype, so dividing by them keeps float32 float32."""
+    return _np.asarray(count, dtype=_np.finfo(_np.result_type(getval(x), _np.float16)).dtype)
 
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_np._NoValue):
@@ -415,7 +420,7 @@ def _variance(a, axis, ddof, keepdims, where_, mean_):
     else:
         mask = _np.broadcast_to(getval(where_), shape_of(a))
         squares = where(mask, squares, 0)
-        n = _np.sum(mask, axis=axis, keepdims=keepdims)
+        n = _counts_like(_np.sum(mask, axis=axis, keepdims=keepdims), a)
     return _sum_prim(squares, axis=axis, keepdims=keepdims) / (n - ddof)
 
 

@@ -91,22 +91,26 @@ SPECS = [
 # -1 of a 0-d array, which NumPy's reductions and scans accept.
 _SELECTED = onp.array([[1, 0, 1, 1], [1, 1, 0, 1], [0, 1, 1, 1]], dtype=bool)  # two or more per slice
 _COLUMNS = onp.array([True, False, True, True])
+# The masks are made for the (3, 4) input: resized, it no longer broadcasts against them.
+_MASK_SIZES = {f"size{n}": "NumPy: the where= mask (or mean=) of shape (3, 4) or (4,) does not broadcast to the "
+                           "resized input" for n in (0, 1)}
 
 SPECS += [
-    OpSpec("sum_where_initial", np.sum, shapes=[((3, 4),)], complex=True, covers=("sum",),
+    OpSpec("sum_where_initial", np.sum, shapes=[((3, 4),)], complex=True, covers=("sum",), rejects=_MASK_SIZES,
            kwargs=[{"where": _SELECTED}, {"axis": 0, "where": _COLUMNS}, {"initial": 2.0},
                    {"axis": 1, "keepdims": True, "initial": -1.0, "where": _SELECTED}]),
-    OpSpec("mean_where", np.mean, shapes=[((3, 4),)], complex=True, covers=("mean",),
+    OpSpec("mean_where", np.mean, shapes=[((3, 4),)], complex=True, covers=("mean",), rejects=_MASK_SIZES,
            kwargs=[{"where": _SELECTED}, {"axis": 0, "where": _SELECTED},
                    {"axis": -1, "keepdims": True, "where": _COLUMNS}]),
     OpSpec("prod_where_initial", np.prod, domain="nonzero", shapes=[((3, 4),)], covers=("prod",),
+           rejects=_MASK_SIZES,
            kwargs=[{"where": _SELECTED}, {"axis": 0, "initial": 2.0},
                    {"axis": 1, "where": _SELECTED, "initial": -1.5}]),
-    OpSpec("var_keywords", np.var, shapes=[((3, 4),)], complex=True, covers=("var",),
+    OpSpec("var_keywords", np.var, shapes=[((3, 4),)], complex=True, covers=("var",), rejects=_MASK_SIZES,
            kwargs=[{"where": _SELECTED}, {"axis": 0, "where": _SELECTED, "ddof": 1},
                    {"axis": 1, "keepdims": True, "where": _COLUMNS}, {"axis": 1, "correction": 1},
                    {"axis": 0, "keepdims": True, "mean": onp.full((1, 4), 0.25)}]),
-    OpSpec("std_keywords", np.std, shapes=[((3, 4),)], covers=("std",),
+    OpSpec("std_keywords", np.std, shapes=[((3, 4),)], covers=("std",), rejects=_MASK_SIZES,
            kwargs=[{"where": _SELECTED}, {"axis": 0, "where": _SELECTED, "ddof": 1}, {"correction": 1}]),
     OpSpec("max_min_initial_empty", lambda x: np.max(x, axis=0, initial=0.3) + np.min(x, axis=0, initial=-0.2),
            shapes=[((0, 4),)], covers=("max", "min")),
@@ -115,7 +119,7 @@ SPECS += [
                       + x.prod(axis=0, where=_SELECTED, initial=2.0) + x.max(axis=0, where=_SELECTED, initial=-5.0)
                       + x.min(axis=0, where=_SELECTED, initial=5.0) + x.var(axis=0, where=_SELECTED)
                       + x.std(axis=0, where=_SELECTED)),
-           shapes=[((3, 4),)], covers=("sum", "mean", "prod", "max", "min", "var", "std")),
+           shapes=[((3, 4),)], covers=("sum", "mean", "prod", "max", "min", "var", "std"), rejects=_MASK_SIZES),
 ] + [
     OpSpec(f"{name}_0d_axis", getattr(np, name), shapes=[((),)], covers=(name,),
            kwargs=[{"axis": 0}, {"axis": -1}] + ([{"axis": 0, "keepdims": True}] if keepdims else []))
