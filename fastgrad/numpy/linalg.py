@@ -937,7 +937,7 @@ def _vector_norm(x, ord, axis, keepdims):
         return _amin(absolute(x), axis=axis, keepdims=keepdims)
     if ord == 0:
         # The number of nonzero entries: piecewise constant, no derivative.
-        return _np.sum(getval(x) != 0, axis=axis, keepdims=keepdims).astype(float)
+        return _np.sum(getval(x) != 0, axis=axis, keepdims=keepdims).astype(_np.abs(getval(x)).dtype)
     if ord == 1:
         return _sum(absolute(x), axis=axis, keepdims=keepdims)
     if isinstance(ord, str):

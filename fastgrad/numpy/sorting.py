@@ -53,7 +53,8 @@ def _group_mean(x, first, group, counts):
         return base
     deviation = x - take(base, group, axis=0)
     shape = (len(first),) + _np.shape(x)[1:]
-    scale = _np.reshape(counts, (-1,) + (1,) * (len(shape) - 1))
+    real_dtype = _np.finfo(_np.result_type(getval(x), _np.float16)).dtype  # float32 stays float32
+    scale = _np.reshape(counts, (-1,) + (1,) * (len(shape) - 1)).astype(real_dtype)
     return base + untake(deviation, (group,), shape) / scale
 
 
