@@ -29,6 +29,13 @@ __all__ = [
 ]
 
 
+def _sized(p):
+    """p, which NumPy's polyder and polyint take the len() of: a 0-d p is rejected as there."""
+    if not isinstance(p, _np.poly1d) and _np.ndim(getval(p)) == 0:
+        raise TypeError("len() of unsized object")
+    return p
+
+
 def _coefficients(p):
     """The coefficient array of p (a poly1d gives its coeffs)."""
     if isinstance(p, _np.poly1d):
@@ -159,7 +166,7 @@ def polyder(p, m=1):
     m = int(m)
     if m < 0:
         raise ValueError("Order of derivative must be positive (see polyint)")
-    p = _coefficients(p)
+    p = _coefficients(_sized(p))
     for _ in range(m):
         n = len(getval(p)) - 1
         p = p[:-1] * _np.arange(n, 0, -1)
@@ -179,7 +186,7 @@ def polyint(p, m=1, k=None):
         k = broadcast_to(k, (m,))
     if len(getval(k)) < m:
         raise ValueError("k must be a scalar or a rank-1 array of length 1 or >m.")
-    p = _coefficients(p)
+    p = _coefficients(_sized(p))
     for i in range(m):
         p = concatenate([p / _np.arange(len(getval(p)), 0, -1), k[i:i + 1]])
     return p

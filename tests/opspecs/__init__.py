@@ -96,7 +96,7 @@ class OpSpec:
         """The odd inputs real code passes, derived from this record's shapes: every
         dimension size in turn set to 0 and to 1 (all dimensions of that size at once, so
         arguments that share a dimension keep sharing it), each argument 0-d where the
-        arguments broadcast, the arguments Fortran-ordered and as strided views, float32.
+        arguments broadcast (a lone argument always), the arguments Fortran-ordered and as strided views, float32.
         Each (variant, shapes, kwargs) is yielded once and none repeats a case of the grid."""
         grid = [tuple(tuple(s) for s in shapes) for shapes in self.shapes]
         seen = set(grid)
@@ -109,7 +109,7 @@ class OpSpec:
                         # Size 1 rarely depends on the keywords; size 0 (axis= over nothing) does.
                         yield from self._variant(f"size{new}", resized, (f"size{new}@{n}",),
                                                  kwargs=self.kwargs if new == 0 else self.kwargs[:1])
-            if len(shapes) > 1 and _broadcasts(shapes):
+            if len(shapes) == 1 or _broadcasts(shapes):
                 for i, s in enumerate(shapes):
                     scalar = shapes[:i] + ((),) + shapes[i + 1:]
                     if s and scalar not in seen:

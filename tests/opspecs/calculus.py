@@ -22,7 +22,8 @@ def knots_then_points(rng, shapes, dtype):
 
 
 SPECS = [
-    OpSpec("diff", np.diff, shapes=[((5,),), ((3, 4),)], kwargs=[{}, {"n": 2}, {"axis": 0}], complex=True),
+    OpSpec("diff", np.diff, shapes=[((5,),), ((3, 4),)], kwargs=[{}, {"n": 2}, {"axis": 0}], complex=True,
+           rejects={"0d": "NumPy: diff requires input that is at least one dimensional"}),
     OpSpec("diff_ends", lambda x, a: np.diff(x, prepend=a, append=x[:1]), shapes=[((5,), ())],
            rejects={"0d": "NumPy: invalid index to scalar variable."}),
     OpSpec("ediff1d", lambda x, b: np.ediff1d(x, to_begin=b, to_end=[1.0, 2.0]), shapes=[((2, 3), (2,))],
@@ -45,7 +46,8 @@ SPECS = [
            rejects={"size0": "NumPy: Shape of array too small to calculate a numerical gradient",
                     "size1": "NumPy: Shape of array too small to calculate a numerical gradient",
                     "0d": "NumPy: when 1d, distances must match the length of the corresponding"}),
-    OpSpec("trapezoid", np.trapezoid, shapes=[((5,),), ((3, 4),)], kwargs=[{}, {"dx": 0.5, "axis": 0}], complex=True),
+    OpSpec("trapezoid", np.trapezoid, shapes=[((5,),), ((3, 4),)], kwargs=[{}, {"dx": 0.5, "axis": 0}], complex=True,
+           rejects={"0d": "NumPy: list assignment index out of range"}),
     OpSpec("trapezoid_x", lambda x, y: np.trapezoid(y, x), make_args=increasing, shapes=[((5,), (3, 5))],
            rejects={"0d": "NumPy: operands could not be broadcast together with shapes (1,0) (3,4) "}),
     OpSpec("trapz", lambda x, y: np.trapz(y, x, axis=0), needs=("trapz",), make_args=increasing,
@@ -62,6 +64,8 @@ SPECS = [
     OpSpec("interp_period", lambda x, xp, fp: np.interp(x, xp, fp, period=4.0),
            make_args=lambda rng, shapes, dtype: (rng.uniform(-6, 6, 7), rng.uniform(0, 8, 5), rng.standard_normal(5)),
            shapes=[((7,), (5,), (5,))]),
-    OpSpec("unwrap", lambda p: np.unwrap(p * 3.0), shapes=[((6,),), ((3, 4),)]),
-    OpSpec("unwrap_axis", lambda p: np.unwrap(p * 3.0, axis=0, period=4.0), shapes=[((3, 4),)]),
+    OpSpec("unwrap", lambda p: np.unwrap(p * 3.0), shapes=[((6,),), ((3, 4),)],
+           rejects={"0d": "NumPy: diff requires input that is at least one dimensional"}),
+    OpSpec("unwrap_axis", lambda p: np.unwrap(p * 3.0, axis=0, period=4.0), shapes=[((3, 4),)],
+           rejects={"0d": "NumPy: diff requires input that is at least one dimensional"}),
 ]

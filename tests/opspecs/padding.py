@@ -31,7 +31,8 @@ for mode, extra in [("edge", {}), ("reflect", {}), ("reflect", {"reflect_type": 
     label = "pad_" + mode + "".join(f"_{k}" for k in extra)
     SPECS.append(OpSpec(label, lambda x, mode=mode, extra=extra: np.pad(x, ((1, 5), (0, 2)), mode, **extra),
                         shapes=[((3, 4),)], complex=mode not in ("maximum", "minimum", "median"),
-                        rejects={"size0": "NumPy: can't extend empty axis using modes other than 'constant'"}))
+                        rejects={"size0": "NumPy: can't extend empty axis using modes other than 'constant'",
+                                 "0d": "NumPy: pad widths for two axes do not broadcast against none"}))
 SPECS.append(OpSpec("pad_linear_ramp_traced_ends", lambda x, e: np.pad(x, (2, 1), "linear_ramp", end_values=(e, 3.0)),
                     shapes=[((4,), ())],
                     rejects={"size0": "NumPy: can't extend an empty axis with modes other than 'constant'"}))

@@ -32,9 +32,12 @@ def histogram_args(rng, shapes, dtype):
 
 
 SPECS = [
-    OpSpec("median", np.median, shapes=[((5,),), ((4,),), ((3, 4),)], kwargs=[{}, {"axis": 0}]),
-    OpSpec("median_axes", np.median, shapes=[((3, 4),)], kwargs=AXES[2:]),
-    OpSpec("median_ties", lambda x: np.median(twice(x)), shapes=[((3,),), ((4,),)]),
+    OpSpec("median", np.median, shapes=[((5,),), ((4,),), ((3, 4),)], kwargs=[{}, {"axis": 0}],
+           rejects={"0d": "NumPy: axis 0 is out of bounds for array of dimension 0"}),
+    OpSpec("median_axes", np.median, shapes=[((3, 4),)], kwargs=AXES[2:],
+           rejects={"0d": "NumPy: axis -1 is out of bounds for array of dimension 0"}),
+    OpSpec("median_ties", lambda x: np.median(twice(x)), shapes=[((3,),), ((4,),)],
+           rejects={"0d": "NumPy: zero-dimensional arrays cannot be concatenated"}),
     OpSpec("quantile", lambda x, q, **kw: np.quantile(x, q, **kw), domain=["real", "open01"],
            shapes=[((7,), ()), ((6,), (2,))], kwargs=[{"method": m} for m in METHODS],
            rejects={"size0@6": "NumPy: index -1 is out of bounds for axis 0 with size 0",
@@ -58,7 +61,8 @@ SPECS = [
     OpSpec("nanpercentile", lambda x, **kw: np.nanpercentile(x, 70.0, **kw), shapes=[((3, 4),)],
            kwargs=[{}, {"axis": 1, "keepdims": True}], make_args=with_nans()),
     OpSpec("average", np.average, shapes=[((3, 4),)], kwargs=[{}, {"axis": 1}], complex=True,
-           rejects={"size0@3": "NumPy: division by zero"}),
+           rejects={"size0@3": "NumPy: division by zero",
+                    "0d": "NumPy: axis: axis 1 is out of bounds for array of dimension 0"}),
     OpSpec("average_weights", lambda x, w, **kw: np.average(x, weights=w, **kw), domain=["real", "positive"],
            shapes=[((3, 4), (3, 4))], kwargs=[{}, {"axis": 0}, {"axis": (0, 1), "keepdims": True}], complex=True,
            covers=("average",),
@@ -97,7 +101,8 @@ SPECS = [
     OpSpec("bincount", lambda w: np.bincount(onp.array([0, 2, 2, 5, 1, 0]), weights=w, minlength=7),
            shapes=[((6,),)],
            rejects={"size0": "NumPy: The weights and list don't have the same length.",
-                    "size1": "NumPy: The weights and list don't have the same length."}),
+                    "size1": "NumPy: The weights and list don't have the same length.",
+                    "0d": "NumPy: object of too small depth for desired array"}),
 ]
 
 NONDIFFERENTIABLE = {
