@@ -620,3 +620,23 @@ def test_diag_of_a_float32_vector_has_float32_derivatives():
         J = jacobian(fnp.diag, mode=mode)(x)
         assert J.dtype == onp.float32
         onp.testing.assert_array_equal(J, jacobian(fnp.diag, mode=mode)(x.astype(onp.float64)))
+
+
+@pytest.mark.parametrize("x", [onp.array([3.0, -4.0]), onp.arange(6.0).reshape(2, 3) - 2, onp.float64(2.5)])
+def test_norms_of_plain_arrays_are_numpys_and_scipys(x):
+    sla = pytest.importorskip("scipy.linalg")
+    import fastgrad.numpy as fnp
+    import fastgrad.scipy.linalg as fsla
+
+    calls = [(onp.linalg.norm, fnp.linalg.norm, {}), (sla.norm, fsla.norm, {})]
+    if onp.ndim(x):
+        calls += [(onp.linalg.norm, fnp.linalg.norm, {"ord": 1}), (onp.linalg.norm, fnp.linalg.norm, {"axis": -1}),
+                  (onp.linalg.vector_norm, fnp.linalg.vector_norm, {}),
+                  (onp.linalg.norm, fnp.linalg.norm, {"keepdims": True})]
+    if onp.ndim(x) == 2:
+        calls += [(onp.linalg.matrix_norm, fnp.linalg.matrix_norm, {}), (onp.linalg.norm, fnp.linalg.norm, {"ord": 2}),
+                  (sla.norm, fsla.norm, {"ord": "nuc"})]
+    for theirs, ours, kwargs in calls:
+        want, got = theirs(x, **kwargs), ours(x, **kwargs)
+        assert type(got) is type(want) and onp.shape(got) == onp.shape(want) and onp.allclose(got, want), (ours,
+                                                                                                           kwargs)

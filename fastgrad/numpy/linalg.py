@@ -977,6 +977,8 @@ def _matrix_norm(x, ord, axes, keepdims):
 def norm(x, ord=None, axis=None, keepdims=False):
     """NumPy's norm: of the flattened array (axis None, ord None), a vector norm over one
     axis, or a matrix norm over two; every `ord` NumPy accepts."""
+    if not isbox(x):
+        return _np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)
     ndim = _np.ndim(x)
     if axis is None:
         if ord is None:
@@ -1001,6 +1003,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
 @takes_array_like
 def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     """The vector norm over `axis` (all axes when None; a tuple of axes counts as one)."""
+    if not isbox(x):
+        return _np.linalg.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
     if axis is None and keepdims:
         return reshape(_vector_norm(x, ord, None, False), (1,) * _np.ndim(x))
     return _vector_norm(x, ord, tuple(axis) if isinstance(axis, list) else axis, keepdims)
@@ -1009,6 +1013,8 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
 @takes_array_like
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):
     """The matrix norm of each matrix of a stack (..., m, n)."""
+    if not isbox(x):
+        return _np.linalg.matrix_norm(x, keepdims=keepdims, ord=ord)
     return _matrix_norm(x, ord, (-2, -1), keepdims)
 
 

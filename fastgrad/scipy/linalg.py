@@ -1170,6 +1170,7 @@ def lstsq(a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=Tr
     return x, residues, rank, (None if lapack_driver == "gelsy" else s)
 
 
+@plain_to_scipy
 def norm(a, ord=None, axis=None, keepdims=False, check_finite=True):
     """A vector or matrix norm, as numpy.linalg.norm."""
     return _nla.norm(a, ord=ord, axis=axis, keepdims=keepdims)
