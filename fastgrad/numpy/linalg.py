@@ -473,6 +473,9 @@ def _largest_entry(v):
     """One-hot (..., n, n): the entry of largest modulus of each column, which LAPACK makes real."""
     vv = _np.abs(getval(v))
     n = vv.shape[-2]
+    if n == 0:
+        # NumPy 2.5 refuses argmax over an empty axis even where the result is empty.
+        return _np.zeros(vv.shape)
     return (_np.arange(n)[:, None] == _np.argmax(vv, axis=-2)[..., None, :]).astype(float)
 
 
