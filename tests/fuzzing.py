@@ -1150,7 +1150,11 @@ class Checker:
     def finite_differences(self, fun, x, shift=None):
         """Central differences at two steps: (jacobian with inputs last, mask of entries where
         the two steps agree), or None if the function fails near x."""
-        shift = shift or (lambda z, d: z + d)
+        plain_shift = shift or (lambda z, d: z + d)
+
+        def shift(z, d):
+            # the perturbed input keeps the program's memory layout (order='K' reads it)
+            return replace(self.program, x=plain_shift(z, d)).input
         cols, crossed = [], []
         try:
             with warnings.catch_warnings(), onp.errstate(all="ignore"):
