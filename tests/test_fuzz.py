@@ -47,6 +47,15 @@ def _float32(program):
     return program.x.dtype == onp.float32
 
 
+def _complex_output(program):
+    values = fuzzing.evaluate(program)
+    return values is not None and onp.iscomplexobj(values[f"v{len(program.steps)}"])
+
+
+def _reads_layout(program):
+    return any(step.op == "ravel" and step.params.get("_order") in ("'K'", "'A'") for step in program.steps)
+
+
 SECOND_ORDER = ("hessian", "grad of make_jvp", "make_jvp of grad")
 
 # Each entry names the item of issue 12 it stands for; remove it when that item is fixed.
@@ -71,6 +80,11 @@ FOUND = [
           frozenset({"special.erfcx"})),
     Known("the batched forward jacobian of irfft of a complex matrix, indexed to a scalar, drops the imaginary "
           "directions", ("complex jacobian",), frozenset({"irfft"})),
+    Known("the batched reverse jacobian of a complex output leaks the imaginary cotangent through np.real/np.imag",
+          ("jacobian", "grad vs jacobian", "make_jvp vs jacobian", "make_vjp vs jacobian"),
+          frozenset({"real", "imag"}), when=_complex_output),
+    Known("take, einsum and scipy.stats functions return other memory layouts than NumPy's, which order='K' "
+          "and 'A' then read", ("",), when=_reads_layout),
     Known("nanmean, nanstd, percentile, median, convolve, correlate and insert give float64 derivatives "
           "of float32 values", ("grad dtype", "jacobian"),
           frozenset({"nanmean", "nanstd", "percentile", "quantile", "median", "convolve", "correlate",
