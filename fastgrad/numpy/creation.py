@@ -181,9 +181,10 @@ def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, **kw
 
 
 def asfortranarray(a, dtype=None, **kwargs):
-    """a itself when traced (memory layout does not change values)."""
+    """a itself when traced (memory layout does not change values), at least 1-D as NumPy
+    makes it."""
     if _traced(a):
-        return asarray(a, dtype=dtype)
+        return array(a, dtype=dtype, ndmin=1)
     return _np.asfortranarray(a, dtype=dtype, **kwargs)
 
 
@@ -216,7 +217,9 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     div = (num - 1) if endpoint else num
     delta = stop - start
     extra = _np.ndim(getval(delta))
-    grid = _np.arange(0, num, dtype=float).reshape((-1,) + (1,) * extra)
+    # NumPy's dtype for the samples: float32 ends give float32 samples
+    grid = _np.arange(0, num, dtype=_np.result_type(getval(start), getval(stop), float(num)))
+    grid = grid.reshape((-1,) + (1,) * extra)
     step = delta / div if div > 0 else _np.nan
     y = grid * step + start if div > 0 else grid * delta + start
     if endpoint and num > 1:

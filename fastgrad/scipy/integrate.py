@@ -247,6 +247,9 @@ def odeint(func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, tfirst=F
         args = (args,)
     y0 = y0 if isinstance(y0, Box) else _onp.asarray(y0, dtype=float)
     t = t if isinstance(t, Box) else _onp.asarray(t, dtype=float)
+    if _onp.ndim(getval(y0)) == 0:
+        # SciPy solves a scalar initial state as a state of length 1
+        y0 = np.reshape(y0, (1,))
     if _onp.ndim(getval(y0)) != 1:
         raise ValueError("odeint needs a 1-D initial state y0")
     options.setdefault("rtol", _DEFAULT_TOL)
