@@ -628,7 +628,8 @@ OPS = [
     Op("stats.expon.logpdf", U, "stats.expon.logpdf({a} * {a} + 0.5)", _shape_only),
     Op("stats.weibull_min.logpdf", U, "stats.weibull_min.logpdf({a} * {a} + 0.5, 1.5)", _shape_only),
     Op("stats.t.pdf", U, "stats.t.pdf({a}, 4.0)", _shape_only),
-    Op("stats.dirichlet.logpdf", U, "stats.dirichlet.logpdf(special.softmax({a}), np.full({n}, 1.5))",
+    # the simplex is formed in float64: SciPy's check of its sum is tighter than float32 rounding
+    Op("stats.dirichlet.logpdf", U, "stats.dirichlet.logpdf(special.softmax(np.float64(1.0) * {a}), np.full({n}, 1.5))",
        lambda rng, s: {"n": s[0][0]} if len(s[0]) == 1 and s[0][0] >= 2 else None),
 ]
 OPS_BY_NAME = {op.name: op for op in OPS}
