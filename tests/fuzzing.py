@@ -8,8 +8,10 @@ executed in, and a failing program is printed as code that reproduces it.
 
 `check(program)` differentiates the program with every operator (jacobian in each mode
 and chunked, grad, hessian, make_jvp, make_vjp, two nested operators) and compares them
-with each other, with autograd and with central differences; `shrink` reduces a failing
-program to a minimal one.
+with each other, with central differences at two steps (where the two agree and no step
+crosses a kink, a tie or a branch cut) and with autograd (where finite differences could
+not decide, and autograd gives a finite answer); `shrink` reduces a failing program to a
+minimal one.
 """
 
 import functools
@@ -40,8 +42,8 @@ class Op:
     sample(rng, shapes) -> dict of parameters, or None when the operation does not apply
     to arguments of these shapes. A parameter "_bshape" asks for a constant of that shape
     as the second argument.
-    kink(values, params) -> distance of the arguments to the nearest point where the
-    operation is not differentiable (a kink, a tie, a jump), or None when it is smooth.
+    kink: a Kink, where the operation is not differentiable (a kink, a tie, a jump).
+    complex / real: whether it takes complex / real first arguments.
     """
 
     name: str
@@ -183,11 +185,6 @@ def _fractional(period):
     return kink
 
 
-def _half_integers(values, params):
-    v = onp.asarray(values[0])
-    return None if v.size == 0 else float(onp.min(onp.abs(v - onp.floor(v) - 0.5)))
-
-
 def _spectral_gap(values, params):
     """Gaps between eigenvalues (singular values) and to zero, for eigh/svd/norm 2."""
     a = onp.asarray(values[0])
@@ -287,11 +284,6 @@ def _take(rng, shapes):
     if params is None or s[params["axis"]] == 0:
         return None
     params["_idx"] = [int(i) for i in rng.integers(s[params["axis"]], size=int(rng.integers(1, 4)))]
-    return params
-
-
-def _diff(rng, shapes):
-    params = _int_axis(rng, shapes)
     return params
 
 
@@ -406,6 +398,8 @@ def _with_cut(kink, cut):
 
 
 _LOG = _with_cut(_POLE, _branch_cut())
+_SECOND_AT_ZERO = Kink(lambda v, p: _near([0.0])(v[1:], p), lambda v, p: _sides([0.0])(v[1:], p))
+_EITHER_AT_ZERO = Kink(_both(_ABS.distance, _SECOND_AT_ZERO.distance), _all_pieces(_ABS.piece, _SECOND_AT_ZERO.piece))
 _GAP = Kink(_gap, _order)
 _PAIR = Kink(_pair_gap, _pair_side)
 _SPECTRAL = Kink(_spectral_gap, singular=True)
@@ -427,7 +421,8 @@ OPS = [
     # elementwise, one argument
     *[Op(n, U, E.format(n), _shape_only, complex=c) for n, c in [
         ("negative", True), ("positive", False), ("square", True), ("exp", True), ("expm1", True),
-        ("sin", True), ("cos", True), ("sinh", True), ("cosh", True), ("tanh", True), ("deg2rad", False), ("rad2deg", False), ("exp2", False), ("sinc", False),
+        ("sin", True), ("cos", True), ("sinh", True), ("cosh", True), ("tanh", True), ("deg2rad", False),
+        ("rad2deg", False), ("exp2", False), ("sinc", False),
         ("conj", True), ("real", True), ("imag", True), ("i0", False), ("nan_to_num", False)]],
     Op("arctan", U, "np.arctan({a})", _shape_only, kink=_branch_cut(imaginary=True), complex=True),
     Op("arcsinh", U, "np.arcsinh({a})", _shape_only, kink=_branch_cut(imaginary=True), complex=True),
@@ -471,8 +466,7 @@ OPS = [
     Op("fmin", B, "np.fmin({a}, {b})", _same_shape, kink=_PAIR),
     Op("mod", U, "np.mod({a}, 1.5)", _shape_only, kink=_steps(1.5)),
     Op("fmod", U, "np.fmod({a}, 1.25)", _shape_only, kink=_steps(1.25)),
-    Op("copysign", B, "np.copysign({a}, {b})", _same_shape, kink=Kink(_both(_near([0.0]), lambda v, p: _near([0.0])(v[1:], p)),
-                                                                   _all_pieces(_sides([0.0]), lambda v, p: _sides([0.0])(v[1:], p)))),
+    Op("copysign", B, "np.copysign({a}, {b})", _same_shape, kink=_EITHER_AT_ZERO),
     Op("where", B, "np.where({a} > 0, {a}, {b})", _same_shape, kink=_ABS),
     Op("mul_operator", B, "{a} * {b}", _same_shape, complex=True),
     Op("sub_operator", B, "{a} - {b}", _same_shape, complex=True),
@@ -519,7 +513,7 @@ OPS = [
     Op("average", U, "np.average({a}{kw})", _reduce(keepdims=False, allow_tuple=False)),
     Op("norm", U, "np.linalg.norm({a}{kw})", _norm, kink=_norm_kink),
     Op("sort", U, "np.sort({a}{kw})", _int_axis, kink=_GAP),
-    Op("diff", U, "np.diff({a}{kw})", _diff),
+    Op("diff", U, "np.diff({a}{kw})", _int_axis),
     Op("trapezoid", U, "np.trapezoid({a})", lambda rng, s: {} if s[0] else None),
     # shape and indexing
     Op("reshape", U, "np.reshape({a}, {_shape})", _reshape, complex=True),
@@ -591,7 +585,8 @@ OPS = [
     Op("sum_initial", U, "np.sum({a}, initial=1.0{kw})", _reduce()),
     Op("diff2", U, "np.diff({a}, n=2{kw})", _int_axis),
     Op("gradient", U, "np.gradient({a})", lambda rng, s: {} if len(s[0]) == 1 and s[0][0] >= 2 else None),
-    Op("convolve", B, "np.convolve({a}, {b})", lambda rng, s: {"_bshape": (3,)} if len(s[0]) == 1 and s[0][0] else None),
+    Op("convolve", B, "np.convolve({a}, {b})",
+       lambda rng, s: {"_bshape": (3,)} if len(s[0]) == 1 and s[0][0] else None),
     Op("correlate", B, "np.correlate({a}, {b}, mode='full')",
        lambda rng, s: {"_bshape": (2,)} if len(s[0]) == 1 and s[0][0] else None),
     Op("polyval", B, "np.polyval({b}, {a})", lambda rng, s: {"_bshape": (3,)}),
@@ -603,7 +598,7 @@ OPS = [
     Op("rot90", U, "np.rot90({a})", _matrix),
     Op("argmax_index", U, "{a}.ravel()[np.argmax({a})]", lambda rng, s: {} if math.prod(s[0]) else None, kink=_GAP),
     Op("where_other", B, "np.where({b} > 0, {a}, 2.0 * {a})", _same_shape,
-       kink=Kink(lambda v, p: _near([0.0])(v[1:], p), lambda v, p: _sides([0.0])(v[1:], p))),
+       kink=_SECOND_AT_ZERO),
     Op("array_of_list", U, "np.array([{a}, 2.0 * {a}])", _shape_only),
     Op("vdot", B, "np.vdot({a}, {b})", lambda rng, s: {"_bshape": s[0]}),
     Op("outer_self", U, "np.outer({a}, {a})", _shape_only),
@@ -711,7 +706,10 @@ def _array_literal(a):
     return f"onp.array({a.tolist()!r}{dtype})"
 
 
+@functools.lru_cache(maxsize=None)
 def namespaces():
+    """The modules a program's names np, special, stats and linalg stand for, by library
+    (autograd's only where it is installed)."""
     import scipy.linalg
     import scipy.special
     import scipy.stats
@@ -735,14 +733,9 @@ def namespaces():
     return out
 
 
-NAMESPACES = None
-
-
 def compile_program(program, ns):
-    global NAMESPACES
-    if NAMESPACES is None:
-        NAMESPACES = namespaces()
-    scope = dict(NAMESPACES[ns], onp=onp, **program.consts)
+    """The program's f on the library ns ("numpy", "fastgrad" or "autograd")."""
+    scope = dict(namespaces()[ns], onp=onp, **program.consts)
     exec(program.source(), scope)
     return scope["f"]
 
@@ -751,7 +744,7 @@ def evaluate(program):
     """Every intermediate value on NumPy/SciPy (the reference), or None if the program is
     invalid there (an error, a non-finite or very large value, a value too big to check)."""
     values = {"x": program.input, **program.consts}
-    ns = dict(namespaces_plain(), onp=onp, **program.consts)
+    ns = dict(namespaces()["numpy"], onp=onp, **program.consts)
     with warnings.catch_warnings(), onp.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         for i in range(len(program.steps)):
@@ -775,13 +768,6 @@ def evaluate(program):
 @functools.lru_cache(maxsize=4096)
 def _compiled(line):
     return compile(line, "<program>", "eval")
-
-
-def namespaces_plain():
-    global NAMESPACES
-    if NAMESPACES is None:
-        NAMESPACES = namespaces()
-    return NAMESPACES["numpy"]
 
 
 def kink_distance(program, values, singular_only=False):
@@ -984,7 +970,7 @@ class Checker:
             self.fail("value dtype", f"{onp.asarray(y).dtype}, NumPy gives {y_ref.dtype}")
 
         weights = p.weights
-        np_ = NAMESPACES["fastgrad"]["np"]
+        np_ = namespaces()["fastgrad"]["np"]
 
         def scalar(fun, ns):
             def s(z):
@@ -1096,7 +1082,7 @@ class Checker:
                 self.compare_masked("hessian vs finite differences of grad", H2,
                                     grad_fd[0].reshape(x.size, x.size).T, agree, 1e-5)
                 unchecked = ~agree
-            ag = self.autograd(lambda agmod, f_ag: agmod.hessian(scalar(f_ag, NAMESPACES["autograd"]["np"]))(x64))
+            ag = self.autograd(lambda agmod, f_ag: agmod.hessian(scalar(f_ag, namespaces()["autograd"]["np"]))(x64))
             if ag is not None and onp.shape(ag) == H.shape:
                 self.compare_masked("hessian vs autograd", H2, ag.reshape(H2.shape), unchecked, 1e-6, scale=hscale)
         hv = (H2 @ v.ravel()).reshape(x.shape)
@@ -1123,7 +1109,7 @@ class Checker:
         if "rev" in jac:
             for label, J in jac.items():
                 self.compare(f"complex jacobian {label} vs rev", J, jac["rev"], 1e-8)
-        s = scalar(f, NAMESPACES["fastgrad"]["np"])
+        s = scalar(f, namespaces()["fastgrad"]["np"])
         g = self.guarded("complex grad", lambda: fg.grad(s)(x))
         if g is None:
             return self.failures
@@ -1143,7 +1129,7 @@ class Checker:
             agree = (re[1] & im[1]).ravel()
             self.compare_masked("complex grad vs finite differences", onp.asarray(g).ravel(), want.ravel(), agree, 1e-5)
             unchecked = ~agree
-        ag = self.autograd(lambda agmod, f_ag: agmod.grad(scalar(f_ag, NAMESPACES["autograd"]["np"]))(x))
+        ag = self.autograd(lambda agmod, f_ag: agmod.grad(scalar(f_ag, namespaces()["autograd"]["np"]))(x))
         if ag is not None and onp.shape(ag) == x.shape:
             self.compare_masked("complex grad vs autograd", onp.asarray(g).ravel(), ag.ravel(), unchecked, 1e-7)
         return self.failures
@@ -1204,7 +1190,7 @@ class Checker:
 
     def autograd(self, fn):
         """autograd's answer, or None where autograd raises or gives a non-finite value."""
-        if "autograd" not in NAMESPACES:
+        if "autograd" not in namespaces():
             return None
         import autograd as agmod
         try:

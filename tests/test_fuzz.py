@@ -67,29 +67,31 @@ KNOWN = [
           SECOND_ORDER, frozenset({"special.log_ndtr", "stats.norm.logcdf", "stats.norm.logsf"}), message="nan"),
 ]
 
-# Defects this fuzzer found beyond issue 12, not fixed yet; remove an entry with its fix.
+# Defects this fuzzer found beyond issue 12, not fixed yet (numbered as in the issue's
+# closing note); remove an entry with its fix.
 FOUND = [
-    Known("power's mixed second derivative at exponent 0 is x, not 1/x", SECOND_ORDER + ("hessian",),
+    Known("F1: power's mixed second derivative at exponent 0 is x, not 1/x", SECOND_ORDER + ("hessian",),
           frozenset({"power", "float_power"})),
-    Known("scipy.stats norm.cdf/logcdf/sf/logsf and t.cdf keep float32 where SciPy returns float64",
+    Known("F2: scipy.stats norm.cdf/logcdf/sf/logsf and t.cdf keep float32 where SciPy returns float64",
           ("value",), frozenset({"stats.norm.cdf", "stats.norm.logcdf", "stats.norm.sf", "stats.norm.logsf",
                                  "stats.t.cdf"}), when=_float32),
-    Known("multivariate_normal.logpdf keeps size-1 axes SciPy squeezes", ("",),
+    Known("F3: multivariate_normal.logpdf keeps size-1 axes SciPy squeezes", ("",),
           frozenset({"stats.multivariate_normal.logpdf"})),
-    Known("erfcx'' loses digits for large x (relative error 3e-5 at x = 1000)", SECOND_ORDER,
+    Known("F4: erfcx'' loses digits for large x (relative error 3e-5 at x = 1000)", SECOND_ORDER,
           frozenset({"special.erfcx"})),
-    Known("the batched forward jacobian of irfft of a complex matrix, indexed to a scalar, drops the imaginary "
+    Known("F10: the batched forward jacobian of irfft of a complex matrix, indexed to a scalar, drops the imaginary "
           "directions", ("complex jacobian",), frozenset({"irfft"})),
-    Known("the batched reverse jacobian of a complex output leaks the imaginary cotangent through np.real/np.imag",
+    Known("F11: the batched reverse jacobian of a complex output leaks the imaginary cotangent through np.real/np.imag",
           ("jacobian", "grad vs jacobian", "make_jvp vs jacobian", "make_vjp vs jacobian"),
           frozenset({"real", "imag"}), when=_complex_output),
-    Known("take, einsum and scipy.stats functions return other memory layouts than NumPy's, which order='K' "
+    Known("F7: take, einsum and scipy.stats functions return other memory layouts than NumPy's, which order='K' "
           "and 'A' then read", ("",), when=_reads_layout),
-    Known("nanmean, nanstd, percentile, median, convolve, correlate and insert give float64 derivatives "
+    Known("F8: nanmean, nanstd, percentile, median, convolve, correlate and insert give float64 derivatives "
           "of float32 values", ("grad dtype", "jacobian"),
           frozenset({"nanmean", "nanstd", "percentile", "quantile", "median", "convolve", "correlate",
                      "insert"}), when=_float32),
 ]
+
 
 def _new_failures(program):
     return [f for f in fuzzing.check(program) if not any(k.matches(program, f) for k in KNOWN + FOUND)]
