@@ -62,8 +62,8 @@ class OpSpec:
              "0d", "F", "strided", "f32", or narrowed to one size or argument: "size0@3"
              (the dimensions of size 3 set to 0), "0d@1" (argument 1 made 0-d).
     skips: {variant key: reason} for variants that do not apply to this record.
-    xfails: {"<variant key>" or "<variant key>/<check>": reason} for known defects, each
-            a strict xfail (check: fwd, rev, jacobian or rejected), so it fails once fixed.
+    xfails: {"<variant key or case id>/<check>": reason} for known defects, each a strict
+            xfail (check: fwd, rev, jacobian or rejected), so it fails once fixed.
     rtol32: tolerance of the float32 derivatives against the float64 ones.
     """
 
@@ -154,7 +154,7 @@ class Case:
     def xfail(self, check):
         """The reason this case's `check` is a known defect, or None."""
         xfails = self.spec.xfails
-        return next((xfails[k] for key in self.keys for k in (f"{key}/{check}", key) if k in xfails), None)
+        return next((xfails[k] for key in (self.id, *self.keys) if (k := f"{key}/{check}") in xfails), None)
 
     @property
     def id(self):
