@@ -117,10 +117,11 @@ class OpSpec:
                         yield from self._variant("0d", scalar, (f"0d@{i}",))
         # Layouts and float32 on the record's largest shapes, where they have the most to show.
         largest = max(grid, key=lambda shapes: (max(len(s) for s in shapes), sum(map(len, shapes))))
-        if any(len(s) >= 2 for s in largest):
-            yield from self._variant("F", largest, (), layout="F")
-        if any(len(s) >= 1 for s in largest):
-            yield from self._variant("strided", largest, (), layout="strided")
+        for dtype in ["f64"] + (["c128"] if self.complex else []):
+            if any(len(s) >= 2 for s in largest):
+                yield from self._variant("F", largest, (), layout="F", dtype=dtype)
+            if any(len(s) >= 1 for s in largest):
+                yield from self._variant("strided", largest, (), layout="strided", dtype=dtype)
         yield from self._variant("f32", largest, (), dtype="f32")
 
     def _variant(self, kind, shapes, narrower, layout="C", dtype="f64", kwargs=None):
