@@ -923,6 +923,12 @@ def _abs_power(x, p):
     return where(zero, 0.0 if p > 0 else _np.inf, power(where(zero, 1.0, ax), p))
 
 
+def _check_axes(axes, ndim):
+    for ax in axes:
+        if not -ndim <= ax < ndim:
+            raise _np.exceptions.AxisError(ax, ndim)
+
+
 def _largest(a, axis, keepdims):
     """The largest entry of a (entries >= 0) over axis; 0 over an empty axis, as in NumPy's
     norms, where the smallest has no value and raises."""
@@ -996,6 +1002,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     elif not isinstance(axis, (tuple, list)):
         axis = (axis,)
     axis = tuple(axis)
+    _check_axes(axis, ndim)
     if len(axis) == 1:
         return _vector_norm(x, ord, axis[0], keepdims)
     if len(axis) == 2:
@@ -1010,6 +1017,8 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
         return _np.linalg.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
     if axis is None and keepdims:
         return reshape(_vector_norm(x, ord, None, False), (1,) * _np.ndim(x))
+    if axis is not None:
+        _check_axes(axis if isinstance(axis, (tuple, list)) else (axis,), _np.ndim(x))
     return _vector_norm(x, ord, tuple(axis) if isinstance(axis, list) else axis, keepdims)
 
 

@@ -452,10 +452,13 @@ def ptp(a, axis=None, out=None, keepdims=False):
 
 def _cumulative(scan, initial, x, axis, dtype, out, include_initial, name):
     _no_out(out, name)
-    if axis is None:
+    if axis is None or ndim_of(x) == 0:
+        # NumPy scans a 0-d input as the 1-vector it makes of it.
         if ndim_of(x) > 1:
             raise ValueError(f"{name}: axis must be given for arrays of more than one dimension")
-        x, axis = reshape(x, (-1,)), 0
+        x, axis = reshape(x, (-1,)), 0 if axis is None else axis
+    if not -ndim_of(x) <= axis < ndim_of(x):
+        raise _np.exceptions.AxisError(axis, ndim_of(x))
     result = scan(x, axis=axis)
     if include_initial:
         axis %= ndim_of(x)

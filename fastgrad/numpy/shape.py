@@ -419,8 +419,9 @@ tile = defrules(Primitive(_tile, "tile"), jvp=[_tile_jvp], vjp=[_tile_vjp])
 
 @takes_array_like
 def repeat(a, repeats, axis=None):
-    if axis is None:
-        a, axis = ravel(a), 0
+    # A 0-d input is repeated as the 1-vector that NumPy makes of it.
+    if axis is None or ndim_of(a) == 0:
+        a, axis = ravel(a), 0 if axis is None else axis
     n = shape_of(a)[axis]
     index = _np.repeat(_np.arange(n), getval(repeats))
     return take(a, index, axis=axis)

@@ -55,7 +55,10 @@ def _reduced_axes(axis, ndim):
     if axis is None:
         return tuple(range(ndim))
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
-    axes = tuple(sorted(ax % ndim for ax in axes)) if ndim else ()
+    for ax in axes:
+        if not -ndim <= ax < ndim:
+            raise _np.exceptions.AxisError(ax, ndim)
+    axes = tuple(sorted(ax % ndim for ax in axes))
     if len(set(axes)) != len(axes):
         raise ValueError("repeated axis")
     return axes
@@ -311,7 +314,10 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         axis = tuple(axis)
     if weights is None:
         avg = mean(a, axis=axis, keepdims=keepdims)
-        scale = _np.size(getval(a)) / _builtins.max(_np.size(getval(avg)), 1)
+        if _np.size(getval(avg)) == 0:
+            # NumPy divides the sizes, 0 / 0 here, and raises.
+            raise ZeroDivisionError("division by zero")
+        scale = _np.size(getval(a)) / _np.size(getval(avg))
         scale = _np.broadcast_to(_np.asarray(scale, dtype=_np.result_type(getval(avg), float)),
                                  _np.shape(getval(avg)))
     else:
@@ -348,7 +354,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     if _np.ndim(getval(m)) > 2:
         raise ValueError("m has more than 2 dimensions")
     X = atleast_2d(m)
-    if not rowvar and _np.shape(getval(X))[0] != 1:
+    if not rowvar and (_np.ndim(getval(m)) != 1 if _COV_TRANSPOSES_BY_NDIM else _np.shape(getval(X))[0] != 1):
         X = transpose(X)
     if _np.shape(getval(X))[0] == 0:
         return _np.array([]).reshape(0, 0)
@@ -359,6 +365,9 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         X = concatenate([X, Y], axis=0)
     if ddof is None:
         ddof = 0 if bias else 1
+    for name, given in (("fweights", fweights), ("aweights", aweights)):
+        if given is not None:
+            _check_sample_weights(name, given, _np.shape(getval(X))[1])
     weights = None
     if fweights is not None:
         fw = _np.asarray(getval(fweights))
@@ -389,6 +398,19 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     with _np.errstate(divide="ignore", invalid="ignore"):
         c = dot(X, conj(X_T)) * (1.0 / fact if isinstance(fact, Box) else _np.true_divide(1.0, fact))
     return squeeze(c)
+
+
+# With rowvar=False, newer NumPy transposes every 2-d m, a single observation (1, n)
+# included; older NumPy left a single row as one variable. The installed one decides.
+_COV_TRANSPOSES_BY_NDIM = _np.cov(_np.ones((1, 2)), rowvar=False).shape == (2, 2)
+
+
+def _check_sample_weights(name, w, n):
+    shape = _np.shape(getval(w))
+    if len(shape) > 1:
+        raise RuntimeError(f"cannot handle multidimensional {name}")
+    if len(shape) == 0 or shape[0] != n:
+        raise RuntimeError(f"incompatible numbers of samples and {name}")
 
 
 @takes_array_like
@@ -528,6 +550,8 @@ def bincount(x, weights=None, minlength=0):
     xv = _np.asarray(getval(x))
     if weights is None:
         return _np.bincount(xv, minlength=minlength)
+    if _np.shape(getval(weights)) != xv.shape:
+        raise ValueError("The weights and list don't have the same length.")
     length = _builtins.max(int(xv.max()) + 1 if xv.size else 0, minlength)
     return untake(ravel(weights), (xv.ravel(),), (length,))
 

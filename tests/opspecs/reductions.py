@@ -103,7 +103,8 @@ SPECS = [
            shapes=[((4,),)]),
     OpSpec("cumulative_prod", lambda x, **kw: np.cumulative_prod(x, **kw), needs=("cumulative_prod",),
            domain="nonzero", shapes=[((3, 4),)],
-           kwargs=[{"axis": 1}, {"axis": 0, "include_initial": True}]),
+           kwargs=[{"axis": 1}, {"axis": 0, "include_initial": True}],
+           rejects={"0d": "NumPy scans a 0-d input as a 1-vector, which has no axis 1"}),
 ]
 
 
