@@ -96,7 +96,7 @@ def _with_constants(values, *constants):
     """values (..., m) with the constants appended along the last axis, as one vector to
     gather from: index m is the first constant, m + 1 the next, ..."""
     batch = _shape(values)[:-1]
-    dtype = _onp.result_type(getval(values), float)
+    dtype = _onp.result_type(getval(values), 0.0)  # (a Python float keeps float32 values float32)
     extra = _onp.broadcast_to(_onp.array(constants, dtype=dtype), batch + (len(constants),))
     return np.concatenate([values, extra], axis=-1)
 
