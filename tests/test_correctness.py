@@ -640,3 +640,51 @@ def test_norms_of_plain_arrays_are_numpys_and_scipys(x):
         want, got = theirs(x, **kwargs), ours(x, **kwargs)
         assert type(got) is type(want) and onp.shape(got) == onp.shape(want) and onp.allclose(got, want), (ours,
                                                                                                            kwargs)
+
+
+# ---------------------------------------------------------------- prod and cumprod at exact zeros, to third order
+def _products_of_others(x, order):
+    """d^order prod(x) / dx_i dx_j ...: the product of the entries other than i, j, ... when
+    those are distinct, 0 otherwise (prod is linear in each entry)."""
+    import itertools
+
+    n = len(x)
+    out = onp.zeros((n,) * order)
+    for index in itertools.product(range(n), repeat=order):
+        if len(set(index)) == order:
+            out[index] = onp.prod([x[k] for k in range(n) if k not in index])
+    return out
+
+
+@pytest.mark.parametrize("mode", ["fwd", "rev"])
+@pytest.mark.parametrize("x", [[2.0, 0.0, 3.0, 0.5], [0.0, 0.0, 3.0, 2.0], [1.5, 2.0, 0.0, -1.0], [0.0, 0.0, 0.0, 2.0]])
+def test_prod_derivatives_are_exact_at_zeros(x, mode):
+    """prod's first three derivatives, with one, two and three entries exactly 0, against
+    the products of the other entries (no division by the product anywhere)."""
+    import fastgrad.numpy as fnp
+    from fastgrad import jacobian
+
+    x = onp.array(x)
+    f = fnp.prod
+    for order in (1, 2, 3):
+        f = jacobian(f, mode=mode)
+        onp.testing.assert_array_equal(f(x), _products_of_others(x, order))
+    # The same through an axis, one slice per column.
+    X = onp.stack([x, x[::-1]], axis=1)
+    H = jacobian(jacobian(lambda X: fnp.prod(X, axis=0), mode=mode), mode=mode)(X)
+    for c in range(2):
+        onp.testing.assert_array_equal(H[c][:, c][:, :, c], _products_of_others(X[:, c], 2))
+
+
+@pytest.mark.parametrize("mode", ["fwd", "rev"])
+def test_cumprod_second_derivatives_are_exact_at_zeros(mode):
+    import fastgrad.numpy as fnp
+    from fastgrad import jacobian
+
+    for x in ([2.0, 0.0, 3.0, 0.5], [0.0, 0.0, 3.0, 2.0], [1.5, 2.0, 0.0, -1.0]):
+        x = onp.array(x)
+        H = jacobian(jacobian(fnp.cumprod, mode=mode), mode=mode)(x)
+        for i in range(len(x)):
+            want = onp.zeros((len(x), len(x)))
+            want[:i + 1, :i + 1] = _products_of_others(x[:i + 1], 2)
+            onp.testing.assert_array_equal(H[i], want)
