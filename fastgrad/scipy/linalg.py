@@ -124,7 +124,7 @@ def _T(x):
 
 
 def _tri_mask(n, lower, k=0):
-    ones = _onp.ones((n, n))
+    ones = _onp.ones((n, n), dtype=bool)  # (a boolean mask keeps float32 values float32)
     return _onp.tril(ones, k) if lower else _onp.triu(ones, k)
 
 
@@ -527,6 +527,8 @@ def solveh_banded(ab, b, overwrite_ab=False, overwrite_b=False, lower=False, che
 # ---------------------------------------------------------------- Sylvester and Lyapunov
 
 def _sylvester_value(a, b, q):
+    if not _SCIPY_MAPS_OVER_STACKS:
+        return _over_stacks(_sla.solve_sylvester, 2, 2, 2)(a, b, q)
     if _onp.ndim(q) > 2 and (_onp.ndim(a) > 2 or _onp.ndim(b) > 2):
         return _onp.stack([_sylvester_value(ai, bi, qi) for ai, bi, qi in
                            zip(*_onp.broadcast_arrays(a, b, q))])
