@@ -122,7 +122,8 @@ class OpSpec:
                 yield from self._variant("F", largest, (), layout="F", dtype=dtype)
             if any(len(s) >= 1 for s in largest):
                 yield from self._variant("strided", largest, (), layout="strided", dtype=dtype)
-        yield from self._variant("f32", largest, (), dtype="f32")
+        for dtype in ["f32"] + (["c64"] if self.complex else []):
+            yield from self._variant("f32", largest, (), dtype=dtype)
 
     def _variant(self, kind, shapes, narrower, layout="C", dtype="f64", kwargs=None):
         keys = (kind, *narrower)
@@ -167,18 +168,20 @@ class Case:
     def args(self, seed=0):
         rng = onp.random.default_rng(seed)
         spec = self.spec
+        # Single precision is drawn in double and rounded, so it is the double case's point.
+        dtype = {"f32": "f64", "c64": "c128"}.get(self.dtype, self.dtype)
         if spec.make_args is not None:
-            return tuple(_arrange(a, self.layout, self.dtype) for a in spec.make_args(rng, self.shapes, self.dtype))
+            return tuple(_arrange(a, self.layout, self.dtype) for a in spec.make_args(rng, self.shapes, dtype))
         domains = spec.domain if isinstance(spec.domain, (list, tuple)) else [spec.domain] * len(self.shapes)
         out = []
         for dom, shape in zip(domains, self.shapes):
             sampler = DOMAINS[dom] if isinstance(dom, str) else dom
             value = sampler(rng, shape)
-            if self.dtype == "c128":
+            if dtype == "c128":
                 cdom = spec.complex_domain or dom
                 csampler = DOMAINS[cdom] if isinstance(cdom, str) else cdom
                 value = value + 0.5j * csampler(rng, shape)
-            out.append(_arrange(onp.asarray(value) if shape != () else onp.float64(value) if self.dtype != "c128"
+            out.append(_arrange(onp.asarray(value) if shape != () else onp.float64(value) if dtype != "c128"
                                 else onp.complex128(value), self.layout, self.dtype))
         return tuple(out)
 
@@ -189,9 +192,11 @@ class Case:
 
 
 def _arrange(value, layout, dtype):
-    """value in the case's dtype (float64 arguments only: indices stay integers) and layout."""
-    if dtype == "f32" and onp.asarray(value).dtype == onp.float64:
-        value = onp.float32(value) if onp.ndim(value) == 0 else value.astype(onp.float32)
+    """value in the case's dtype (inexact arguments only: indices stay integers) and layout."""
+    single = {onp.dtype(onp.float64): onp.float32, onp.dtype(onp.complex128): onp.complex64}
+    if dtype in ("f32", "c64") and onp.asarray(value).dtype in single:
+        to = single[onp.asarray(value).dtype]
+        value = to(value) if onp.ndim(value) == 0 else value.astype(to)
     if not isinstance(value, onp.ndarray) or value.ndim == 0:
         return value
     if layout == "F":
