@@ -7,10 +7,11 @@ them; tests/test_registry.py fails when a primitive is exercised by no record.
 Besides the grid a record states, every record yields variants derived from its own
 shapes (OpSpec.variants): each dimension size set to 0 and to 1, arguments made 0-d
 where they broadcast, the arguments passed Fortran-ordered and as strided views, and
-float32. A variant NumPy itself rejects is named in the record's `rejects` with the
+single precision. A variant NumPy itself rejects is named in the record's `rejects` with the
 reason: where plain arrays raise, the traced call must raise too, and a rejection no
 plain call needs fails, so the opt-out cannot go stale. A variant that does not apply
-to a record (its inputs are built for its own sizes) is named in `skips` with the reason.
+to a record (its inputs are built for its own sizes) is named in `skips` with the reason,
+and a known defect in `xfails`, as a strict xfail that fails once the defect is fixed.
 """
 
 import inspect
@@ -96,7 +97,8 @@ class OpSpec:
         """The odd inputs real code passes, derived from this record's shapes: every
         dimension size in turn set to 0 and to 1 (all dimensions of that size at once, so
         arguments that share a dimension keep sharing it), each argument 0-d where the
-        arguments broadcast (a lone argument always), the arguments Fortran-ordered and as strided views, float32.
+        arguments broadcast (a lone argument always), the arguments Fortran-ordered and as
+        strided views, and single precision (float32, and complex64 for complex records).
         Each (variant, shapes, kwargs) is yielded once and none repeats a case of the grid."""
         grid = [tuple(tuple(s) for s in shapes) for shapes in self.shapes]
         seen = set(grid)
