@@ -81,6 +81,9 @@ FOUND = [
           frozenset({"special.erfcx"})),
     Known("F10: the batched forward jacobian of irfft of a complex matrix, indexed to a scalar, drops the imaginary "
           "directions", ("complex jacobian",), frozenset({"irfft"})),
+    Known("F12: the reverse jacobian of a non-holomorphic function of a complex input differs from make_vjp "
+          "when a holomorphic step follows ((z - |z|)**3)", ("complex jacobian",),
+          frozenset({"abs", "abs_builtin", "conj", "real", "imag", "angle"})),
     Known("F11: the batched reverse jacobian of a complex output leaks the imaginary cotangent through np.real/np.imag",
           ("jacobian", "grad vs jacobian", "make_jvp vs jacobian", "make_vjp vs jacobian"),
           frozenset({"real", "imag"}), when=_complex_output),
