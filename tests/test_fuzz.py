@@ -79,6 +79,8 @@ FOUND = [
           frozenset({"stats.multivariate_normal.logpdf"})),
     Known("F4: erfcx'' loses digits for large x (relative error 3e-5 at x = 1000)", SECOND_ORDER,
           frozenset({"special.erfcx"})),
+    Known("F5: beta's derivatives lose digits for large a and near a = 0 (cancelling digamma differences)",
+          SECOND_ORDER, frozenset({"special.beta"})),
     Known("F10: the batched forward jacobian of irfft of a complex matrix, indexed to a scalar, drops the imaginary "
           "directions", ("complex jacobian",), frozenset({"irfft"})),
     Known("F12: the reverse jacobian of a non-holomorphic function of a complex input differs from make_vjp "
