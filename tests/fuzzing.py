@@ -7,7 +7,7 @@ value is returned. It is kept as source text, so the same program runs on NumPy/
 executed in, and a failing program is printed as code that reproduces it.
 
 `check(program)` differentiates the program with every operator (jacobian in each mode
-and chunked, grad, hessian, make_jvp, make_vjp, two nested operators) and compares them
+and chunked, grad, value_and_grad, hessian, make_jvp, make_vjp, two nested operators) and compares them
 with each other, with central differences at two steps (where the two agree and no step
 crosses a kink, a tie or a branch cut) and with autograd (where finite differences could
 not decide, and autograd gives a finite answer); `shrink` reduces a failing program to a
@@ -1041,6 +1041,12 @@ class Checker:
             g2 = self.guarded("grad", lambda: fg.grad(s)(x))
             if isinstance(g2, onp.ndarray) and isinstance(g, onp.ndarray) and g.size and onp.shares_memory(g, g2):
                 self.fail("grad aliasing", "two calls return the same memory")
+            vg = self.guarded("value_and_grad", lambda: fg.value_and_grad(s)(x))
+            if vg is not None:
+                if onp.asarray(vg[1]).dtype != g_arr.dtype:
+                    self.fail("value_and_grad dtype", f"{onp.asarray(vg[1]).dtype}, grad gives {g_arr.dtype}")
+                self.compare("value_and_grad vs grad", vg[1], g_arr, 1e-12 if not single else 1e-6)
+                self.owned("value_and_grad", vg[1], [("grad", g)])
 
         # make_jvp and make_vjp against the jacobian
         rng = onp.random.default_rng(len(p.steps))
@@ -1074,6 +1080,9 @@ class Checker:
         H2 = H.reshape(x.size, x.size)
         hscale = _scale(H2)
         self.compare("hessian symmetric", H2, H2.T, 1e-8, scale=hscale)
+        H_chunked = self.guarded("hessian chunk 1", lambda: fg.hessian(s, chunk_size=1)(x))
+        if H_chunked is not None:
+            self.compare("hessian chunk 1 vs hessian", H_chunked, H, 1e-9, scale=hscale)
         if smooth and x.size:
             grad_fd = self.finite_differences(lambda z: onp.asarray(fg.grad(s)(z), dtype=float), x64)
             unchecked = onp.ones(H2.shape, bool)
