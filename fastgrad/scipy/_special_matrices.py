@@ -266,8 +266,8 @@ def diagsvd(s, M, N):
     """The (M, N) matrix with s on its diagonal (len(s) is M or N), the Sigma of an SVD."""
     s = np.atleast_1d(s)
     k = _shape(s)[-1]
-    dtype = _onp.result_type(getval(s), float)
-    part = s[:, None] * _onp.eye(k)
+    dtype = _onp.result_type(getval(s), 0.0)
+    part = s[:, None] * _onp.eye(k, dtype=bool)
     if k == M:
         return np.concatenate([part, _onp.zeros((M, N - M), dtype=dtype)], axis=1)
     if k == N:
