@@ -229,6 +229,17 @@ def _scipy_stacks():
     return onp.shape(scipy.linalg.circulant(onp.ones((2, 2)))) == (2, 2, 2)
 
 
+def _scipy_takes_empty_matrices():
+    try:
+        import scipy.linalg
+        scipy.linalg.rq(onp.zeros((0, 0)))
+    except ImportError:
+        return False
+    except ValueError:
+        return False
+    return True
+
+
 def _cross_takes_2_vectors():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -245,6 +256,7 @@ FEATURES = {
     "trim_zeros(axis=)": "axis" in inspect.signature(onp.trim_zeros).parameters,   # NumPy 2.2
     "cross of 2-vectors": _cross_takes_2_vectors(),                                 # until NumPy 2.5
     "scipy.linalg stacks of vectors": _scipy_stacks(),                              # after SciPy 1.13
+    "scipy.linalg takes empty matrices": _scipy_takes_empty_matrices(),             # after SciPy 1.13
 }
 
 
