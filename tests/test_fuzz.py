@@ -81,6 +81,8 @@ FOUND = [
           frozenset({"special.erfcx"})),
     Known("F5: beta's derivatives lose digits for large a and near a = 0 (cancelling digamma differences)",
           SECOND_ORDER, frozenset({"special.beta"})),
+    Known("F13: d/da of gammainc and gammaincc is NaN for a >= 6.7e6 with x near a",
+          ("",), frozenset({"special.gammainc", "special.gammaincc"}), message="nan"),
     Known("F10: the batched forward jacobian of irfft of a complex matrix, indexed to a scalar, drops the imaginary "
           "directions", ("complex jacobian",), frozenset({"irfft"})),
     Known("F12: the reverse jacobian of a non-holomorphic function of a complex input differs from make_vjp "
