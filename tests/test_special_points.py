@@ -7,8 +7,9 @@ partial, for functions of two arguments) are computed forward over forward and r
 over reverse and compared with mpmath.diff at high precision, wherever the true
 derivative is finite and representable in float64.
 
-A test at the end checks that every differentiable elementwise function of
-fastgrad.numpy has a row or a reason not to.
+Two tests at the end check that every differentiable elementwise function of
+fastgrad.numpy and every function of fastgrad.scipy.special has a row or a reason not
+to. A point in a row's `known` names a defect not fixed yet; it is left out until then.
 """
 
 import functools
