@@ -118,3 +118,13 @@ def test_logsumexp_of_0d_follows_scipy(kwargs):
     got = _traced_value(lambda x: fsp.logsumexp(x, **kwargs), a)
     assert onp.shape(getval(got)) == onp.shape(want)
     onp.testing.assert_allclose(getval(got), want)
+
+
+# SciPy 1.13 still has kron, which later SciPy removed.
+def test_scipy_linalg_kron_where_scipy_has_it():
+    import fastgrad.scipy.linalg as fsl
+
+    assert hasattr(fsl, "kron") == hasattr(scipy_linalg, "kron")
+    if hasattr(scipy_linalg, "kron"):
+        a, b = RNG.standard_normal((2, 3)), RNG.standard_normal((3, 2))
+        _assert_follows(fsl.kron, scipy_linalg.kron, a, b)

@@ -116,6 +116,12 @@ __all__ = list(_PASSTHROUGH) + [
     "qr_update", "qr_insert", "qr_delete",
 ] + _special_matrices.__all__
 
+# SciPy 1.13 still has kron, which later SciPy removed; autograd.scipy.linalg passes it on
+# where SciPy has it, and so does this module (NumPy's kron, the same product).
+if hasattr(_sla, "kron"):
+    kron = np.kron
+    __all__.append("kron")
+
 
 # ---------------------------------------------------------------- helpers
 
