@@ -512,7 +512,8 @@ _LIST_FUNCTIONS = {
 }
 
 
-@pytest.mark.parametrize("name", list(_LIST_FUNCTIONS))
+# cumulative_sum is NumPy 2.1's.
+@pytest.mark.parametrize("name", [n for n in _LIST_FUNCTIONS if n != "cumulative_sum" or hasattr(onp, n)])
 def test_list_of_traced_scalars_is_an_array_like(name):
     """A list of traced scalars where NumPy takes array_like is differentiated as the array
     NumPy would make of it (autograd's behaviour): the same gradient as for np.array(list)."""
