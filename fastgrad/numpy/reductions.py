@@ -93,10 +93,6 @@ _sum_prim = defrules(
 _sum_prim.structured_jvps[0] = _sum_structured_jvp
 
 
-def _keywords_given(*values):
-    return any(v is not _np._NoValue for v in values)
-
-
 def _masked(a, where_, fill):
     """a with the entries NumPy's where= leaves out of a reduction set to its identity; the
     mask has no derivative, and the entries it leaves out get none."""
@@ -107,9 +103,9 @@ def _masked(a, where_, fill):
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
     """Sum over axis; where= leaves entries out and initial= is added to every result."""
-    _no_out(out, "sum")
-    if not _keywords_given(initial, where):
+    if initial is _np._NoValue and where is _np._NoValue and out is None:
         return _sum_prim(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    _no_out(out, "sum")
     if not contains_box((a, initial, where)):
         return _np.sum(a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
     a = as_traced_array(a)
@@ -157,9 +153,9 @@ def _counts_like(count, x):
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_np._NoValue):
     """Mean over axis; where= averages the selected entries only."""
-    _no_out(out, "mean")
-    if where is _np._NoValue:
+    if where is _np._NoValue and out is None:
         return _mean_prim(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    _no_out(out, "mean")
     if not contains_box((a, where)):
         return _np.mean(a, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
     return _masked_mean(as_traced_array(a), _axis_arg(axis), dtype, keepdims, where)
@@ -203,9 +199,9 @@ _prod_prim = defrules(
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
     """Product over axis; where= leaves entries out and every result is multiplied by initial=."""
-    _no_out(out, "prod")
-    if not _keywords_given(initial, where):
+    if initial is _np._NoValue and where is _np._NoValue and out is None:
         return _prod_prim(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    _no_out(out, "prod")
     if not contains_box((a, initial, where)):
         return _np.prod(a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
     a = as_traced_array(a)
