@@ -401,7 +401,7 @@ def forward_sweep(nodes, seeds, ends, add):
                     contrib = rule(t, node.value, *node.args, **node.kwargs)
                 out = contrib if out is None else add(out, contrib)
         if out is not None:
-            tangents[node.index] = out
+            tangents[node.index] = fit_to_value(out, node.value)
         for j in done:
             tangents[j] = None
     if len(ends) == 1:
@@ -440,6 +440,8 @@ def backward_sweep(nodes, cotangents, roots, add):
                 contrib = rule(g, node.value, *node.args, **node.kwargs)
             else:
                 contrib = rule(g, node.value, *node.args)
+            if contrib is not None:
+                contrib = fit_to_value(contrib, parent.value)
             j = parent.index
             grads[j] = contrib if grads[j] is None else add(grads[j], contrib)
     return [grads[node.index] if node.index < stop else None for node in roots]
@@ -508,6 +510,21 @@ def derived_jvp(prim, argnum):
 
 def derived_vjp(prim, argnum):
     raise missing_rule(prim, argnum, "vjp")
+
+
+def fit_to_value(t, value):
+    """Hook: the batched tangent or cotangent `t` of `value`, kept in value's space
+    (installed by rules.py). A real value has real tangents and cotangents whatever the
+    rules that produced them multiplied by: in
+        f(x) = real(x * c) + 0j
+    with a real x, the cotangent 1j of the complex output reaches real(x * c) as 1j, and
+    only its real part, 0, may go on to x * c."""
+    return t
+
+
+def set_fit_hook(fit):
+    global fit_to_value
+    fit_to_value = fit
 
 
 def set_derivation_hooks(jvp_from_vjp, vjp_from_jvp):

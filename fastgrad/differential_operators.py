@@ -266,13 +266,17 @@ def _derivative_dtype(xs, ys, kind_of=None):
     """The dtype of a derivative of the outputs `ys` with respect to the inputs `xs`: their
     precision promoted together, so a float32 computation gives float32 (as autograd's rules
     keep it, whatever dtype the sweep's seeds had) and one that promotes to float64 gives
-    float64. Complex where an input or an output is (a jacobian), or, with `kind_of` "x",
-    where an input is (a pullback: autograd's VJP of a real input is real), or with "y",
+    float64 (for a pullback, `kind_of` "x", the input's precision alone). Complex where an
+    input or an output is (a jacobian), or, with `kind_of` "x", where an input is (a
+    pullback: autograd's VJP of a real input is real), or with "y",
     where an output is (a directional derivative: the change of a real output is real).
     Integer and boolean outputs (constants) do not take part."""
     precision = None
     is_complex = {"x": False, "y": False}
-    for side, values in (("x", xs), ("y", ys)):
+    # A pullback is in its input's precision, as autograd's VJPs cast to their input's
+    # vector space: grad of a float32 x is float32 even where f computes in float64.
+    sides = (("x", xs),) if kind_of == "x" else (("x", xs), ("y", ys))
+    for side, values in sides:
         for value in values:
             dtype = _np.result_type(getval(value))
             if dtype.kind not in "fc":
@@ -648,7 +652,9 @@ def _combine(re_part, im_part):
     else:
         out = _np.empty(re_part.shape, dtype=_np.result_type(re_part.real.dtype, _np.complex64))
         out.real = re_part.real
-    _np.negative(im_part.real, out=out.imag)
+    # (multiply, not negative: NumPy 2.4's negative writes zeros from an input strided by
+    # 64 bytes, the column of a batch indexed to a scalar, into the strided imaginary part)
+    _np.multiply(im_part.real, -1.0, out=out.imag)
     return out
 
 

@@ -311,10 +311,7 @@ def _elementwise_structured(argnum, deriv, transpose):
         if isinstance(deriv, (int, float)):
             scaled = seed if deriv == 1 else seed.scaled(deriv)
         else:
-            d = deriv(ans, *args, **kwargs)
-            if transpose and _is_complex(d) and not _is_complex(x):
-                return NotImplemented
-            scaled = seed.scaled(d)
+            scaled = seed.scaled(deriv(ans, *args, **kwargs))
         if shape_of(x) == shape_of(ans):
             return scaled
         if transpose:
@@ -510,3 +507,45 @@ def _transpose(linear_map, like, cotangent):
 
 
 core.set_derivation_hooks(_jvp_from_vjp, _vjp_from_jvp)
+
+
+# ---------------------------------------------------------------- real values keep real derivatives
+
+def _fit_to_value(t, value):
+    """The real part of a complex tangent or cotangent `t` of a real `value`; anything else
+    as it is. Each rule projects what it returns onto a real argument (unbroadcast does),
+    but a structured seed scaled by a number (a diagonal cotangent 1j passing add's
+    argument of derivative 1), a rule that forgets, or a forward rule whose output is real
+    only in its real part would otherwise carry an imaginary part on into the rules of
+    the real value's producer, which read it as the holomorphic chain."""
+    if type(t) is _np.ndarray:
+        if t.dtype.kind != "c" or not _is_real_value(value):
+            return t
+        return t.real
+    if isinstance(t, Box):
+        if t.dtype.kind != "c" or not _is_real_value(value):
+            return t
+        return _fnp().real(t)
+    if type(t) is Diagonal:
+        if _is_complex(t.d) and _is_real_value(value):
+            return Diagonal(_real(t.d), t.vshape, t.start, t.stop)
+        return t
+    if type(t) is Rows:
+        if _is_complex(t.values) and _is_real_value(value):
+            return Rows(t.k, t.vshape, t.index, _real(t.values))
+        return t
+    return t
+
+
+def _is_real_value(value):
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None:
+        return dtype.kind in "fiub"
+    return type(value) is float or type(value) is int
+
+
+def _real(x):
+    return _fnp().real(x) if isinstance(x, Box) else x.real
+
+
+core.set_fit_hook(_fit_to_value)

@@ -377,12 +377,14 @@ def test_client_vjp_only_primitive_of_complex_values_follows_the_convention():
     onp.testing.assert_allclose(jv, (plain(Z + 1e-6 * v) - plain(Z - 1e-6 * v)) / 2e-6, atol=1e-6)
 
 
-def test_derivative_dtype_is_the_promotion_of_input_and_output():
+def test_derivative_dtype_is_the_inputs_for_pullbacks_and_the_promotion_for_jacobians():
     x32 = onp.linspace(0.5, 1.5, 3).astype(onp.float32)
     w64 = onp.arange(3.0)
-    # a computation promoted to float64 has a float64 derivative (as autograd's rules give)
-    assert grad(lambda x: np.sum(x * w64))(x32).dtype == onp.float64
-    assert autograd.grad(lambda x: anp.sum(x * w64))(x32).dtype == onp.float64
+    # a gradient is in its input's dtype, even where the function computes in float64
+    # (autograd gives float64 here, but float32 through astype; JAX and PyTorch float32)
+    assert grad(lambda x: np.sum(x * w64))(x32).dtype == onp.float32
+    assert grad(lambda x: np.sum(np.sin(x.astype("float64"))))(x32).dtype == onp.float32
+    assert autograd.grad(lambda x: anp.sum(anp.sin(x.astype("float64"))))(x32).dtype == onp.float32
     # a real input's pullback is real (autograd's VJP), a jacobian block complex
     to_complex = lambda x: np.exp(1j * x.astype(onp.complex64))
     vjp, y = make_vjp(to_complex)(x32)
@@ -411,3 +413,82 @@ def test_assigning_a_traced_scalar_into_a_numpy_array_says_why_it_fails():
         return x * 2.0
 
     assert grad(f)(1.0) == 2.0
+
+
+# ---------------------------------------------------------------- real values inside complex programs
+
+def _stacked_single_sweeps(f, v):
+    """The convention's jacobian twice over from single calls: rows from make_vjp with the
+    real unit cotangents (and i e_i, taken with -i, where a real input has a complex output),
+    columns from make_jvp along e_k and i e_k combined as Re(J e_k) - i Re(J i e_k)."""
+    v = onp.asarray(v)
+    pull, ans = make_vjp(f)(v)
+    ans = onp.asarray(ans)
+    rows = []
+    for i in range(ans.size):
+        e = onp.zeros(ans.shape, ans.dtype)
+        e.flat[i] = 1
+        row = onp.asarray(pull(e)).astype(complex)
+        if onp.iscomplexobj(ans) and not onp.iscomplexobj(v):
+            row = row - 1j * onp.asarray(pull(1j * e))
+        rows.append(row)
+    by_rows = onp.array(rows).reshape(ans.shape + v.shape)
+    push = make_jvp(f)(v)
+    cols = []
+    for k in range(v.size):
+        e = onp.zeros(v.shape, v.dtype)
+        e.flat[k] = 1
+        col = onp.asarray(push(e)[1]).astype(complex)
+        if onp.iscomplexobj(v):
+            col = col.real - 1j * onp.asarray(push(1j * e)[1]).real
+        cols.append(col)
+    by_cols = onp.moveaxis(onp.array(cols), 0, -1).reshape(ans.shape + v.shape)
+    return by_rows, by_cols
+
+
+_C = 0.6 - 0.8j
+_M = onp.array([[1.0, 2.0], [3.0, -4.0]])
+# Programs in which a real value (abs, real, irfft) sits between complex ones: its tangents
+# and cotangents must stay real in every sweep, also where a symbolic seed meets it.
+REAL_INSIDE_COMPLEX = {
+    # a batch of complex seeds indexed to a scalar after irfft
+    "irfft_scalar": (lambda x: np.fft.irfft(x)[0, 3], onp.array([[1 + 1j, -2j, -1j], [-1 + 1j, 1 - 1j, -2 - 1j]])),
+    # the imaginary cotangent of a complex output reaching np.real's real result
+    "real_plus_0j": (lambda x: np.real(x * _C) + 0j, onp.array([0.5])),
+    "real_minus_fft": (lambda x: np.real(x * _C) - np.fft.fft(x), onp.array([0.5, -1.2])),
+    "matvec_of_real": (lambda x: np.dot(_M, np.real(x * _C)) * _C, onp.array([0.5, 0.7])),
+    # a non-holomorphic step followed by a holomorphic one
+    "minus_abs_cubed": (lambda z: (z - np.abs(z)) ** 3, onp.array([1 + 3j])),
+    "log_minus_abs": (lambda z: np.log(z - np.abs(z)), onp.array([-0.8 - 0.4j])),
+    "abs_times_c": (lambda z: np.abs(z) * _C, onp.array([1 + 2j, -0.5 + 0.3j])),
+    "imag_times_c": (lambda z: np.imag(z) * _C + np.conj(z) ** 2, onp.array([1 + 2j, -0.5 + 0.3j])),
+    "abs_matvec": (lambda z: np.dot(np.abs(z), _M) * _C, onp.array([0.5 + 1j, 0.7 - 2j])),
+    "abs_concatenated": (lambda z: np.concatenate([np.abs(z), z]) * _C, onp.array([0.5 + 1j, 0.7 - 2j])),
+    "abs_indexed": (lambda z: np.abs(z)[1] * _C, onp.array([0.5 + 1j, 0.7 - 2j])),
+    "abs_reversed": (lambda z: np.abs(z)[::-1] * _C, onp.array([0.5 + 1j, 0.7 - 2j, 1j])),
+    "abs_reshaped": (lambda z: np.reshape(np.abs(z), (2, 2)) * _C, onp.array([0.5 + 1j, 0.7 - 2j, 1j, 2.0])),
+    "abs_summed": (lambda z: np.sum(np.abs(z)) * _C, onp.array([0.5 + 1j, 0.7 - 2j])),
+    "angle_plus_z": (lambda z: np.angle(z) * _C + z, onp.array([0.5 + 1j, 0.7 - 2j])),
+    "real_in_abs": (lambda x: np.exp(1j * x) * np.abs(x * _C), onp.array([0.5, -0.7])),
+}
+CHUNKED_MODES = [(m, c) for m in ("auto", "fwd", "rev") for c in (None, 1, 2)]
+
+
+@pytest.mark.parametrize("mode,chunk", CHUNKED_MODES, ids=[f"{m}-{c}" for m, c in CHUNKED_MODES])
+@pytest.mark.parametrize("name", sorted(REAL_INSIDE_COMPLEX))
+def test_real_values_inside_complex_programs_follow_the_convention(name, mode, chunk):
+    f, v = REAL_INSIDE_COMPLEX[name]
+    ref = _convention_fd(f, v)
+    J = jacobian(f, mode=mode, chunk_size=chunk)(v)
+    onp.testing.assert_allclose(J, ref, atol=1e-6)
+    by_rows, by_cols = _stacked_single_sweeps(f, v)
+    onp.testing.assert_allclose(J, by_rows, atol=1e-12)
+    onp.testing.assert_allclose(J, by_cols, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(REAL_INSIDE_COMPLEX))
+def test_real_values_inside_complex_programs_single_sweeps(name):
+    f, v = REAL_INSIDE_COMPLEX[name]
+    ref = _convention_fd(f, v)
+    for single in _stacked_single_sweeps(f, v):
+        onp.testing.assert_allclose(single, ref, atol=1e-6)
