@@ -177,6 +177,12 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, weights=None):
     undefined = (count == 0) if ignore_nan else _np.any(nans, axis=-1)
     if _np.any(undefined):
         result = where(undefined, _np.nan, result)
+    # NumPy's dtype: the sample's, promoted with q's where q interpolates (a float32
+    # sample with a Python float q stays float32; the counts must not promote it).
+    dtype = ranked.dtype if method in _DISCRETE or method == "_median" or weights is not None \
+        else _np.result_type(ranked.dtype, q if isinstance(q, (int, float)) else _np.asarray(getval(q)))
+    if _np.result_type(getval(result), dtype) != dtype:
+        result = astype(result, dtype)
     if keepdims:
         out_shape = q_shape + tuple(1 if i in axes else s for i, s in enumerate(shape))
     else:
@@ -559,7 +565,7 @@ def bincount(x, weights=None, minlength=0):
 digitize = nondifferentiable(_np.digitize)
 
 from .calculus import diff  # noqa: E402
-from .creation import linspace  # noqa: E402
+from .creation import astype, linspace  # noqa: E402
 from .diagonals import diagonal  # noqa: E402
 from .elementwise import clip, conj, imag, multiply, real, sqrt, where  # noqa: E402
 from .indexing import untake  # noqa: E402
