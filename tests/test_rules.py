@@ -217,15 +217,21 @@ def test_structured_seeds(case):
     lin = Linearization(F, (x,), {}, 0)
     rng = onp.random.default_rng(7)
 
-    def seeds(shape):
+    def seeds(shape, complex_leaf):
         size = int(onp.prod(shape, dtype=int))
         yield Diagonal(1.0, shape)
         if size > 2:
             yield Diagonal(1.0, shape, 1, size - 1)
         yield Diagonal(rng.standard_normal(shape) if shape else rng.standard_normal(), shape)
+        if complex_leaf:
+            # the imaginary directions a jacobian sweeps a complex leaf (or output) along:
+            # wherever they meet a real value only their real part may go on
+            yield Diagonal(1j, shape)
+            if size > 2:
+                yield Diagonal(1j, shape, 1, size - 1)
 
     for j, leaf in enumerate(lin.in_leaves):
-        for seed in seeds(onp.shape(leaf)):
+        for seed in seeds(onp.shape(leaf), onp.iscomplexobj(leaf)):
             k = seed.stop - seed.start
             structured = [None] * len(lin.in_leaves)
             structured[j] = seed
@@ -237,7 +243,7 @@ def test_structured_seeds(case):
     for i, y in enumerate(lin.out_leaves):
         if lin.out_nodes[i] is None:
             continue
-        for seed in seeds(onp.shape(getval(y))):
+        for seed in seeds(onp.shape(getval(y)), onp.iscomplexobj(getval(y))):
             k = seed.stop - seed.start
             structured = [None] * len(lin.out_leaves)
             structured[i] = seed
