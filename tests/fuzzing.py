@@ -405,6 +405,17 @@ _PAIR = Kink(_pair_gap, _pair_side)
 _SPECTRAL = Kink(_spectral_gap, singular=True)
 
 
+def _leading_rank(values, params):
+    """The smallest singular value of the leading square block of columns, which QR's
+    factors need to be invertible to have a derivative."""
+    a = onp.asarray(values[0])
+    k = min(a.shape[-2:])
+    return None if a.size == 0 else float(onp.min(onp.linalg.svd(a[..., :, :k], compute_uv=False)))
+
+
+_LEADING_RANK = Kink(_leading_rank, singular=True)
+
+
 def _at(*points, singular=False):
     return Kink(_near(points), _sides(points), singular)
 
@@ -602,7 +613,7 @@ OPS = [
     Op("array_of_list", U, "np.array([{a}, 2.0 * {a}])", _shape_only),
     Op("vdot", B, "np.vdot({a}, {b})", lambda rng, s: {"_bshape": s[0]}),
     Op("outer_self", U, "np.outer({a}, {a})", _shape_only),
-    Op("qr_r", U, "np.linalg.qr({a})[1] ** 2", _matrix, kink=_SPECTRAL),
+    Op("qr_r", U, "np.linalg.qr({a})[1] ** 2", _matrix, kink=_LEADING_RANK),
     Op("solve_triangular", B, "linalg.solve_triangular(np.triu({a}) + 3 * np.eye({n}), {b})",
        lambda rng, s: _square(rng, s) and len(s[0]) == 2 and {"n": s[0][-1], "_bshape": s[0][-1:]}),
     Op("sqrtm", U, "linalg.sqrtm({a} @ {a}.T + np.eye({n}))", lambda rng, s: len(s[0]) == 2 and _square(rng, s)),
