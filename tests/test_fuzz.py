@@ -70,8 +70,6 @@ KNOWN = [
 # Defects this fuzzer found beyond issue 12, not fixed yet (numbered as in the issue's
 # closing note); remove an entry with its fix.
 FOUND = [
-    Known("F1: power's mixed second derivative at exponent 0 is x, not 1/x", SECOND_ORDER + ("hessian",),
-          frozenset({"power", "float_power"})),
     Known("F2: scipy.stats norm.cdf/logcdf/sf/logsf and t.cdf keep float32 where SciPy returns float64",
           ("value",), frozenset({"stats.norm.cdf", "stats.norm.logcdf", "stats.norm.sf", "stats.norm.logsf",
                                  "stats.t.cdf"}), when=_float32),

@@ -77,7 +77,6 @@ def _t_cdf(x, df=3.5):
     return 1 - tail if x > 0 else tail
 
 
-F1 = "power's mixed second derivative at exponent 0 is x, not 1/x (fuzz finding F1)"
 F4 = "erfcx's second and third derivatives lose digits for large x (finding F4)"
 F5 = "beta's mixed partials lose every digit near the pole a = 0 (finding F5)"
 F6 = "i1e' and i0e'' are NaN at x = 1e10: their rules call SciPy's ive(2, x), NaN there (finding F6)"
@@ -91,10 +90,8 @@ ROWS = [
     Row("sqrt", np.sqrt, mp.sqrt, POSITIVE),
     Row("cbrt", np.cbrt, lambda x: mp.sign(x) * mp.cbrt(abs(x)), [v for v in TAILS if v]),
     Row("power", np.power, lambda x, y: x ** y,
-        [(2.0, 0.0), (0.5, 0.0), (1.0, 1.0), (2.0, -1.0), (30.0, 2.5), (0.5, 40.0), (1e3, 0.5), (1e10, 1.0)],
-        known={(2.0, 0.0): F1, (0.5, 0.0): F1, (1e10, 1.0): F1}),
-    Row("float_power", np.float_power, lambda x, y: x ** y, [(2.0, 0.0), (1.0, 1.0), (30.0, -1.0), (1e3, 0.5)],
-        known={(2.0, 0.0): F1}),
+        [(2.0, 0.0), (0.5, 0.0), (1.0, 1.0), (2.0, -1.0), (30.0, 2.5), (0.5, 40.0), (1e3, 0.5), (1e10, 1.0)]),
+    Row("float_power", np.float_power, lambda x, y: x ** y, [(2.0, 0.0), (1.0, 1.0), (30.0, -1.0), (1e3, 0.5)]),
     Row("divide", np.divide, lambda x, y: x / y, [(0.0, 1.0), (1.0, -1.0), (30.0, 1e-10), (1e10, 40.0)]),
     Row("multiply", np.multiply, lambda x, y: x * y, [(0.0, 1.0), (1e10, -1e10)]),
     Row("hypot", np.hypot, mp.hypot, [(0.0, 1.0), (1.0, 0.0), (-1.0, 1.0), (30.0, 40.0), (1e10, 1.0), (-1e3, 1e-10)]),

@@ -241,14 +241,16 @@ square = elementwise(_np.square, lambda ans, x: 2 * x)
 sqrt = elementwise(_np.sqrt, lambda ans, x: 0.5 / ans)
 cbrt = elementwise(_np.cbrt, lambda ans, x: 1.0 / (3 * ans * ans))
 # d/dy x**y = log(x) x**y; at x == 0 the limit (y > 0) is 0, so log(0) is never formed.
+# d/dx x**y = y x**(y - 1), with the exponent replaced only at x == y == 0 (where 0 * 0**-1
+# would be NaN): replaced wherever y == 0, d/dy of it would be x where it is 1/x.
 power = elementwise(
     _np.power,
-    lambda ans, x, y: y * power(x, where(y == 0, 1.0, y - 1)),
+    lambda ans, x, y: y * power(x, where((y == 0) & (x == 0), 1.0, y - 1)),
     lambda ans, x, y: log(_nonzero(x)) * ans,
 )
 float_power = elementwise(
     _np.float_power,
-    lambda ans, x, y: y * float_power(x, where(y == 0, 1.0, y - 1)),
+    lambda ans, x, y: y * float_power(x, where((y == 0) & (x == 0), 1.0, y - 1)),
     lambda ans, x, y: log(_nonzero(x)) * ans,
 )
 # x mod y = x - floor(x / y) * y, piecewise linear in both.
