@@ -81,7 +81,6 @@ F4 = "erfcx's second and third derivatives lose digits for large x (finding F4)"
 F5 = "beta's mixed partials lose every digit near the pole a = 0 (finding F5)"
 F6 = "i1e' and i0e'' are NaN at x = 1e10: their rules call SciPy's ive(2, x), NaN there (finding F6)"
 F9 = "d3 stdtr / d df2 dt is wrong at t = 0 and NaN for |t| <= 1e-8 (finding F9)"
-F13 = "d/da of gammainc and gammaincc is NaN for a >= 6.7e6 with x near a (finding F13)"
 
 ROWS = [
     # arithmetic and powers
@@ -135,10 +134,9 @@ ROWS = [
         known={(1e-10, 1.0): F5}),
     Row("betaln", special.betaln, lambda a, b: mp.log(mp.beta(a, b)), [(1.0, 1.0), (0.5, 30.0), (1e3, 40.0)]),
     Row("gammainc", special.gammainc, lambda a, x: mp.gammainc(a, 0, x, regularized=True),
-        [(1.0, 1.0), (2.0, 0.5), (0.5, 30.0), (30.0, 30.0), (40.0, 1.0), (1e7, 1e7)], rtol=1e-6,
-        known={(1e7, 1e7): F13}),
+        [(1.0, 1.0), (2.0, 0.5), (0.5, 30.0), (30.0, 30.0), (40.0, 1.0)], rtol=1e-6),
     Row("gammaincc", special.gammaincc, lambda a, x: mp.gammainc(a, x, mp.inf, regularized=True),
-        [(1.0, 1.0), (2.0, 0.5), (30.0, 30.0), (1.0, 40.0), (1e7, 1e7)], rtol=1e-6, known={(1e7, 1e7): F13}),
+        [(1.0, 1.0), (2.0, 0.5), (30.0, 30.0), (1.0, 40.0)], rtol=1e-6),
     # error functions and the normal distribution
     Row("erf", special.erf, mp.erf, TAILS),
     Row("erfc", special.erfc, mp.erfc, TAILS),
@@ -252,7 +250,7 @@ def _diff(row, point, orders, dps):
             else:
                 args = tuple(_mp(p) for p in point)
                 value = mp.diff(row.ref, args, orders) if sum(orders) else row.ref(*args)
-        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError, mpmath.libmp.NoConvergence):
             return None
         if isinstance(value, mpmath.mpc):
             if abs(value.imag) > 10 ** (-dps // 2) * max(1, abs(value.real)):
