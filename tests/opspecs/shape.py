@@ -128,7 +128,11 @@ SPECS = [
            rejects={"0d": "NumPy: all the input array dimensions except for the concatenation axis"}),
     OpSpec("matrix_transpose", np.matrix_transpose, shapes=[((2, 3, 4),)], complex=True,
            rejects={"0d": "NumPy: Input array must be at least 2-dimensional"}),
-    OpSpec("astype", lambda x: np.astype(x, np.float32) * 1.0, shapes=[((3,),)], rtol=1e-3, eps=1e-3),
+    OpSpec("astype", lambda x: np.astype(x, np.float32) * 1.0, shapes=[((3,),)], rtol=1e-3, eps=1e-3,
+           xfails={"size0@3/fwd": "issue 12: a float32 output's JVP is float64",
+                   "size1@3/fwd": "issue 12: a float32 output's JVP is float64",
+                   "0d@0/fwd": "issue 12: a float32 output's JVP is float64",
+                   "strided/fwd": "issue 12: a float32 output's JVP is float64"}),
     OpSpec("astype_complex", lambda x: np.real(np.astype(x, complex) * (1 + 2j)), shapes=[((3,),)]),
 ]
 

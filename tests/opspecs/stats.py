@@ -114,7 +114,10 @@ def _build():
         OpSpec("multivariate_normal.entropy", lambda m, c: stats.multivariate_normal.entropy(m, c),
                shapes=[((2,), (2, 2))], make_args=lambda rng, s, d: mvn_args(rng, s, d)[1:]),
         OpSpec("dirichlet.logpdf", lambda u, a: stats.dirichlet.logpdf(on_simplex(u), a), shapes=[((3, 2), (3,))],
-               make_args=dirichlet_args),
+               make_args=dirichlet_args,
+               xfails={"f32/fwd": "issue 12: the simplex check refuses float32 rounding that SciPy accepts",
+                       "f32/rev": "issue 12: the simplex check refuses float32 rounding that SciPy accepts",
+                       "f32/jacobian": "issue 12: the simplex check refuses float32 rounding that SciPy accepts"}),
         OpSpec("dirichlet.pdf", lambda u, a: stats.dirichlet.pdf(on_simplex(u)[:, 0], a), shapes=[((3, 2), (3,))],
                make_args=dirichlet_args),
     ]
