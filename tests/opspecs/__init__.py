@@ -240,6 +240,14 @@ def _scipy_takes_empty_matrices():
     return True
 
 
+def _norms_of_empty_arrays():
+    try:
+        onp.linalg.norm(onp.zeros((0, 3)), onp.inf)
+    except ValueError:
+        return False
+    return True
+
+
 def _cross_takes_2_vectors():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -257,6 +265,7 @@ FEATURES = {
     "cross of 2-vectors": _cross_takes_2_vectors(),                                 # until NumPy 2.5
     "scipy.linalg stacks of vectors": _scipy_stacks(),                              # after SciPy 1.13
     "scipy.linalg takes empty matrices": _scipy_takes_empty_matrices(),             # after SciPy 1.13
+    "inf- and 2-norms of empty arrays": _norms_of_empty_arrays(),                   # after NumPy 2.0
 }
 
 

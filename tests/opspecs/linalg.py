@@ -362,15 +362,17 @@ NONDIFFERENTIABLE = {
 
 
 # Norms of arrays with no entries: NumPy's values (0, and inf for negative vector orders),
-# whose derivative has no entries.
+# whose derivative has no entries. NumPy 2.0 refuses the inf- and 2-norms of empty arrays.
 SPECS += [
     OpSpec("norm_empty_matrix", la.norm, shapes=[((0, 3),), ((3, 0),), ((0, 0),)], covers=("norm",),
+           needs=("inf- and 2-norms of empty arrays",),
            kwargs=[{"ord": o} for o in (None, "fro", "nuc", onp.inf, 1, 2)] + [{"ord": onp.inf, "axis": -1}, {"axis": 0}],
            rejects={"0d": "NumPy: Improper number of dimensions to norm"}),
     OpSpec("norm_empty_vector", la.norm, shapes=[((0,),)], covers=("norm",),
+           needs=("inf- and 2-norms of empty arrays",),
            kwargs=[{"ord": o} for o in (None, onp.inf, 1, 2, 3, 0.5, 0)],
            rejects={"0d": "NumPy: Improper number of dimensions to norm"}),
     OpSpec("norms_empty_stack", lambda x: la.matrix_norm(x, ord=2) + la.vector_norm(x, ord=onp.inf, axis=(1, 2)),
-           shapes=[((2, 0, 3),)], covers=("matrix_norm", "vector_norm"),
+           shapes=[((2, 0, 3),)], covers=("matrix_norm", "vector_norm"), needs=("inf- and 2-norms of empty arrays",),
            rejects={"0d": "NumPy: axis -2 is out of bounds for array of dimension 0"}),
 ]
