@@ -689,3 +689,16 @@ def test_cumprod_second_derivatives_are_exact_at_zeros(mode):
             want = onp.zeros((len(x), len(x)))
             want[:i + 1, :i + 1] = _products_of_others(x[:i + 1], 2)
             onp.testing.assert_array_equal(H[i], want)
+
+
+@pytest.mark.parametrize("shape", [(3,), (1, 3), (4, 3), (4, 1, 3), (1, 1, 3), (2, 1, 4, 3), (0, 3)])
+def test_multivariate_normal_squeezes_its_result_as_scipy(shape):
+    import scipy.stats
+    import fastgrad.scipy.stats as fstats
+
+    x = onp.random.default_rng(1).standard_normal(shape)
+    mean, cov = onp.full(shape[-1], 0.3), onp.diag(onp.arange(1.0, shape[-1] + 1))
+    ours = fstats.multivariate_normal.logpdf(x, mean, cov)
+    theirs = scipy.stats.multivariate_normal.logpdf(x, mean, cov)
+    assert onp.shape(ours) == onp.shape(theirs)
+    onp.testing.assert_allclose(ours, theirs, rtol=1e-12)

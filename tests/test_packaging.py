@@ -19,3 +19,9 @@ def test_fastgrad_scipy_without_scipy_names_the_extra():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == 'fastgrad.scipy needs SciPy: pip install "fastgrad[scipy]"'
+
+
+def test_importing_fastgrad_warns_of_nothing():
+    code = "import fastgrad, fastgrad.numpy, fastgrad.scipy, fastgrad.scipy.stats"
+    out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr

@@ -408,7 +408,10 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
 
 # With rowvar=False, newer NumPy transposes every 2-d m, a single observation (1, n)
 # included; older NumPy left a single row as one variable. The installed one decides.
-_COV_TRANSPOSES_BY_NDIM = _np.cov(_np.ones((1, 2)), rowvar=False).shape == (2, 2)
+with warnings.catch_warnings(), _np.errstate(all="ignore"):
+    # (one observation: NumPy warns of zero degrees of freedom, which is not the question)
+    warnings.simplefilter("ignore")
+    _COV_TRANSPOSES_BY_NDIM = _np.cov(_np.ones((1, 2)), rowvar=False).shape == (2, 2)
 
 
 def _check_sample_weights(name, w, n):

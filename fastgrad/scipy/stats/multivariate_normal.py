@@ -3,7 +3,7 @@ Cholesky factor of the covariance and a triangular solve (fastgrad.scipy.linalg)
 the mean, the covariance and x are all differentiable. The covariance may be a
 scalar, a 1-D diagonal or a 2-D matrix (its lower triangle is read, as a Cholesky
 factorization reads it); x has the dimension on its last axis, and the result drops
-it (a scalar for one point), as in SciPy."""
+it and every other axis of length one (a scalar for one point), as SciPy's does."""
 
 import numpy as _onp
 
@@ -85,7 +85,8 @@ def logpdf(x, mean=None, cov=1, allow_singular=False):
     out = np.reshape(out, shape[:-1])
     if outside is not None and _onp.any(outside):
         out = np.where(outside, -_onp.inf, out)
-    return out if _onp.ndim(getval(out)) else np.reshape(out, ())
+    # SciPy squeezes every axis of length one from the result, not only the point's.
+    return np.squeeze(out)
 
 
 def pdf(x, mean=None, cov=1, allow_singular=False):
