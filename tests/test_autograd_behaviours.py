@@ -115,3 +115,33 @@ def test_xarray_containers_hold_traced_values():
 
     assert isinstance(xr.DataArray(base) * 2.0, xr.DataArray)
     onp.testing.assert_allclose(grad(f)(0.7), onp.sum(base * onp.cos(0.7 * base)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, fun", [
+    ("atleast_1d of a tuple", lambda lib, x: lib.numpy.sum(lib.numpy.atleast_1d((x, x * 2.0))[0])),
+    ("hstack of nested tuples", lambda lib, x: lib.numpy.sum(lib.numpy.hstack(((x, x), (x * 2.0,))))),
+    ("norm of a list", lambda lib, x: lib.numpy.linalg.norm([x, x + 2.0])),
+    ("std of a list", lambda lib, x: lib.numpy.std([x, x * 2.0, 1.0])),
+])
+def test_containers_of_traced_scalars_are_array_likes_as_in_autograd(name, fun):
+    import fastgrad
+
+    ours = fastgrad.grad(lambda x: fun(fastgrad, x))(0.7)
+    theirs = autograd.grad(lambda x: fun(autograd, x))(0.7)
+    onp.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_traced_values_kept_from_a_finished_trace_are_constants_later():
+    import fastgrad
+    import fastgrad.builtins
+
+    kept = fastgrad.builtins.list()
+
+    def f(x):
+        kept.append(x)
+        return x * 2.0
+
+    grad(f)(1.5)
+    # passed to a primitive after their trace closed, they are the values they held
+    assert np.sin(kept[0]) == onp.sin(1.5)
+    assert grad(lambda y: y * np.sin(kept[0]))(2.0) == onp.sin(1.5)
