@@ -929,12 +929,25 @@ def _check_axes(axes, ndim):
             raise _np.exceptions.AxisError(ax, ndim)
 
 
+def _empty_norms_are_zero():
+    """NumPy 2.1 made the max-norms (inf, 1, 2) of an empty array 0; NumPy 2.0 raises."""
+    try:
+        return _np.linalg.norm(_np.zeros(0), _np.inf) == 0
+    except ValueError:
+        return False
+
+
+_EMPTY_NORMS_ARE_ZERO = _empty_norms_are_zero()
+
+
 def _largest(a, axis, keepdims):
-    """The largest entry of a (entries >= 0) over axis; 0 over an empty axis, as in NumPy's
-    norms, where the smallest has no value and raises."""
+    """The largest entry of a (entries >= 0) over axis; over an empty axis 0, as in NumPy's
+    norms, or the error older NumPy gives there (the smallest has no value and raises)."""
     shape = _np.shape(a)
     empty = _np.size(a) == 0 if axis is None else any(shape[i] == 0 for i in _np.atleast_1d(axis))
-    return _amax(a, axis=axis, keepdims=keepdims, initial=0.0) if empty else _amax(a, axis=axis, keepdims=keepdims)
+    if empty and _EMPTY_NORMS_ARE_ZERO:
+        return _amax(a, axis=axis, keepdims=keepdims, initial=0.0)
+    return _amax(a, axis=axis, keepdims=keepdims)
 
 
 def _vector_norm(x, ord, axis, keepdims):

@@ -201,6 +201,9 @@ def fiedler(a):
     """The symmetric Fiedler matrix F[i, j] = |a[i] - a[j]|; (..., n, n). Its derivative
     on the diagonal is 0 (the kink of |.| at 0, where it sits for every a)."""
     a = np.atleast_1d(a)
+    if _shape(a)[-1] == 0:
+        # no entries and no derivative; its shape is the installed SciPy's ((0,) before 1.18)
+        return _sla.fiedler(getval(a))
     return np.abs(a[..., :, None] - a[..., None, :])
 
 
@@ -215,7 +218,8 @@ def fiedler_companion(a):
     if size <= 2:
         if size == 2:
             return np.reshape(-a[..., 1:] / a[..., :1], _shape(a)[:-1] + (1, 1))
-        return _onp.array([], dtype=_onp.result_type(getval(a)))
+        # no entries and no derivative; its shape is the installed SciPy's ((0,) before 1.18)
+        return _sla.fiedler_companion(getval(a))
     if _onp.any(getval(a)[..., 0] == 0.0):
         raise ValueError("Leading coefficient is zero.")
     n = size - 1
