@@ -14,7 +14,7 @@ import numpy as onp
 
 import fastgrad.numpy as np
 
-from . import OpSpec
+from . import FEATURES, OpSpec
 
 la = np.linalg
 
@@ -153,6 +153,10 @@ VECTOR_ORDS = [{}, {"ord": 1}, {"ord": 2}, {"ord": onp.inf}, {"ord": -onp.inf}, 
                {"ord": 2, "keepdims": True}]
 MATRIX_ORDS = [{}, {"ord": "fro"}, {"ord": "nuc"}, {"ord": onp.inf}, {"ord": -onp.inf}, {"ord": 1},
                {"ord": -1}, {"ord": 2}, {"ord": -2}, {"ord": "nuc", "keepdims": True}]
+
+# NumPy 2.0 refuses the inf-, 1- and 2-norms of empty arrays (later NumPy gives 0).
+EMPTY_MAX_NORMS = {} if FEATURES["inf- and 2-norms of empty arrays"] else {
+    "size0": "NumPy 2.0: zero-size array to reduction operation maximum which has no identity"}
 
 SPECS = [
     # -- solve and inverses
@@ -306,11 +310,11 @@ SPECS = [
     OpSpec("vector_norm", la.vector_norm, shapes=[((3, 4),)], complex=True,
            kwargs=[{}, {"axis": 1}, {"axis": (0, 1), "ord": 1}, {"ord": onp.inf, "keepdims": True},
                    {"axis": 0, "ord": 3}],
-           rejects={"0d": "NumPy: axis 1 is out of bounds for array of dimension 0"}),
+           rejects={"0d": "NumPy: axis 1 is out of bounds for array of dimension 0", **EMPTY_MAX_NORMS}),
     OpSpec("matrix_norm", la.matrix_norm, shapes=[((2, 3, 4),)], complex=True,
            kwargs=[{}, {"ord": "nuc"}, {"ord": 2, "keepdims": True}, {"ord": -onp.inf}],
            rejects={"size0@3": "NumPy (ord=-inf): zero-size array to reduction operation minimum which has no identity",
-                    "0d": "NumPy: axis -2 is out of bounds for array of dimension 0"}),
+                    "0d": "NumPy: axis -2 is out of bounds for array of dimension 0", **EMPTY_MAX_NORMS}),
     OpSpec("nuclear_norm_repeated", lambda a: la.norm(a, "nuc"), shapes=[((3, 3),)],
            make_args=inputs(_orthogonal),
            missing={"second": "needs singular vector derivatives at a repeated singular value: LinAlgError"},
