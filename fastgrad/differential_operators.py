@@ -22,7 +22,7 @@ from .core import Box, Primitive, Structured, backward_sweep, forward_sweep, get
 from .seeds import Diagonal
 from .rules import RulesByArgnum, ndim_of, shape_of
 from .tree import only_leaf, flatten
-from .builtins import unpack
+from .builtins import DictBox, SequenceBox, unpack
 from .vspace import add_tangents
 
 __all__ = [
@@ -74,6 +74,10 @@ def _differentiable(leaf):
         f"fastgrad cannot differentiate with respect to an input of dtype {dtype}: the "
         f"derivative with respect to booleans or {dtype.name} values is not defined. Pass "
         f"floating-point values, for example x.astype(float).")
+
+
+# A function's traced list, tuple or dict result (a client primitive's container result).
+_CONTAINER_BOXES = (SequenceBox, DictBox)
 
 
 def _check_returned(out):
@@ -144,7 +148,7 @@ class Linearization:
             else:
                 call_args[argnum] = boxed[0] if self.rebuild_in is only_leaf else self.rebuild_in(boxed)
             out = fun(*call_args, **kwargs)
-            if isinstance(out, Box) and type(out._value) in (tuple, list, dict):
+            if type(out) in _CONTAINER_BOXES:
                 # a traced container (a client primitive's tuple result): its items are the
                 # outputs, taken out while the trace is open
                 out = unpack(out)
@@ -168,7 +172,7 @@ class Linearization:
                 self.out_nodes.append(None)
                 self.out_leaves.append(leaf)
         self.out = self.out_leaves[0] if self.rebuild_out is only_leaf else self.rebuild_out(self.out_leaves)
-        if check and all(node is None for node in self.out_nodes):
+        if check and self.out_nodes.count(None) == len(self.out_nodes):
             # autograd's warning, which clients filter by its text: a derivative of zero is
             # more often a mistake (a constant returned, the input unused) than intended.
             warnings.warn("Output seems independent of input.")
@@ -672,6 +676,12 @@ def choose_direction(n_in, n_out, fwd_cost=None, rev_cost=None):
     return "fwd" if n_in <= n_out else "rev"
 
 
+def _is_complex(value):
+    value = getval(value)
+    dtype = getattr(value, "dtype", None)
+    return dtype.kind == "c" if dtype is not None else isinstance(value, complex)
+
+
 def _jacobian_blocks(lin, mode, chunk_size):
     """blocks[i][j]: d out_leaf_i / d in_leaf_j, shaped out_i.shape + in_j.shape."""
     # (loops rather than comprehensions: each of those is a call, on every jacobian)
@@ -682,14 +692,14 @@ def _jacobian_blocks(lin, mode, chunk_size):
     for x in lin.in_leaves:
         shape = shape_of(x)
         in_shapes.append(shape)
-        is_complex = _np.iscomplexobj(getval(x))
+        is_complex = _is_complex(x)
         complex_in.append(is_complex)
         n += prod(shape) * (2 if is_complex else 1)
     all_complex_in = all(complex_in)
     for node, y in zip(lin.out_nodes, lin.out_leaves):
         shape = shape_of(y)
         out_shapes.append(shape)
-        is_complex = _np.iscomplexobj(getval(y))
+        is_complex = _is_complex(y)
         complex_out.append(is_complex)
         if node is not None:
             m += prod(shape) * (2 if is_complex and not all_complex_in else 1)
@@ -741,6 +751,10 @@ def _jacobian_blocks(lin, mode, chunk_size):
     for i in range(len(out_shapes)):
         for j in range(len(in_shapes)):
             block = blocks[i][j]
+            x_dtype = getattr(lin.in_leaves[j], "dtype", None)
+            if x_dtype is not None and x_dtype.kind == "f" and x_dtype == getattr(
+                    lin.out_leaves[i], "dtype", None) == getattr(block, "dtype", None):
+                continue  # the common case, one real dtype throughout: nothing to decide
             dtype = _derivative_dtype((lin.in_leaves[j],), (lin.out_leaves[i],))
             if getattr(getval(block), "dtype", dtype) != dtype:
                 blocks[i][j] = _delivered(block, dtype)
