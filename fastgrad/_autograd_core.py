@@ -45,7 +45,8 @@ from .extend import (SparseBox, SparseObject, client_primitives, def_linear, def
 from .extend import primitive as primitive_
 from .tree import flatten
 from .util import func, subval, toposort
-from .vspace import VSpace, add_tangents, fill_zeros, vspace
+from .tangents import add_tangents, fill_zeros
+from .vspace import VSpace, vspace
 
 __all__ = [
     "make_vjp", "make_jvp", "backward_pass", "trace", "new_box", "Node", "VJPNode", "JVPNode",

@@ -23,7 +23,7 @@ from .seeds import Diagonal
 from .rules import RulesByArgnum, ndim_of, shape_of
 from .tree import only_leaf, flatten
 from .builtins import DictBox, SequenceBox, unpack
-from .vspace import add_tangents
+from .tangents import add_tangents
 
 __all__ = [
     "grad", "value_and_grad", "grad_and_aux", "elementwise_grad", "jacobian", "jacfwd", "jacrev",

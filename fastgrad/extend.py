@@ -35,7 +35,8 @@ from .core import Box, Primitive, getval
 from .rules import RulesByArgnum, nondifferentiable, sum_to_shape, zero_rule
 from .tree import flatten
 from .util import subval
-from .vspace import VSpace, fill_zeros, vspace
+from .tangents import fill_zeros
+from .vspace import VSpace, vspace
 
 __all__ = [
     "primitive", "defvjp", "defjvp", "defvjp_argnum", "defjvp_argnum", "defvjp_argnums",

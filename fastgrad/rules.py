@@ -484,7 +484,7 @@ def _transpose(linear_map, like, cotangent):
     tuple or dict of them) to a batch of one output; `cotangent` is a batch of k output
     cotangents; returns a batch of k values shaped like `like` (None for a zero)."""
     from .tree import flatten
-    from .vspace import add_tangents
+    from .tangents import add_tangents
 
     like_leaves, rebuild = flatten(getval(like))
     with core.trace_stack.new_trace() as trace:

@@ -1,18 +1,22 @@
-"""Vector spaces of differentiable values, and the arithmetic the sweeps need on them.
+"""Vector spaces of differentiable values: `VSpace` and its subclasses for arrays and
+containers (autograd's interface: zeros, ones, standard_basis, add, inner products,
+flatten, covector), and the `vspace` lookup.
 
-Owns: `VSpace` and its subclasses for arrays and containers (autograd's
-interface: zeros, ones, standard_basis, add, inner products, flatten), the
-`vspace` lookup, and `add_tangents`, the accumulation used by both sweeps
-(symbolic zeros are None; containers may hold None for a zero entry).
-Batched values carry one leading batch axis; `batch_zeros` builds a zero of
-that layout for any value.
-Imports: core, seeds, NumPy. Must not import the numpy namespace or the operators
-at module level (they import this).
+Their inner products and flattening are written with fastgrad's operators, so they
+are differentiable; this module therefore sits above the operator families and imports
+them directly. The arithmetic the sweeps need (adding and zeroing tangents) is in
+`tangents`, below the NumPy base.
+Imports: engine, tangents, the numpy families. Must not import the operators.
 """
 
 import numpy as _np
 
-from .core import Box, Structured, getval
+from .core import Box
+from .numpy.elementwise import conj, imag, real
+from .numpy.products import dot
+from .numpy.reductions import sum as fsum
+from .numpy.shape import concatenate, ravel, reshape
+from .tangents import add_tangents
 
 
 class VSpace:
@@ -44,10 +48,8 @@ class VSpace:
         return _scale(x, a)
 
     def inner_prod(self, x, y):
-        from .numpy import real, sum as fsum
-
         leaves_x, leaves_y = _leaves(x), _leaves(y)
-        return sum(fsum(real(_conj(a) * b)) for a, b in zip(leaves_x, leaves_y))
+        return sum(fsum(real(conj(a) * b)) for a, b in zip(leaves_x, leaves_y))
 
     def norm(self, x):
         return self.inner_prod(x, x) ** 0.5
@@ -114,18 +116,12 @@ class ArrayVSpace(VSpace):
         return _np.array(_np.random.randn(*self.shape)).astype(self.dtype)
 
     def flatten(self, value, covector=False):
-        from .numpy import ravel
-
         return ravel(value)
 
     def unflatten(self, value, covector=False):
-        from .numpy import reshape
-
         return reshape(value, self.shape)
 
     def inner_prod(self, x, y):
-        from .numpy import dot, ravel
-
         return dot(ravel(x), ravel(y))
 
     def _inner_prod(self, x, y):
@@ -162,24 +158,16 @@ class ComplexArrayVSpace(ArrayVSpace):
         return (_np.random.randn(*self.shape) + 1j * _np.random.randn(*self.shape)).astype(self.dtype)
 
     def flatten(self, value, covector=False):
-        from .numpy import concatenate, imag, real, ravel
-
         return concatenate([real(ravel(value)), imag(ravel(value))])
 
     def unflatten(self, value, covector=False):
-        from .numpy import reshape
-
         half = len(value) // 2
         return reshape(value[:half] + 1j * value[half:], self.shape)
 
     def inner_prod(self, x, y):
-        from .numpy import conj, dot, ravel, real
-
         return real(dot(conj(ravel(x)), ravel(y)))
 
     def covector(self, x):
-        from .numpy import conj
-
         return conj(x)
 
 
@@ -234,8 +222,6 @@ class SequenceVSpace(VSpace):
                 yield self.seq_type(out)
 
     def flatten(self, value, covector=False):
-        from .numpy import concatenate
-
         if not self.shape:
             return _np.zeros(0)
         return concatenate([vs.flatten(v) for vs, v in zip(self.shape, value)])
@@ -281,8 +267,6 @@ class DictVSpace(VSpace):
                 yield out
 
     def flatten(self, value, covector=False):
-        from .numpy import concatenate
-
         if not self.shape:
             return _np.zeros(0)
         return concatenate([vs.flatten(value[k]) for k, vs in self.shape.items()])
@@ -300,12 +284,6 @@ for _t in (list, tuple):
 VSpace.mappings[dict] = DictVSpace
 
 
-def _conj(x):
-    from .numpy import conj
-
-    return conj(x)
-
-
 def _leaves(x):
     if isinstance(x, (list, tuple)):
         return [leaf for item in x for leaf in _leaves(item)]
@@ -320,63 +298,3 @@ def _scale(x, a):
     if isinstance(x, dict):
         return type(x)((k, _scale(v, a)) for k, v in x.items())
     return x * a
-
-
-def add_tangents(x, y):
-    """x + y for tangents or cotangents of any kind; None is a symbolic zero."""
-    if x is None:
-        return y
-    if y is None:
-        return x
-    if isinstance(x, Structured) or isinstance(y, Structured):
-        return _add_structured(x, y)
-    tx = type(x)
-    if tx is list or tx is tuple:
-        return tx(add_tangents(a, b) for a, b in zip(x, y))
-    if isinstance(x, tuple):
-        # a namedtuple: rebuilt field by field
-        return tx._make(add_tangents(a, b) for a, b in zip(x, y))
-    if isinstance(x, dict):
-        return tx((k, add_tangents(x[k], y[k])) for k in x)
-    return x + y
-
-
-def _add_structured(x, y):
-    if isinstance(x, Structured) and isinstance(y, Structured):
-        combined = x.add_structured(y)
-        if combined is not NotImplemented:
-            return combined
-    if isinstance(y, Structured) and not isinstance(x, Structured):
-        x, y = y, x
-    if not isinstance(y, Structured) and hasattr(x, "add_dense"):
-        return x.add_dense(y)
-    if isinstance(x, Structured):
-        x = x.materialize()
-    if isinstance(y, Structured):
-        y = y.materialize()
-    return x + y
-
-
-def batch_zeros(value, k):
-    """A zero tangent for `value` with a leading batch axis of size k."""
-    value = getval(value)
-    if isinstance(value, (list, tuple)):
-        return type(value)(batch_zeros(v, k) for v in value)
-    if isinstance(value, dict):
-        return type(value)((key, batch_zeros(v, k)) for key, v in value.items())
-    value = _np.asarray(value)
-    return _np.zeros((k,) + value.shape, dtype=value.dtype)
-
-
-def fill_zeros(t, value, k):
-    """Replace symbolic zeros (None, also inside containers) by dense batched zeros."""
-    if t is None:
-        return batch_zeros(value, k)
-    if isinstance(t, Structured):
-        return t.materialize()
-    value = getval(value)
-    if isinstance(value, (list, tuple)):
-        return type(value)(fill_zeros(a, v, k) for a, v in zip(t, value))
-    if isinstance(value, dict):
-        return type(value)((key, fill_zeros(t[key], v, k)) for key, v in value.items())
-    return t

@@ -36,7 +36,7 @@ import scipy.integrate as _si
 from .. import numpy as np
 from ..core import Box, backward_sweep, forward_sweep, getval, new_box, trace_stack
 from ..rules import Primitive, RulesByArgnum
-from ..vspace import add_tangents
+from ..tangents import add_tangents
 
 __all__ = ["odeint"]
 
