@@ -23,7 +23,7 @@ Imports: core, rules, vspace, extend, util.
 import builtins as _py
 
 from .core import Box, Primitive, getval
-from .rules import RulesByArgnum
+from .base import RulesByArgnum
 from .extend import (SparseObject, VSpace, defjvp, defjvp_argnum, defvjp, defvjp_argnum,
                      notrace_primitive, primitive, vspace)
 from .util import subvals

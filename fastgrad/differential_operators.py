@@ -19,8 +19,8 @@ import numpy as _np
 from . import numpy as fnp
 from . import planning
 from .core import Box, Primitive, Structured, backward_sweep, forward_sweep, getval, new_box, trace_stack
-from .seeds import Diagonal
-from .rules import RulesByArgnum, ndim_of, shape_of
+from ._shapes import ndim_of, shape_of
+from .base import Diagonal, RulesByArgnum
 from .tree import only_leaf, flatten
 from .builtins import DictBox, SequenceBox, unpack
 from .tangents import add_tangents

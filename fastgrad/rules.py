@@ -1,4 +1,4 @@
-"""The rule record and its helpers: elementwise, general, non-differentiable.
+"""The rule helpers: elementwise, non-differentiable, and one mode derived from the other.
 
 Every rule is batched: a tangent `t` has shape (k,) + shape(x) and a cotangent
 `g` has shape (k,) + shape(ans), the batch axis always first. A rule returns
@@ -9,128 +9,23 @@ itself traced and every order of derivative works.
 Helpers:
   elementwise(fun, *derivs)   give each argument's local derivative d(ans, *args);
                               JVP, VJP, broadcasting and symbolic seeds follow.
-  defrules(prim, jvp=..., vjp=...)  general rules, one per argument.
-  RulesByArgnum(make)         rules made per argument on first use (any arity).
+  defrules(prim, jvp=..., vjp=..., ...)  (in base) general rules, one per argument.
   nondifferentiable(fun)      passes values through and never traces.
-  lift / unbroadcast / batch_axis   the batch-aware shape helpers.
+  lift / unbroadcast / batch_axis   (in base) the batch-aware shape helpers.
 A primitive that has rules in one mode only gets the other derived by
 transposition (see `_jvp_from_vjp`), so no function works in one mode and fails
 in the other.
-Imports: core, seeds, vspace, NumPy; the numpy namespace only inside functions.
+Imports: the engine, tangents, the NumPy base and NumPy.
 """
 
 import numpy as _np
 
 from . import core
-from .core import Box, Primitive, getval
 from ._shapes import ndim_of, shape_of
-from .seeds import UNIT_ROW, Diagonal, Rows
-
-
-def primitive(fun, name=None):
-    return Primitive(fun, name)
-
-
-def defrules(prim, jvp=None, vjp=None):
-    """Attach rules given as {argnum: rule} (or sequences in argument order)."""
-    for table, rules in ((prim.jvps, jvp), (prim.vjps, vjp)):
-        if rules is None:
-            continue
-        if not isinstance(rules, dict):
-            rules = dict(enumerate(rules))
-        for argnum, rule in rules.items():
-            table[argnum] = zero_rule if rule is None else rule
-    return prim
-
-
-def zero_rule(t, ans, *args, **kwargs):
-    return None
-
-
-class RulesByArgnum(dict):
-    """Rules for any argument number, each made by `make(argnum)` on first use: for
-    primitives of any arity (concatenate, einsum) or rules given by one maker (autograd's
-    defvjp_argnum). Argument numbers below `first` have none (a leading axis or
-    subscript argument)."""
-
-    def __init__(self, make, first=0):
-        super().__init__()
-        self.make = make
-        self.first = first
-
-    def get(self, argnum, default=None):
-        if argnum < self.first:
-            return default
-        if argnum not in self:
-            self[argnum] = self.make(argnum)
-        return dict.get(self, argnum)
-
-
-from ._lazy import fnp as _fnp
-
-
-# ---------------------------------------------------------------- batch-aware shape helpers
-
-def lift(t, ndim):
-    """Insert axes after the batch axis so a batched `t` broadcasts against a value of `ndim` dims."""
-    shape = shape_of(t)
-    missing = ndim + 1 - len(shape)
-    if missing <= 0:
-        return t
-    new_shape = shape[:1] + (1,) * missing + shape[1:]
-    if type(t) is _np.ndarray:
-        return t.reshape(new_shape)
-    return _fnp().reshape(t, new_shape)
-
-
-def broadcast_batch(t, k, shape):
-    """Make a batched result exactly (k,) + shape."""
-    full = (k,) + tuple(shape)
-    if shape_of(t) == full:
-        return t
-    return _fnp().broadcast_to(t, full)
-
-
-def _is_complex(x):
-    try:
-        return x.dtype.kind == "c"
-    except AttributeError:
-        return isinstance(x, complex) or _np.iscomplexobj(x)
-
-
-def unbroadcast(g, x):
-    """Sum a batched cotangent (k,) + ans.shape down to (k,) + shape(x), real if x is real."""
-    shape = shape_of(x)
-    if shape_of(g)[1:] == shape:
-        if _is_complex(g) and not _is_complex(x):
-            return _fnp().real(g)
-        return g
-    return sum_to_shape(g, shape, real=not _is_complex(x))
-
-
-def sum_to_shape(g, shape, real=False):
-    """Sum a batched g over the axes that broadcasting added to (k,) + shape."""
-    gshape = shape_of(g)
-    extra = len(gshape) - 1 - len(shape)
-    if extra > 0:
-        g = _fnp().sum(g, axis=tuple(range(1, 1 + extra)))
-        gshape = shape_of(g)
-    axes = tuple(i + 1 for i, s in enumerate(shape) if s == 1 and gshape[i + 1] != 1)
-    if axes:
-        g = _fnp().sum(g, axis=axes, keepdims=True)
-    if real and _is_complex(g):
-        g = _fnp().real(g)
-    return g
-
-
-def batch_axis(axis, ndim):
-    """An `axis` argument of a primitive on an ndim-dim value, as the same axis of
-    its batched tangent (one leading axis more); None stays None."""
-    if axis is None:
-        return tuple(range(1, ndim + 1))
-    if isinstance(axis, (tuple, list)):
-        return tuple(batch_axis(a, ndim) for a in axis)
-    return axis % ndim + 1 if ndim else axis + 1
+from .base import (DENSE, KEEPS_DIAGONAL, MATERIALISES, UNIT_ROW, Diagonal, Rows, broadcast_batch, broadcast_to,
+                   concatenate, is_complex, lift, real, reshape, traced_array, transpose, unbroadcast, untake, zero_rule)
+from .core import Box, Primitive, getval
+from .tangents import add_tangents
 
 
 # ---------------------------------------------------------------- elementwise rules
@@ -168,6 +63,10 @@ class _ElementwisePrimitive(Primitive):
     for a plain tangent t into `out` (see _rows_joint_jvp); a rule replaced after the fact
     (prim.jvps[i] no longer `jvp`) is never bypassed this way."""
 
+    # Each output element depends on the elements its arguments broadcast from, and on
+    # nothing else: what sparse jacobians read (sparsity.py).
+    sparsity = "elementwise"
+
     def __init__(self, fun, name=None):
         super().__init__(fun, name)
         self.jvps_into = {}
@@ -177,7 +76,7 @@ class _ElementwisePrimitive(Primitive):
 
 def _array_like(value):
     """fastgrad.numpy.array: a list becomes an array, traced if it holds traced values."""
-    return _fnp().array(value)
+    return traced_array(value)
 
 
 def _elementwise_jvp(deriv):
@@ -211,7 +110,7 @@ def _elementwise_jvp(deriv):
                 t = lift(t, len(ans_shape))
             out = t * deriv(ans, *args, **kwargs)
             full = t_shape[:1] + ans_shape
-            return out if shape_of(out) == full else _fnp().broadcast_to(out, full)
+            return out if shape_of(out) == full else broadcast_to(out, full)
     return jvp
 
 
@@ -317,6 +216,12 @@ def _elementwise_structured(argnum, deriv, transpose):
         if transpose:
             return _sum_diagonal_to(scaled, shape_of(x))
         return NotImplemented
+
+    def plan(ans, *args, **kwargs):
+        if shape_of(args[argnum]) == shape_of(ans):
+            return KEEPS_DIAGONAL
+        return DENSE if transpose else MATERIALISES
+    rule.plan = plan
     return rule
 
 
@@ -327,7 +232,7 @@ def _sum_diagonal_to(seed, shape):
     if not shape or all(n == 1 for n in shape):
         # A scalar (or all-ones) argument: row j's one entry is all there is.
         rows = seed.row_values()
-        return _fnp().reshape(rows, (seed.stop - seed.start,) + tuple(shape))
+        return reshape(rows, (seed.stop - seed.start,) + tuple(shape))
     k = seed.stop - seed.start
     out_positions = _np.unravel_index(_np.arange(seed.start, seed.stop), seed.vshape)
     offset = len(seed.vshape) - len(shape)
@@ -337,13 +242,11 @@ def _sum_diagonal_to(seed, shape):
     size = int(_np.prod(shape, dtype=int))
     rows = seed.row_values()
     if isinstance(rows, Box):
-        from .numpy.indexing import untake
-
         dense = untake(rows, (_np.arange(k), flat), (k, size))
     else:
         dense = _np.zeros((k, size), dtype=_np.result_type(rows))
         dense[_np.arange(k), flat] = rows
-    return _fnp().reshape(dense, (k,) + tuple(shape))
+    return reshape(dense, (k,) + tuple(shape))
 
 
 # ---------------------------------------------------------------- non-differentiable functions
@@ -407,12 +310,11 @@ def _jvp_by_vjp_calls(vjp, t, ans, args, kwargs):
     Costs one call per output element, the price of not tracing the rule."""
     from .tree import flatten
 
-    fnp = _fnp()
     t_leaves = flatten(t)[0]
     k = next((shape_of(leaf)[0] for leaf in t_leaves if leaf is not None), None)
     if k is None:
         return None
-    flat_t = [None if leaf is None else fnp.reshape(leaf, (k, -1)) for leaf in t_leaves]
+    flat_t = [None if leaf is None else reshape(leaf, (k, -1)) for leaf in t_leaves]
     ans_leaves, rebuild = flatten(getval(ans))
     # (elements of the argument's tangent per batch row: a block of rows of the local
     # jacobian is rows x width)
@@ -438,10 +340,10 @@ def _jvp_by_vjp_calls(vjp, t, ans, args, kwargs):
                     for tl, row in zip(flat_t, flatten(pulled)[0]):
                         if tl is None or row is None:
                             continue
-                        part = fnp.dot(tl, fnp.transpose(fnp.reshape(row, (stop - start, -1))))
+                        part = tl @ transpose(reshape(row, (stop - start, -1)))
                         term = part if term is None else term + part
-                if term is not None and _is_complex(term):
-                    term = fnp.real(term)
+                if term is not None and is_complex(term):
+                    term = real(term)
                 terms.append(term)
             if complex_out:
                 re, im = terms
@@ -459,8 +361,8 @@ def _jvp_by_vjp_calls(vjp, t, ans, args, kwargs):
         if not pieces:
             outs.append(None)
             continue
-        joined = pieces[0] if len(pieces) == 1 else fnp.concatenate(pieces, axis=1)
-        outs.append(fnp.reshape(joined, (k,) + shape))
+        joined = pieces[0] if len(pieces) == 1 else concatenate(pieces, axis=1)
+        outs.append(reshape(joined, (k,) + shape))
     return rebuild(outs)
 
 
@@ -484,7 +386,6 @@ def _transpose(linear_map, like, cotangent):
     tuple or dict of them) to a batch of one output; `cotangent` is a batch of k output
     cotangents; returns a batch of k values shaped like `like` (None for a zero)."""
     from .tree import flatten
-    from .tangents import add_tangents
 
     like_leaves, rebuild = flatten(getval(like))
     with core.trace_stack.new_trace() as trace:
@@ -502,7 +403,7 @@ def _transpose(linear_map, like, cotangent):
     results = core.backward_sweep(trace.nodes, seeds, roots, add_tangents)
     if all(result is None for result in results):
         return None
-    return rebuild([None if result is None else _fnp().reshape(result, (k,) + shape_of(leaf))
+    return rebuild([None if result is None else reshape(result, (k,) + shape_of(leaf))
                     for result, leaf in zip(results, like_leaves)])
 
 
@@ -525,13 +426,13 @@ def _fit_to_value(t, value):
     if isinstance(t, Box):
         if t.dtype.kind != "c" or not _is_real_value(value):
             return t
-        return _fnp().real(t)
+        return real(t)
     if type(t) is Diagonal:
-        if _is_complex(t.d) and _is_real_value(value):
+        if is_complex(t.d) and _is_real_value(value):
             return Diagonal(_real(t.d), t.vshape, t.start, t.stop)
         return t
     if type(t) is Rows:
-        if _is_complex(t.values) and _is_real_value(value):
+        if is_complex(t.values) and _is_real_value(value):
             return Rows(t.k, t.vshape, t.index, _real(t.values))
         return t
     return t
@@ -545,7 +446,7 @@ def _is_real_value(value):
 
 
 def _real(x):
-    return _fnp().real(x) if isinstance(x, Box) else x.real
+    return real(x) if isinstance(x, Box) else x.real
 
 
 core.set_fit_hook(_fit_to_value)

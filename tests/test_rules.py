@@ -26,7 +26,7 @@ import pytest
 from fastgrad import jacobian, make_jvp, make_vjp
 from fastgrad.core import getval
 from fastgrad.differential_operators import Linearization
-from fastgrad.seeds import Diagonal, Rows
+from fastgrad.base import Diagonal, Rows
 from fastgrad.tree import flatten
 
 from opspecs import all_specs

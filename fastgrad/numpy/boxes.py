@@ -11,7 +11,7 @@ import numpy as _np
 from ..core import Box, Primitive
 from ..vspace import ARRAY_TYPES
 from .. import numpy as fnp
-from .indexing import getitem, index as index_array
+from ..base import getitem, index as index_array
 from .reductions import _axis_arg
 
 

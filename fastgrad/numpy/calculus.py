@@ -10,7 +10,8 @@ identity (it adds a locally constant multiple of the period).
 import numpy as _np
 
 from ..core import Box, getval
-from ..rules import Primitive, defrules, unbroadcast
+from ..base import defrules, unbroadcast
+from ..core import Primitive
 from ._plain import numpy_when_plain
 
 __all__ = [

@@ -8,7 +8,9 @@ queries about types and memory, passed through.
 import numpy as _np
 
 from ..core import Box, getval
-from ..rules import Primitive, defrules, nondifferentiable
+from ..base import defrules
+from ..core import Primitive
+from ..rules import nondifferentiable
 from ._plain import contains_box
 
 __all__ = [

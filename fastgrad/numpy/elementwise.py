@@ -12,9 +12,10 @@ import math as _math
 
 import numpy as _np
 
-from ..core import Box, getval
-from ..seeds import UNIT_ROW
-from ..rules import Primitive, broadcast_batch, defrules, elementwise, lift, ndim_of, nondifferentiable, shape_of, unbroadcast
+from .._shapes import ndim_of, shape_of
+from ..base import UNIT_ROW, broadcast_batch, conj, defrules, imag, lift, real
+from ..core import Box, Primitive, getval
+from ..rules import elementwise, nondifferentiable
 
 __all__ = [
     "add",
@@ -471,32 +472,6 @@ def clip(a, a_min=None, a_max=None, out=None, **kwargs):
 
 
 # ---------------------------------------------------------------- complex parts
-# Convention (autograd's): the pairing of a cotangent g with a tangent t is
-# Re(sum(g * t)), with no conjugate, so a holomorphic rule's VJP is g * f'(x).
-def _match(x, g):
-    """A cotangent for x: real if x is real."""
-    return g if _np.iscomplexobj(x) else real(g)
-
-
-def _as_complex_like(x, g):
-    return g + 0j if _np.iscomplexobj(x) else g
-
-
-real = defrules(
-    Primitive(_np.real, "real"),
-    jvp=[lambda t, ans, x: real(t)],
-    vjp=[lambda g, ans, x: _as_complex_like(x, g)],
-)
-imag = defrules(
-    Primitive(_np.imag, "imag"),
-    jvp=[lambda t, ans, x: imag(t)],
-    vjp=[lambda g, ans, x: _match(x, -1j * g)],
-)
-conj = defrules(
-    Primitive(_np.conj, "conjugate"),
-    jvp=[lambda t, ans, x: conj(t)],
-    vjp=[lambda g, ans, x: conj(g)],
-)
 conjugate = conj
 
 

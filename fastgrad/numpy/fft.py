@@ -29,7 +29,9 @@ extend, numpy_wrapper and numpy_vjps when first used.
 import numpy as _np
 
 from ..core import getval
-from ..rules import Primitive, defrules, nondifferentiable
+from ..base import defrules
+from ..core import Primitive
+from ..rules import nondifferentiable
 
 __all__ = [
     "fft",

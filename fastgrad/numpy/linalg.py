@@ -70,7 +70,9 @@ extend and numpy_wrapper when first used.
 import numpy as _np
 
 from ..core import getval, isbox
-from ..rules import Primitive, defrules, lift, nondifferentiable, unbroadcast
+from ..base import defrules, lift, unbroadcast
+from ..core import Primitive
+from ..rules import nondifferentiable
 from ._plain import takes_array_like
 
 LinAlgError = _np.linalg.LinAlgError

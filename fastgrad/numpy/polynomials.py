@@ -9,7 +9,8 @@ derivative of a simple root: from p(r) = 0, dr = -(sum_k dp_k r^(n-k)) / p'(r).
 import numpy as _np
 
 from ..core import getval
-from ..rules import Primitive, defrules, unbroadcast
+from ..base import defrules, unbroadcast
+from ..core import Primitive
 from ._plain import numpy_when_plain
 
 __all__ = [

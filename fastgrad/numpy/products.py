@@ -11,8 +11,9 @@ import string
 
 import numpy as _np
 
-from ..rules import Primitive, RulesByArgnum, lift, ndim_of, shape_of, sum_to_shape, unbroadcast
-from ..seeds import Diagonal
+from .._shapes import ndim_of, shape_of
+from ..base import Diagonal, lift, RulesByArgnum, sum_to_shape, unbroadcast
+from ..core import Primitive
 from ._plain import contains_box
 
 __all__ = [
@@ -87,14 +88,14 @@ def _cotangent_as_matrix(g, a, b):
 def _matmul_vjp_a(g, ans, a, b):
     sa, sb = _as_matrices(a, b)
     ga = _product(_cotangent_as_matrix(g, a, b), swapaxes(reshape(b, sb), -1, -2))
-    ga = sum_to_shape(ga, sa, real=not _np.iscomplexobj(a))
+    ga = sum_to_shape(ga, sa, to_real=not _np.iscomplexobj(a))
     return reshape(ga, (shape_of(g)[0],) + shape_of(a))
 
 
 def _matmul_vjp_b(g, ans, a, b):
     sa, sb = _as_matrices(a, b)
     gb = _product(swapaxes(reshape(a, sa), -1, -2), _cotangent_as_matrix(g, a, b))
-    gb = sum_to_shape(gb, sb, real=not _np.iscomplexobj(b))
+    gb = sum_to_shape(gb, sb, to_real=not _np.iscomplexobj(b))
     return reshape(gb, (shape_of(g)[0],) + shape_of(b))
 
 

@@ -10,9 +10,11 @@ import warnings
 
 import numpy as _np
 
-from ..core import getval
-from ..rules import Primitive, batch_axis, defrules, ndim_of, nondifferentiable, shape_of
-from ..seeds import Diagonal
+from .._shapes import ndim_of, shape_of
+from ..base import batch_axis, defrules, expand_reduced, normalize_axis, spread, tangent_axis
+from ..base import sum as sum_prim
+from ..core import Primitive, getval
+from ..rules import nondifferentiable
 from ._plain import as_traced_array, contains_box, takes_array_like
 
 __all__ = [
@@ -40,59 +42,6 @@ __all__ = [
 
 
 
-def _normalize_axis(axis, ndim):
-    if axis is None:
-        return tuple(range(ndim))
-    if isinstance(axis, (tuple, list)):
-        return tuple(sorted(a % ndim for a in axis))
-    return (axis % ndim,) if ndim else ()
-
-
-def _expand(g, x_ndim, axis, keepdims):
-    """A batched cotangent of a reduction, reshaped so it broadcasts against the batched input."""
-    if keepdims:
-        return g
-    shape = list(shape_of(g))
-    for a in _normalize_axis(axis, x_ndim):
-        shape.insert(a + 1, 1)
-    return reshape(g, tuple(shape))
-
-
-def _spread(g, x, axis, keepdims):
-    """The transpose of summing x over `axis`: g copied back over the reduced axes."""
-    k = shape_of(g)[0]
-    return broadcast_to(_expand(g, ndim_of(x), axis, keepdims), (k,) + shape_of(x))
-
-
-def _tangent_axis(axis, x):
-    """The axis of a batched tangent that `axis` of x names. On a 0-d x, NumPy's reductions
-    take axis 0 or -1 and reduce nothing, so neither names an axis of the tangent."""
-    nd = ndim_of(x)
-    return batch_axis(axis if nd else None, nd)
-
-
-def _sum(x, axis=None, dtype=None, keepdims=False):
-    return _np.sum(x, axis=axis, dtype=dtype, keepdims=keepdims)
-
-
-def _sum_jvp(t, ans, x, axis=None, dtype=None, keepdims=False):
-    return _sum(t, axis=_tangent_axis(axis, x), keepdims=keepdims)
-
-
-def _sum_structured_jvp(seed, ans, x, axis=None, dtype=None, keepdims=False):
-    if type(seed) is not Diagonal or axis is not None or keepdims:
-        return NotImplemented
-    return seed.row_values()
-
-
-_sum_prim = defrules(
-    Primitive(_sum, "sum"),
-    jvp=[_sum_jvp],
-    vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False: _spread(g, x, axis, keepdims)],
-)
-_sum_prim.structured_jvps[0] = _sum_structured_jvp
-
-
 def _masked(a, where_, fill):
     """a with the entries NumPy's where= leaves out of a reduction set to its identity; the
     mask has no derivative, and the entries it leaves out get none."""
@@ -104,19 +53,19 @@ def _masked(a, where_, fill):
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
     """Sum over axis; where= leaves entries out and initial= is added to every result."""
     if initial is _np._NoValue and where is _np._NoValue and out is None:
-        return _sum_prim(a, axis=axis, dtype=dtype, keepdims=keepdims)
+        return sum_prim(a, axis=axis, dtype=dtype, keepdims=keepdims)
     _no_out(out, "sum")
     if not contains_box((a, initial, where)):
         return _np.sum(a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
     a = as_traced_array(a)
-    result = _sum_prim(_masked(a, where, 0), axis=_axis_arg(axis), dtype=dtype, keepdims=keepdims)
+    result = sum_prim(_masked(a, where, 0), axis=_axis_arg(axis), dtype=dtype, keepdims=keepdims)
     return result if initial is _np._NoValue else result + initial
 
 
 def _count(x, axis):
     shape = shape_of(x)
     n = 1
-    for a in _normalize_axis(axis, len(shape)):
+    for a in normalize_axis(axis, len(shape)):
         n *= shape[a]
     return n
 
@@ -128,9 +77,9 @@ def _mean(x, axis=None, dtype=None, keepdims=False):
 _mean_prim = defrules(
     Primitive(_mean, "mean"),
     jvp=[lambda t, ans, x, axis=None, dtype=None, keepdims=False:
-         _mean(t, axis=_tangent_axis(axis, x), keepdims=keepdims)],
+         _mean(t, axis=tangent_axis(axis, x), keepdims=keepdims)],
     vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False:
-         _spread(g, x, axis, keepdims) / _count(x, axis)],
+         spread(g, x, axis, keepdims) / _count(x, axis)],
 )
 
 
@@ -138,7 +87,7 @@ def _masked_mean(a, axis, dtype, keepdims, where_):
     """The mean of the entries where_ selects: their sum over their count. A slice with
     none selected is NaN, as in NumPy, with no derivative."""
     mask = _np.broadcast_to(getval(where_), shape_of(a))
-    total = _sum_prim(where(mask, a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
+    total = sum_prim(where(mask, a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
     count = _np.sum(mask, axis=axis, keepdims=keepdims)
     if _np.any(count == 0):
         warnings.warn("Mean of empty slice.", RuntimeWarning, stacklevel=3)
@@ -169,7 +118,7 @@ def _prod_partials(ans, x, axis, keepdims):
     if not _np.any(getval(x) == 0):
         return _expand_plain(ans, ndim_of(x), axis, keepdims) / x
     nd = ndim_of(x)
-    axes = _normalize_axis(axis, nd)
+    axes = normalize_axis(axis, nd)
     rest = tuple(a for a in range(nd) if a not in axes)
     moved = transpose(x, rest + axes)
     shape = shape_of(moved)
@@ -191,9 +140,9 @@ def _prod(x, axis=None, dtype=None, keepdims=False):
 _prod_prim = defrules(
     Primitive(_prod, "prod"),
     jvp=[lambda t, ans, x, axis=None, dtype=None, keepdims=False:
-         _sum(t * _prod_partials(ans, x, axis, keepdims), axis=_tangent_axis(axis, x), keepdims=keepdims)],
+         sum_prim(t * _prod_partials(ans, x, axis, keepdims), axis=tangent_axis(axis, x), keepdims=keepdims)],
     vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False:
-         _expand(g, ndim_of(x), axis, keepdims) * _prod_partials(ans, x, axis, keepdims)],
+         expand_reduced(g, ndim_of(x), axis, keepdims) * _prod_partials(ans, x, axis, keepdims)],
 )
 
 
@@ -219,7 +168,7 @@ def _expand_plain(ans, x_ndim, axis, keepdims):
     if keepdims:
         return ans
     shape = list(shape_of(ans))
-    for a in _normalize_axis(axis, x_ndim):
+    for a in normalize_axis(axis, x_ndim):
         shape.insert(a, 1)
     return reshape(ans, tuple(shape))
 
@@ -232,10 +181,10 @@ def _make_extremum(np_fun, name):
     return defrules(
         Primitive(fun, name),
         jvp=[lambda t, ans, x, axis=None, keepdims=False:
-             _sum(t * _extremum_weights(ans, x, axis, keepdims),
-                  axis=_tangent_axis(axis, x), keepdims=keepdims)],
+             sum_prim(t * _extremum_weights(ans, x, axis, keepdims),
+                  axis=tangent_axis(axis, x), keepdims=keepdims)],
         vjp=[lambda g, ans, x, axis=None, keepdims=False:
-             _expand(g, ndim_of(x), axis, keepdims) * _extremum_weights(ans, x, axis, keepdims)],
+             expand_reduced(g, ndim_of(x), axis, keepdims) * _extremum_weights(ans, x, axis, keepdims)],
     )
 
 
@@ -417,7 +366,7 @@ def _variance(a, axis, ddof, keepdims, where_, mean_):
         mask = _np.broadcast_to(getval(where_), shape_of(a))
         squares = where(mask, squares, 0)
         n = _counts_like(_np.sum(mask, axis=axis, keepdims=keepdims), a)
-    return _sum_prim(squares, axis=axis, keepdims=keepdims) / (n - ddof)
+    return sum_prim(squares, axis=axis, keepdims=keepdims) / (n - ddof)
 
 
 def _sqrt_of_variance(v):

@@ -9,10 +9,13 @@ batch axis kept first) or its transpose to the batched cotangent.
 
 import numpy as _np
 
-from ..rules import Primitive, RulesByArgnum, batch_axis, defrules, lift, ndim_of, nondifferentiable, shape_of, unbroadcast
+from .._shapes import ndim_of, shape_of
+from ..base import (batch_axis, batched_shape, broadcast_to, concatenate, concatenate_args, defrules, moveaxis, stack,
+                    transpose)
+from ..base import reshape as _reshape_prim
+from ..core import Box, Primitive, getval
+from ..rules import nondifferentiable
 from ._plain import contains_box, takes_array_like
-from ..seeds import Diagonal, Rows
-from ..core import Box, getval
 
 __all__ = [
     "reshape",
@@ -62,44 +65,6 @@ __all__ = [
     "size",
 ]
 
-
-
-def _batch_shape(t, shape):
-    return (shape_of(t)[0],) + tuple(shape)
-
-
-# ---------------------------------------------------------------- reshape
-def _reshape(a, newshape, order="C"):
-    return _np.reshape(a, newshape, order=order)
-
-
-def _reshape_structured(seed, ans, a, newshape, order="C"):
-    # C-order reshape keeps flat positions, so the diagonal only changes its shape.
-    if type(seed) is not Diagonal or order != "C":
-        return NotImplemented
-    d = seed.d if ndim_of(seed.d) == 0 else _reshape(broadcast_to(seed.d, shape_of(a)), shape_of(ans))
-    return Diagonal(d, shape_of(ans), seed.start, seed.stop)
-
-
-_reshape_prim = defrules(
-    Primitive(_reshape, "reshape"),
-    jvp=[lambda t, ans, a, newshape, order="C": _order_reshape(t, _batch_shape(t, shape_of(ans)), order)],
-    vjp=[lambda g, ans, a, newshape, order="C": _order_reshape(g, _batch_shape(g, shape_of(a)), order)],
-)
-_reshape_prim.structured_jvps[0] = _reshape_structured
-_reshape_prim.structured_vjps[0] = lambda seed, ans, a, newshape, order="C": (
-    _reshape_structured(seed, a, ans, shape_of(a), order))
-
-
-def _order_reshape(t, shape, order):
-    """Reshape a batched array in `order` within each batch row."""
-    if order == "C":
-        return _reshape_prim(t, shape)
-    if order == "F":
-        # Fortran order within each row: move the batch axis last, reshape in F order, move back.
-        moved = moveaxis(t, 0, -1)
-        return moveaxis(_reshape_prim(moved, tuple(shape[1:]) + (shape[0],), "F"), -1, 0)
-    raise ValueError(f"unknown order {order!r}")
 
 
 def _layout_order(a, order):
@@ -204,25 +169,6 @@ def atleast_3d(*arys):
 
 
 # ---------------------------------------------------------------- transpose
-def _transpose(a, axes=None):
-    return _np.transpose(a, axes)
-
-
-def _full_axes(axes, ndim):
-    return tuple(range(ndim))[::-1] if axes is None else tuple(ax % ndim for ax in axes)
-
-
-def _batched_axes(axes):
-    return (0,) + tuple(ax + 1 for ax in axes)
-
-
-transpose = defrules(
-    Primitive(_transpose, "transpose"),
-    jvp=[lambda t, ans, a, axes=None: _transpose(t, _batched_axes(_full_axes(axes, ndim_of(a))))],
-    vjp=[lambda g, ans, a, axes=None: _transpose(g, _batched_axes(_np.argsort(_full_axes(axes, ndim_of(a)))))],
-)
-
-
 @takes_array_like
 def swapaxes(a, axis1, axis2):
     axes = list(range(ndim_of(a)))
@@ -230,17 +176,7 @@ def swapaxes(a, axis1, axis2):
     return transpose(a, tuple(axes))
 
 
-@takes_array_like
-def moveaxis(a, source, destination):
-    ndim = ndim_of(a)
-    src = [s % ndim for s in (source if isinstance(source, (tuple, list)) else (source,))]
-    dst = [d % ndim for d in (destination if isinstance(destination, (tuple, list)) else (destination,))]
-    order = [n for n in range(ndim) if n not in src]
-    for d, s in sorted(zip(dst, src)):
-        order.insert(d, s)
-    if order == list(range(ndim)):
-        return a
-    return transpose(a, tuple(order))
+moveaxis = takes_array_like(moveaxis)
 
 
 @takes_array_like
@@ -254,17 +190,6 @@ def rollaxis(a, axis, start=0):
 
 
 # ---------------------------------------------------------------- broadcasting
-def _broadcast_to(array, shape):
-    return _np.broadcast_to(array, shape)
-
-
-broadcast_to = defrules(
-    Primitive(_broadcast_to, "broadcast_to"),
-    jvp=[lambda t, ans, array, shape: _broadcast_to(lift(t, ndim_of(ans)), _batch_shape(t, shape_of(ans)))],
-    vjp=[lambda g, ans, array, shape: unbroadcast(g, array)],
-)
-
-
 @takes_array_like
 def broadcast_arrays(*args):
     shape = _np.broadcast_shapes(*[shape_of(a) for a in args])
@@ -272,93 +197,6 @@ def broadcast_arrays(*args):
 
 
 # ---------------------------------------------------------------- joining
-def _concatenate_args(axis, *arrays):
-    return _np.concatenate(arrays, axis=axis)
-
-
-def _concatenate_joint_jvp(tangents, ans, axis, *arrays):
-    k = next(shape_of(t)[0] for t in tangents if t is not None)
-    parts = []
-    for t, a in zip(tangents[1:], arrays):
-        if t is None:
-            t = _np.zeros((k,) + shape_of(a), dtype=_np.result_type(getval(ans)))
-        parts.append(t)
-    return _concatenate_args(batch_axis(axis, ndim_of(ans)), *parts)
-
-
-def _concatenate_vjp(argnum):
-    def vjp(g, ans, axis, *arrays):
-        ax = axis % ndim_of(ans)
-        start = 0
-        for a in arrays[:argnum - 1]:
-            start += shape_of(a)[ax]
-        stop = start + shape_of(arrays[argnum - 1])[ax]
-        index = (slice(None),) * (ax + 1) + (slice(start, stop),)
-        return g[index]
-    return vjp
-
-
-# A diagonal cotangent over the output (a reverse jacobian of stacked outputs, as in
-# np.array([f1(x), f2(x), f3(x)])) leaves each argument only the rows that fall in its
-# slice: kept as a few nonzero rows, so each piece is pulled back alone.
-_MAX_STRUCTURED_ROWS = 64
-
-
-def _concatenate_structured_vjp(argnum):
-    def rule(seed, ans, axis, *arrays):
-        if type(seed) is not Diagonal:
-            return NotImplemented
-        out_shape = shape_of(ans)
-        ax = axis % len(out_shape)
-        x_shape = shape_of(arrays[argnum - 1])
-        offset = 0
-        for a in arrays[:argnum - 1]:
-            offset += shape_of(a)[ax]
-        position = list(_np.unravel_index(_np.arange(seed.start, seed.stop), out_shape))
-        inside = _np.nonzero((position[ax] >= offset) & (position[ax] < offset + x_shape[ax]))[0]
-        if inside.size == 0:
-            return None
-        if inside.size > _MAX_STRUCTURED_ROWS:
-            return NotImplemented
-        local = [p[inside] for p in position]
-        local[ax] = local[ax] - offset
-        local_flat = _np.ravel_multi_index(tuple(local), x_shape)
-        values = seed.row_values()
-        rows = {}
-        for j, flat in zip(inside, local_flat):
-            unit = _np.zeros(x_shape)
-            unit.flat[flat] = 1.0
-            d = values[j]
-            rows[int(j)] = unit if (not isinstance(d, Box) and d == 1) else unit * d
-        return Rows.from_rows(seed.stop - seed.start, x_shape, rows)
-    return rule
-
-
-concatenate_args = Primitive(_concatenate_args, "concatenate")
-concatenate_args.vjps = RulesByArgnum(_concatenate_vjp, first=1)
-concatenate_args.structured_vjps = RulesByArgnum(_concatenate_structured_vjp, first=1)
-concatenate_args.jvp_joint = _concatenate_joint_jvp
-
-
-def concatenate(arrays, axis=0, out=None, **kwargs):
-    if out is not None:
-        raise TypeError("fastgrad.numpy.concatenate does not support out=: it cannot trace writes into an array")
-    arrays = list(arrays)
-    if axis is None:
-        arrays = [ravel(a) for a in arrays]
-        axis = 0
-    return concatenate_args(axis, *arrays)
-
-
-def stack(arrays, axis=0, out=None, **kwargs):
-    arrays = list(arrays)
-    if not arrays:
-        raise ValueError("need at least one array to stack")
-    ndim = ndim_of(arrays[0]) + 1
-    axis = axis % ndim
-    return concatenate([expand_dims(a, axis) for a in arrays], axis=axis, out=out)
-
-
 def hstack(tup, **kwargs):
     arrays = [atleast_1d(a) for a in tup]
     return concatenate(arrays, axis=0 if ndim_of(arrays[0]) == 1 else 1)
@@ -401,7 +239,7 @@ def _tile_layout(A, reps):
 
 def _tile_jvp(t, ans, A, reps):
     shape, reps = _tile_layout(A, reps)
-    return _tile(reshape(t, _batch_shape(t, shape)), (1,) + reps)
+    return _tile(reshape(t, batched_shape(t, shape)), (1,) + reps)
 
 
 def _tile_vjp(g, ans, A, reps):

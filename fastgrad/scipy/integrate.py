@@ -35,7 +35,8 @@ import scipy.integrate as _si
 
 from .. import numpy as np
 from ..core import Box, backward_sweep, forward_sweep, getval, new_box, trace_stack
-from ..rules import Primitive, RulesByArgnum
+from ..base import RulesByArgnum
+from ..core import Primitive
 from ..tangents import add_tangents
 
 __all__ = ["odeint"]

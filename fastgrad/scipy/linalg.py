@@ -45,7 +45,8 @@ from .. import numpy as np
 from ..core import getval
 from ..numpy import linalg as _nla
 from ..numpy._plain import refusing_traced
-from ..rules import Primitive, defrules, lift, sum_to_shape, unbroadcast
+from ..base import defrules, lift, sum_to_shape, unbroadcast
+from ..core import Primitive
 from ..tree import flatten
 from . import _special_matrices
 from ._autograd_helpers import vjp_maker, vjp_maker_argnum

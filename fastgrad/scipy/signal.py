@@ -24,7 +24,8 @@ from numpy.lib.stride_tricks import sliding_window_view as _windows
 
 from .. import numpy as np
 from ..core import getval
-from ..rules import Primitive, defrules
+from ..base import defrules
+from ..core import Primitive
 
 __all__ = ["convolve"]
 
