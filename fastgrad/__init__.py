@@ -23,6 +23,7 @@ from .differential_operators import (
     make_ggnvp, make_hvp, make_jvp, make_jvp_reversemode, make_vjp, multigrad_dict,
     tensor_jacobian_product, value_and_grad, vector_jacobian_product,
 )
+from .sparsity import hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian  # noqa: E402,F401
 from .builtins import dict, isinstance, list, tuple, type  # noqa: E402,F401,A004  (autograd's top-level names)
 from .extend import primitive  # noqa: E402,F401
 from .install import install_as_autograd  # noqa: E402,F401
