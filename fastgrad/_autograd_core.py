@@ -4,8 +4,8 @@ fastgrad.core is the real tracing core and defines only what fastgrad needs
 (Box, Trace, Node, Primitive, the sweeps). autograd's clients import more from
 `autograd.core` and `autograd.tracer`: the unary make_vjp / make_jvp, node
 classes with `new_root`, `new_box`, `trace`, `backward_pass`, the rule
-registries. They are defined here and reach `fastgrad.core` through its
-module-level `__getattr__`, so the core stays free of NumPy.
+registries. They are defined here and attached to `fastgrad.core` from above, so
+the core imports nothing of fastgrad.
 
 How the mapping works. In autograd a box's node is a VJPNode or a JVPNode,
 decided by the root the client made; in fastgrad a box's `_node` is always a
@@ -35,15 +35,17 @@ from functools import reduce
 import numpy as _np
 
 from . import core
-from . import builtins  # noqa: F401  (registers the box types of containers given to new_box)
+from . import builtins
 from .core import Primitive, Trace, isbox, trace_stack
 from .core import Node as TapeNode
 from .differential_operators import Linearization
+from . import extend
 from .extend import (SparseBox, SparseObject, client_primitives, def_linear, defjvp, defjvp_argnum,
                      defjvp_argnums, defvjp, defvjp_argnum, defvjp_argnums, densify, translate_jvp,
                      translate_vjp)
+from .extend import notrace_primitive
 from .extend import primitive as primitive_
-from .tree import flatten
+from .tree import flatten, subvals
 from .util import func, subval, toposort
 from .tangents import add_tangents, fill_zeros
 from .vspace import VSpace, vspace
@@ -445,3 +447,21 @@ def primitive_with_deprecation_warnings(f_raw):
 
 
 primitive = primitive_with_deprecation_warnings
+
+
+# autograd.builtins re-exports autograd's extension API; so does fastgrad.builtins.
+for _name, _value in (("SparseObject", SparseObject), ("primitive", primitive_), ("defvjp", defvjp),
+                      ("defjvp", defjvp), ("defvjp_argnum", defvjp_argnum), ("defjvp_argnum", defjvp_argnum),
+                      ("notrace_primitive", notrace_primitive), ("subvals", subvals)):
+    setattr(builtins, _name, _value)
+    builtins.__all__.append(_name)
+
+
+# autograd's clients import these from `autograd.core`; fastgrad.core, the engine, defines
+# only what fastgrad needs, and the names it lacks are attached to it here.
+for _name in __all__:
+    if not hasattr(core, _name):
+        setattr(core, _name, globals()[_name])
+
+# autograd's extend also exports its node classes.
+extend.VJPNode, extend.JVPNode = VJPNode, JVPNode

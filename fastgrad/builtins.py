@@ -17,24 +17,22 @@ Such boxes index with `container_take` and lists concatenate with `+`, in
 forward and reverse mode. The tangent or cotangent of a container is a
 container of batched leaves, with None for an item that has none.
 
-Imports: core, rules, vspace, extend, util.
+Imports: the engine, the NumPy base, rules and vspace.
 """
 
 import builtins as _py
 
-from .core import Box, Primitive, getval
 from .base import RulesByArgnum
-from .extend import (SparseObject, VSpace, defjvp, defjvp_argnum, defvjp, defvjp_argnum,
-                     notrace_primitive, primitive, vspace)
-from .util import subvals
-from .vspace import DictVSpace, SequenceVSpace
+from .core import Box, Primitive, getval
+from .rules import nondifferentiable
+from .vspace import DictVSpace, SequenceVSpace, VSpace, vspace
 
 isinstance_ = _py.isinstance
 type_ = _py.type
 tuple_, list_, dict_ = _py.tuple, _py.list, _py.dict
 
-isinstance = notrace_primitive(isinstance_)
-type = notrace_primitive(type_)
+isinstance = nondifferentiable(isinstance_)
+type = nondifferentiable(type_)
 
 __all__ = [
     "list", "tuple", "dict", "isinstance", "type", "list_", "tuple_", "dict_", "isinstance_", "type_",
@@ -42,10 +40,10 @@ __all__ = [
     "sequence_extend_right", "sequence_extend_left", "ContainerVSpace", "SequenceVSpace",
     "ListVSpace", "TupleVSpace", "DictVSpace", "NamedTupleVSpace", "TupleMeta", "ListMeta",
     "DictMeta", "grad_container_take", "grad_sequence_extend_right", "grad_sequence_extend_left",
-    "fwd_grad_make_sequence", "pack", "unpack", "holds_box",
-    "Box", "SparseObject", "VSpace", "vspace", "primitive", "notrace_primitive", "defvjp", "defjvp",
-    "defvjp_argnum", "defjvp_argnum", "subvals",
+    "fwd_grad_make_sequence", "pack", "unpack", "holds_box", "Box", "VSpace", "vspace",
 ]
+# (autograd.builtins also re-exports its extension API: attached by the compatibility
+# façade, _autograd_core.)
 
 
 # ---------------------------------------------------------------- building containers of tangents

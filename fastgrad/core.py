@@ -531,16 +531,3 @@ def set_derivation_hooks(jvp_from_vjp, vjp_from_jvp):
     global derived_jvp, derived_vjp
     derived_jvp = jvp_from_vjp
     derived_vjp = vjp_from_jvp
-
-
-def __getattr__(name):
-    """autograd's clients import more from `autograd.core` than this core defines
-    (make_vjp, backward_pass, VJPNode, defvjp, the rule registries, ...). Those are
-    translations onto this core; they live in fastgrad._autograd_core and are imported
-    on first use, so the core itself stays free of NumPy."""
-    if not name.startswith("_"):
-        from . import _autograd_core
-
-        if name in _autograd_core.__all__:
-            return getattr(_autograd_core, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -395,13 +395,3 @@ def def_linear(fun):
     _set_all_jvps(fun, lambda argnum: _batched_jvp(translate_jvp("same", fun, argnum), argnum))
     if type(fun.vjps) is dict and not fun.vjps:
         fun.vjps = RulesByArgnum(lambda argnum: _linear_vjp(fun, argnum))
-
-
-def __getattr__(name):
-    # autograd's extend also exports its node classes; they live with the rest of
-    # autograd's core interface (which imports this module).
-    if name in ("VJPNode", "JVPNode"):
-        from . import _autograd_core
-
-        return getattr(_autograd_core, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,12 +12,14 @@ The random directions come from a fixed seed, so a check is reproducible.
 Imports: _autograd_core, tree, vspace, wrap_util, NumPy.
 """
 
+import warnings
 from itertools import product
 
 import numpy as _np
 
 from ._autograd_core import make_jvp, make_vjp
 from .core import getval
+from . import util
 from .tree import flatten
 from .vspace import vspace
 from .wrap_util import get_name, unary_to_nary
@@ -179,3 +181,25 @@ def combo_check(fun, *args, **kwargs):
                 check_grads(fun, *args, **kwargs)(*combo, **dict(kw_combo))
 
     return checker
+
+
+deprecation_msg = ("\nThe quick_grad_check function is deprecated: use "
+                   "fastgrad.test_util.check_grads(fun, modes=['rev'], order=1)(x) instead.")
+
+
+def quick_grad_check(fun, arg0, extra_args=(), kwargs={}, verbose=True, eps=1e-4, rtol=1e-4,
+                     atol=1e-6, rs=None):
+    """Deprecated (as in autograd): check fun's reverse-mode gradient with respect to arg0
+    against finite differences; `eps`, `rtol`, `atol`, `rs` and `verbose` are accepted and
+    ignored, as autograd ignores them."""
+    warnings.warn(deprecation_msg)
+    def unary(x):
+        return fun(x, *extra_args, **kwargs)
+
+    check_grads(unary, modes=["rev"], order=1)(arg0)
+
+
+# autograd's util holds quick_grad_check; util sits below this module, which attaches it.
+util.deprecation_msg = deprecation_msg
+util.quick_grad_check = quick_grad_check
+util.__all__ += ["quick_grad_check", "deprecation_msg"]

@@ -41,3 +41,11 @@ def flatten(tree):
 
 def only_leaf(new_leaves):
     return new_leaves[0]
+
+
+def subvals(x, ivs):
+    """tuple(x) with x[i] replaced by v for each (i, v) in ivs."""
+    out = list(x)
+    for i, v in ivs:
+        out[i] = v
+    return tuple(out)

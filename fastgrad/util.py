@@ -6,19 +6,10 @@ well as any object with a `parents` list, as autograd's does.
 Imports: core; test_util only inside quick_grad_check.
 """
 
-import warnings
-
 from .core import Node
+from .tree import subvals
 
-__all__ = ["subvals", "subval", "func", "toposort", "quick_grad_check", "deprecation_msg"]
-
-
-def subvals(x, ivs):
-    """tuple(x) with x[i] replaced by v for each (i, v) in ivs."""
-    out = list(x)
-    for i, v in ivs:
-        out[i] = v
-    return tuple(out)
+__all__ = ["subvals", "subval", "func", "toposort"]
 
 
 def subval(x, i, v):
@@ -61,22 +52,4 @@ def toposort(end_node, parents=None):
                 ready.append(parent)
             else:
                 child_counts[parent] -= 1
-
-
-deprecation_msg = ("\nThe quick_grad_check function is deprecated: use "
-                   "fastgrad.test_util.check_grads(fun, modes=['rev'], order=1)(x) instead.")
-
-
-def quick_grad_check(fun, arg0, extra_args=(), kwargs={}, verbose=True, eps=1e-4, rtol=1e-4,
-                     atol=1e-6, rs=None):
-    """Deprecated (as in autograd): check fun's reverse-mode gradient with respect to arg0
-    against finite differences; `eps`, `rtol`, `atol`, `rs` and `verbose` are accepted and
-    ignored, as autograd ignores them."""
-    warnings.warn(deprecation_msg)
-    from .test_util import check_grads
-
-    def unary(x):
-        return fun(x, *extra_args, **kwargs)
-
-    check_grads(unary, modes=["rev"], order=1)(arg0)
 

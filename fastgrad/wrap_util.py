@@ -10,10 +10,10 @@ this module serves clients that build their own operators the autograd way:
 
     my_grad(f, argnum=1)(a, b)
 
-Imports: util only.
+Imports: tree only.
 """
 
-from .util import subvals
+from .tree import subvals
 
 __all__ = ["unary_to_nary", "wraps", "wrap_nary_f", "get_name", "get_doc", "subvals"]
 

@@ -8,10 +8,17 @@ NumPy); this module gathers their public names, and NumPy's constants and types,
 into one namespace.
 """
 
+import sys
+import warnings  # noqa: F401  (autograd.numpy's namespace holds it)
+
 import numpy as _np
 
-from . import (calculus, creation, diagonals, elementwise, functional, indexing, nanfunctions, padding,
-               polynomials, products, reductions, shape, sorting, statistics, vectors)
+from ..core import Primitive
+# The families, each importing only those before it in this order.
+from . import elementwise, shape, indexing, reductions, creation, products, sorting, calculus, diagonals  # noqa: I001
+from . import statistics, nanfunctions, vectors, functional, padding, linalg, polynomials, fft, random  # noqa: F401,I001
+from ._plain import takes_out, writing_out
+from .boxes import ArrayBox, use_namespace  # noqa: F401  (registers the box type)
 
 _FAMILIES = (elementwise, reductions, nanfunctions, shape, padding, indexing, diagonals, sorting, statistics,
              calculus, polynomials, vectors, products, functional, creation)
@@ -61,54 +68,23 @@ for _name in _PASSTHROUGH:
         __all__.append(_name)
 
 # autograd.numpy also carries autograd's own helpers (Box, primitive, make_diagonal,
-# wrap_namespace, ...). They live in the alias module numpy_wrapper, which builds on the
-# extension API, and are looked up there on first use, so importing this namespace does
-# not import the extension API. custom_where is autograd's name for its where. The alias
-# modules themselves (numpy_boxes, ...) are imported on first access as attributes, as
-# clients reach them after a bare `import autograd`.
-_ALIAS_MODULES = ("numpy_boxes", "numpy_vspaces", "numpy_vjps", "numpy_jvps", "numpy_wrapper")
-_AUTOGRAD_HELPERS = (
+# wrap_namespace, ...) and its alias modules (numpy_boxes, ...). They are built on the
+# extension API, a layer above this namespace, which attaches them here
+# (numpy/_autograd_names.py). custom_where is autograd's name for its where.
+ALIAS_MODULES = ("numpy_boxes", "numpy_vspaces", "numpy_vjps", "numpy_jvps", "numpy_wrapper")
+AUTOGRAD_HELPERS = (
     "Box", "array_from_args", "c_class", "concatenate_args", "r_class", "make_diagonal", "metadata",
-    "notrace_functions",
-    "notrace_primitive", "numpy_version", "parse_einsum_input", "primitive", "wrap_if_boxes_inside",
-    "wrap_intdtype", "wrap_namespace",
+    "notrace_functions", "notrace_primitive", "numpy_version", "parse_einsum_input", "primitive",
+    "wrap_if_boxes_inside", "wrap_intdtype", "wrap_namespace",
 )
+custom_where = elementwise.where
 
 
-
-def __getattr__(name):
-    if name == "custom_where":
-        return elementwise.where
-    if name in _ALIAS_MODULES:
-        import importlib
-
-        return importlib.import_module(f"{__name__}.{name}")
-    if name == "builtins":
-        from .. import builtins
-
-        return builtins
-    if name in _AUTOGRAD_HELPERS:
-        try:
-            from . import numpy_wrapper
-        except ImportError:
-            numpy_wrapper = None
-        if numpy_wrapper is not None and name in vars(numpy_wrapper):
-            return vars(numpy_wrapper)[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-from .boxes import ArrayBox  # noqa: E402  (registers the box type)
-from . import fft, linalg, random  # noqa: E402,F401
-import warnings  # noqa: E402,F401  (autograd.numpy's namespace holds it)
 
 
 def _accept_array_like():
     """Let every primitive of this namespace take a (nested) list of traced values where
     NumPy takes array_like, as np.sum([a, b]): the list becomes one traced array."""
-    import sys
-
-    from ..core import Primitive
-
     for module_name, module in list(sys.modules.items()):
         if module_name.startswith(__name__ + ".") and module is not None:
             for value in vars(module).values():
@@ -122,11 +98,6 @@ _accept_array_like()
 def _write_out():
     """Every function whose NumPy counterpart takes `out=`: a call passing it on plain values
     is NumPy's own, so `out` is written and returned as NumPy does."""
-    import sys
-
-    from ..core import Primitive
-    from ._plain import takes_out, writing_out
-
     for module, np_module, prefix in ((sys.modules[__name__], _np, "numpy"), (linalg, _np.linalg, "numpy.linalg"),
                                       (fft, _np.fft, "numpy.fft")):
         for name in module.__all__:
@@ -144,5 +115,6 @@ _write_out()
 # the modules it imported; clients rely on some of them (one deletes `fft` right after
 # the star import).
 _AUTOGRAD_STAR_EXTRAS = ("fft", "linalg", "random", "warnings", "builtins", "custom_where",
-                         *_ALIAS_MODULES, *_AUTOGRAD_HELPERS)
+                         *ALIAS_MODULES, *AUTOGRAD_HELPERS)
 __all__ += _AUTOGRAD_STAR_EXTRAS
+use_namespace(sys.modules[__name__])

@@ -5,6 +5,7 @@ import functools
 
 import numpy as _np
 
+from ..base import traced_array
 from ..core import Box
 
 
@@ -132,9 +133,7 @@ def as_traced_array(a):
     """a, or, where a is a list or tuple holding traced values, the one traced array NumPy
     would make of it (as np.asarray makes an array_like into an array)."""
     if (type(a) is list or type(a) is tuple) and contains_box(a):
-        from .creation import array  # creation imports this module
-
-        return array(a)
+        return traced_array(a)
     return a
 
 

@@ -9,10 +9,19 @@ an object array.
 import numpy as _np
 
 from ..core import Box, Primitive
-from ..vspace import ARRAY_TYPES
-from .. import numpy as fnp
 from ..base import getitem, index as index_array
+from ..vspace import ARRAY_TYPES
 from .reductions import _axis_arg
+
+
+# The fastgrad.numpy namespace, whose functions the operators and methods call: handed
+# over by the namespace once it is assembled (it imports this module).
+fnp = None
+
+
+def use_namespace(namespace):
+    global fnp
+    fnp = namespace
 
 
 class ArrayBox(Box):

@@ -9,10 +9,15 @@ identity (it adds a locally constant multiple of the period).
 
 import numpy as _np
 
-from ..core import Box, getval
 from ..base import defrules, unbroadcast
-from ..core import Primitive
+from ..core import Box, getval, Primitive
 from ._plain import numpy_when_plain
+from .creation import astype
+from .elementwise import mod, where
+from .indexing import take
+from .reductions import sum
+from .shape import broadcast_to, concatenate, ravel, reshape
+
 
 __all__ = [
     "diff",
@@ -253,8 +258,3 @@ unwrap = defrules(
     vjp=[lambda g, ans, p, discont=None, axis=-1, period=2 * _np.pi: unbroadcast(g, p)],
 )
 
-from .creation import astype  # noqa: E402
-from .elementwise import mod, where  # noqa: E402
-from .indexing import take  # noqa: E402
-from .reductions import sum  # noqa: E402
-from .shape import broadcast_to, concatenate, ravel, reshape  # noqa: E402

@@ -7,11 +7,13 @@ queries about types and memory, passed through.
 
 import numpy as _np
 
-from ..core import Box, getval
-from ..base import defrules
-from ..core import Primitive
+from ..base import defrules, traced_array
+from ..core import Box, getval, Primitive
 from ..rules import nondifferentiable
 from ._plain import contains_box
+from .elementwise import i0, log10, power, real
+from .shape import broadcast_arrays, broadcast_to, concatenate, expand_dims, moveaxis, reshape
+
 
 __all__ = [
     "array",
@@ -65,19 +67,12 @@ __all__ = [
 ]
 
 
-
-def _array_from(obj):
-    if isinstance(obj, (list, tuple)):
-        return stack([_array_from(item) for item in obj])
-    return obj
-
-
 def array(object, dtype=None, copy=True, order="K", ndmin=0, **kwargs):
     """Like numpy.array; a (nested) list of traced values becomes a traced array."""
     if isinstance(object, Box):
         out = object if dtype is None else astype(object, dtype)
     elif contains_box(object):
-        out = _array_from(object)
+        out = traced_array(object)
         if dtype is not None:
             out = astype(out, dtype)
     else:
@@ -297,5 +292,3 @@ def kaiser(M, beta):
     return i0(beta * _np.sqrt(1 - ((n - alpha) / alpha) ** 2.0)) / i0(beta)
 
 
-from .elementwise import i0, log10, power, real  # noqa: E402
-from .shape import broadcast_arrays, broadcast_to, concatenate, expand_dims, moveaxis, reshape, stack  # noqa: E402

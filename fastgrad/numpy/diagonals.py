@@ -11,6 +11,11 @@ import numpy as _np
 from ..core import getval
 from ..rules import nondifferentiable
 from ._plain import numpy_when_plain, writes_in_place
+from .elementwise import where
+from .indexing import untake
+from .reductions import sum
+from .shape import moveaxis, ravel
+
 
 __all__ = [
     "diagonal",
@@ -101,7 +106,3 @@ tril_indices_from = nondifferentiable(_np.tril_indices_from)
 triu_indices_from = nondifferentiable(_np.triu_indices_from)
 fill_diagonal = writes_in_place(_np.fill_diagonal)
 
-from .elementwise import where  # noqa: E402
-from .indexing import untake  # noqa: E402
-from .reductions import sum  # noqa: E402
-from .shape import moveaxis, ravel  # noqa: E402

@@ -9,13 +9,13 @@ array-API aliases (acos, atan2, pow, ...).
 """
 
 import math as _math
-
 import numpy as _np
 
 from .._shapes import ndim_of, shape_of
 from ..base import UNIT_ROW, broadcast_batch, conj, defrules, imag, lift, real
 from ..core import Box, Primitive, getval
 from ..rules import elementwise, nondifferentiable
+
 
 __all__ = [
     "add",

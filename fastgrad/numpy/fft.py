@@ -349,48 +349,8 @@ def get_fftn_args(a, s=None, axes=None, norm=None, out=None):
     return axes, s, _check_norm(norm)
 
 
-def _vjp_of(fun, x, *args, **kwargs):
-    from ..differential_operators import make_vjp
-
-    return make_vjp(fun)(x, *args, **kwargs)[0]
-
-
-def fft_grad(get_args, fft_fun, ans, x, *args, **kwargs):
-    get_args(x, *args, **kwargs)
-    return _vjp_of(fft_fun, x, *args, **kwargs)
-
-
-_FORWARD_OF = {"irfft": rfft, "irfft2": rfft2, "irfftn": rfftn, "rfft": irfft, "rfft2": irfft2, "rfftn": irfftn}
-
-
-def rfft_grad(get_args, irfft_fun, ans, x, *args, **kwargs):
-    get_args(x, *args, **kwargs)
-    return _vjp_of(_FORWARD_OF[irfft_fun.__name__], x, *args, **kwargs)
-
-
-def irfft_grad(get_args, rfft_fun, ans, x, *args, **kwargs):
-    get_args(x, *args, **kwargs)
-    return _vjp_of(_FORWARD_OF[rfft_fun.__name__], x, *args, **kwargs)
-
-
 test = _np.fft.test
 
-
-def __getattr__(name):
-    # autograd's helpers from the layers above this one, imported on first use.
-    if name in ("defvjp", "primitive", "vspace"):
-        from .. import extend
-
-        return getattr(extend, name)
-    if name == "wrap_namespace":
-        from .numpy_wrapper import wrap_namespace
-
-        return wrap_namespace
-    if name == "match_complex":
-        from .numpy_vjps import match_complex
-
-        return match_complex
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 from .elementwise import conj, real  # noqa: E402

@@ -12,6 +12,10 @@ import numpy as _np
 from ..core import Box, getval
 from ..rules import nondifferentiable
 from ._plain import contains_box
+from .creation import astype
+from .indexing import untake
+from .shape import broadcast_to, expand_dims, moveaxis, reshape, stack, transpose
+
 
 __all__ = [
     "apply_along_axis",
@@ -139,6 +143,3 @@ def piecewise(x, condlist, funclist, *args, **kw):
 
 frompyfunc = nondifferentiable(_np.frompyfunc)
 
-from .creation import astype  # noqa: E402
-from .indexing import untake  # noqa: E402
-from .shape import broadcast_to, expand_dims, moveaxis, reshape, stack, transpose  # noqa: E402

@@ -13,14 +13,16 @@ move them back.
 """
 
 import inspect
-
 import numpy as _np
 
 from .._shapes import ndim_of, shape_of
-from ..base import getitem, untake  # noqa: F401  (untake: exported beside take, its transpose)
+from ..base import getitem, untake  # noqa: F401 (untake: exported beside take, its transpose)
 from ..core import getval
 from ..rules import nondifferentiable
 from ._plain import numpy_when_plain, writes_in_place
+from .elementwise import where
+from .shape import broadcast_to, ravel, stack
+
 
 __all__ = [
     "take",
@@ -41,7 +43,6 @@ __all__ = [
     "putmask",
     "copyto",
 ]
-
 
 
 def _index_mode(indices, n, mode):
@@ -192,5 +193,3 @@ place = writes_in_place(_np.place)
 putmask = writes_in_place(_np.putmask)
 copyto = writes_in_place(_np.copyto)
 
-from .elementwise import where  # noqa: E402
-from .shape import broadcast_to, moveaxis, ravel, reshape, stack  # noqa: E402

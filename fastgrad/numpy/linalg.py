@@ -1217,50 +1217,8 @@ def add2d(x):
     return reshape(x, _np.shape(x) + (1, 1))
 
 
-def _vjp_maker(fun, argnum=0):
-    def maker(ans, *args, **kwargs):
-        from ..differential_operators import make_vjp
-
-        return make_vjp(fun, argnum)(*args, **kwargs)[0]
-    maker.__name__ = f"grad_{getattr(fun, '__name__', 'fun')}"
-    return maker
-
-
-grad_inv = _vjp_maker(inv)
-grad_pinv = _vjp_maker(pinv)
-grad_cholesky = _vjp_maker(cholesky)
-grad_eig = _vjp_maker(eig)
-grad_eigh = _vjp_maker(eigh)
-grad_svd = _vjp_maker(svd)
-norm_vjp = _vjp_maker(norm)
-
-
-def grad_solve(argnum, ans, a, b):
-    """The VJP maker of solve with respect to a (argnum 0) or b (argnum 1)."""
-    return _vjp_maker(solve, argnum)(ans, a, b)
-
-
-def norm_jvp(g, ans, x, ord=None, axis=None, keepdims=False):
-    """The tangent of norm(x, ord, axis, keepdims) for the tangent g of x."""
-    from ..differential_operators import make_jvp
-
-    return make_jvp(norm)(x, ord, axis, keepdims)(g)[1]
-
-
 test = _np.linalg.test
 
-
-def __getattr__(name):
-    # autograd's helpers from the layers above this one, imported on first use.
-    if name in ("defjvp", "defvjp"):
-        from .. import extend
-
-        return getattr(extend, name)
-    if name == "wrap_namespace":
-        from .numpy_wrapper import wrap_namespace
-
-        return wrap_namespace
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 from . import products as _products  # noqa: E402

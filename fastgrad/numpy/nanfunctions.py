@@ -7,13 +7,15 @@ derivative. A slice made only of NaNs gives NaN, as in NumPy, and the derivative
 that NaN output is zero. (nanmedian, nanpercentile and nanquantile are in statistics.)
 """
 
-import warnings
-
 import numpy as _np
+import warnings
 
 from ..core import getval
 from ..rules import nondifferentiable
 from ._plain import numpy_when_plain, takes_array_like
+from .elementwise import conj, real, where
+from .reductions import _counts_like, _sqrt_of_variance, cumprod, cumsum, max, min, prod, sum
+
 
 __all__ = [
     "nansum",
@@ -169,5 +171,3 @@ def nancumprod(a, axis=None, dtype=None, out=None):
 nanargmax = nondifferentiable(_np.nanargmax)
 nanargmin = nondifferentiable(_np.nanargmin)
 
-from .elementwise import conj, real, where  # noqa: E402
-from .reductions import _counts_like, _sqrt_of_variance, cumprod, cumsum, max, min, prod, sum  # noqa: E402

@@ -16,6 +16,13 @@ import numpy as _np
 
 from ..core import Box, getval
 from ._plain import contains_box, numpy_when_plain
+from .creation import astype
+from .indexing import take
+from .products import matmul
+from .reductions import max, min
+from .shape import broadcast_to, concatenate, moveaxis, reshape
+from .statistics import median
+
 
 __all__ = ["pad"]
 
@@ -165,9 +172,3 @@ def pad(array, pad_width, mode="constant", **kwargs):
     raise ValueError(f"mode {mode!r} is not supported")
 
 
-from .creation import astype  # noqa: E402
-from .indexing import take  # noqa: E402
-from .products import matmul  # noqa: E402
-from .reductions import max, min  # noqa: E402
-from .shape import broadcast_to, concatenate, moveaxis, reshape  # noqa: E402
-from .statistics import median  # noqa: E402

@@ -8,10 +8,15 @@ derivative of a simple root: from p(r) = 0, dr = -(sum_k dp_k r^(n-k)) / p'(r).
 
 import numpy as _np
 
-from ..core import getval
 from ..base import defrules, unbroadcast
-from ..core import Primitive
+from ..core import getval, Primitive
 from ._plain import numpy_when_plain
+from . import linalg
+from .elementwise import conj, power, real
+from .products import matmul
+from .reductions import cumprod
+from .shape import atleast_1d, broadcast_to, concatenate, flip, reshape, stack, transpose
+
 
 __all__ = [
     "polyval",
@@ -222,7 +227,7 @@ def poly(seq_of_zeros):
     seq = atleast_1d(seq_of_zeros)
     shape = _np.shape(getval(seq))
     if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 0:
-        from . import linalg
+
 
         seq = linalg.eigvals(seq)
     elif len(shape) != 1:
@@ -292,7 +297,7 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     """Least-squares polynomial fit of degree deg, differentiable in x, y and w: the
     solution of the normal equations of the column-scaled Vandermonde system, as a
     function of the data (its value is NumPy's)."""
-    from . import linalg
+
 
     order = int(deg) + 1
     if deg < 0:
@@ -335,7 +340,3 @@ def vander(x, N=None, increasing=False):
     return out if increasing else flip(out, 1)
 
 
-from .elementwise import conj, power, real  # noqa: E402
-from .products import matmul  # noqa: E402
-from .reductions import cumprod  # noqa: E402
-from .shape import atleast_1d, broadcast_to, concatenate, flip, reshape, stack, transpose  # noqa: E402

@@ -7,14 +7,17 @@ matmul also absorbs a symbolic diagonal seed (`W @ diag(d)` is `W * d`), which
 is what makes the jacobian of `f(W @ x)` cost no matrix product.
 """
 
-import string
-
 import numpy as _np
+import string
 
 from .._shapes import ndim_of, shape_of
 from ..base import Diagonal, lift, RulesByArgnum, sum_to_shape, unbroadcast
 from ..core import Primitive
 from ._plain import contains_box
+from .creation import array
+from .elementwise import conj, multiply
+from .shape import broadcast_to, ravel, reshape, swapaxes, transpose
+
 
 __all__ = [
     "matmul",
@@ -26,7 +29,6 @@ __all__ = [
     "vdot",
     "kron",
 ]
-
 
 
 # ---------------------------------------------------------------- matmul
@@ -337,6 +339,3 @@ def kron(a, b):
     return reshape(a_exp * b_exp, tuple(x * y for x, y in zip(sa, sb)))
 
 
-from .creation import array  # noqa: E402
-from .elementwise import conj, multiply  # noqa: E402
-from .shape import broadcast_to, ravel, reshape, swapaxes, transpose  # noqa: E402

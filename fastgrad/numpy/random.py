@@ -136,12 +136,4 @@ def choice(a, size=None, replace=True, p=None):
 shuffle = writes_in_place(_npr.shuffle)
 
 
-def __getattr__(name):
-    # autograd's helper that built its namespace, served from the alias module numpy_wrapper.
-    if name == "wrap_namespace":
-        from .numpy_wrapper import wrap_namespace
-
-        return wrap_namespace
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 from .indexing import take  # noqa: E402

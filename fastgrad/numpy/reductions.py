@@ -6,16 +6,17 @@ shifted by one (rules.batch_axis) when a rule applies the op to a tangent, and a
 cotangent is expanded back over the reduced axes before it is broadcast.
 """
 
+import numpy as _np
 import warnings
 
-import numpy as _np
-
 from .._shapes import ndim_of, shape_of
-from ..base import batch_axis, defrules, expand_reduced, normalize_axis, spread, tangent_axis
-from ..base import sum as sum_prim
+from ..base import batch_axis, defrules, expand_reduced, normalize_axis, spread, tangent_axis, sum as sum_prim
 from ..core import Primitive, getval
 from ..rules import nondifferentiable
 from ._plain import as_traced_array, contains_box, takes_array_like
+from .elementwise import conj, maximum, minimum, real, sqrt, where
+from .shape import concatenate, flip, moveaxis, reshape, transpose
+
 
 __all__ = [
     "sum",
@@ -39,7 +40,6 @@ __all__ = [
     "any",
     "count_nonzero",
 ]
-
 
 
 def _masked(a, where_, fill):
@@ -434,5 +434,3 @@ any = nondifferentiable(_np.any)
 count_nonzero = nondifferentiable(_np.count_nonzero)
 
 
-from .elementwise import conj, maximum, minimum, real, sqrt, where  # noqa: E402
-from .shape import broadcast_to, concatenate, flip, moveaxis, reshape, transpose  # noqa: E402

@@ -11,11 +11,11 @@ import numpy as _np
 
 from .._shapes import ndim_of, shape_of
 from ..base import (batch_axis, batched_shape, broadcast_to, concatenate, concatenate_args, defrules, moveaxis, stack,
-                    transpose)
-from ..base import reshape as _reshape_prim
+                    transpose, getitem, reshape as _reshape_prim, sum as sum_prim)
 from ..core import Box, Primitive, getval
 from ..rules import nondifferentiable
 from ._plain import contains_box, takes_array_like
+
 
 __all__ = [
     "reshape",
@@ -64,7 +64,6 @@ __all__ = [
     "ndim",
     "size",
 ]
-
 
 
 def _layout_order(a, order):
@@ -248,7 +247,7 @@ def _tile_vjp(g, ans, A, reps):
     k = shape_of(g)[0]
     interleaved = tuple(n for pair in zip(reps, shape) for n in pair)
     blocks = reshape(g, (k,) + interleaved)
-    summed = _sum_axes(blocks, axis=tuple(range(1, 2 * len(shape), 2)))
+    summed = sum_prim(blocks, axis=tuple(range(1, 2 * len(shape), 2)))
     return reshape(summed, (k,) + shape_of(A))
 
 
@@ -262,7 +261,7 @@ def repeat(a, repeats, axis=None):
         a, axis = ravel(a), 0 if axis is None else axis
     n = shape_of(a)[axis]
     index = _np.repeat(_np.arange(n), getval(repeats))
-    return take(a, index, axis=axis)
+    return getitem(a, (slice(None),) * (axis % ndim_of(a)) + (index,))
 
 
 # ---------------------------------------------------------------- reversal
@@ -457,7 +456,7 @@ def resize(a, new_shape):
     n = _np.size(getval(a))
     if n == 0 or size == 0:
         return _np.zeros(new_shape, dtype=_np.result_type(getval(a)))
-    return reshape(take(ravel(a), _np.arange(size) % n), new_shape)
+    return reshape(getitem(ravel(a), (_np.arange(size) % n,)), new_shape)
 
 
 concat = concatenate
@@ -505,10 +504,3 @@ ndim = nondifferentiable(_np.ndim)
 size = nondifferentiable(_np.size)
 
 
-def _sum_axes(x, axis=None):
-    from .reductions import sum as _sum
-
-    return _sum(x, axis=axis)
-
-
-from .indexing import take  # noqa: E402

@@ -21,6 +21,10 @@ import numpy as _np
 from ..core import getval
 from ..rules import nondifferentiable
 from ._plain import numpy_when_plain, takes_array_like
+from .creation import astype
+from .indexing import take, take_along_axis, untake
+from .shape import concatenate, moveaxis, ravel, reshape
+
 
 __all__ = [
     "sort",
@@ -237,6 +241,3 @@ isin = nondifferentiable(_np.isin)
 # isin's one-dimensional form, while the installed NumPy has it (removed in NumPy 2.4).
 in1d = nondifferentiable(getattr(_np, "in1d", _np.isin))
 
-from .creation import astype  # noqa: E402
-from .indexing import take, take_along_axis, untake  # noqa: E402
-from .shape import concatenate, moveaxis, ravel, reshape  # noqa: E402

@@ -19,13 +19,22 @@ range is given) carry derivatives; density=True divides by the edges' widths.
 """
 
 import builtins as _builtins
-import warnings
-
 import numpy as _np
+import warnings
 
 from ..core import Box, getval
 from ..rules import nondifferentiable
 from ._plain import contains_box, numpy_when_plain, takes_array_like
+from .calculus import diff
+from .creation import astype, linspace
+from .diagonals import diagonal
+from .elementwise import clip, conj, imag, multiply, real, sqrt, where
+from .indexing import untake
+from .products import dot
+from .reductions import max, mean, min, sum
+from .shape import atleast_2d, broadcast_to, concatenate, ravel, reshape, squeeze, stack, transpose
+from .sorting import sort
+
 
 __all__ = [
     "median",
@@ -567,12 +576,3 @@ def bincount(x, weights=None, minlength=0):
 
 digitize = nondifferentiable(_np.digitize)
 
-from .calculus import diff  # noqa: E402
-from .creation import astype, linspace  # noqa: E402
-from .diagonals import diagonal  # noqa: E402
-from .elementwise import clip, conj, imag, multiply, real, sqrt, where  # noqa: E402
-from .indexing import untake  # noqa: E402
-from .products import dot  # noqa: E402
-from .reductions import max, mean, min, sum  # noqa: E402
-from .shape import atleast_2d, broadcast_to, concatenate, ravel, reshape, squeeze, stack, transpose  # noqa: E402
-from .sorting import sort  # noqa: E402

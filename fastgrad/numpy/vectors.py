@@ -5,12 +5,16 @@ vecdot and vecmat conjugate their first (vector) argument, as NumPy does; matvec
 does not.
 """
 
-import warnings
-
 import numpy as _np
+import warnings
 
 from ..core import getval
 from ._plain import numpy_when_plain
+from .elementwise import conj
+from .products import matmul
+from .reductions import sum
+from .shape import broadcast_to, expand_dims, moveaxis, stack
+
 
 __all__ = [
     "vecdot",
@@ -95,7 +99,3 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     return moveaxis(c, -1, axisc)
 
 
-from .elementwise import conj  # noqa: E402
-from .products import matmul  # noqa: E402
-from .reductions import sum  # noqa: E402
-from .shape import broadcast_to, expand_dims, moveaxis, stack  # noqa: E402

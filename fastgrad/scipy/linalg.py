@@ -49,7 +49,7 @@ from ..base import defrules, lift, sum_to_shape, unbroadcast
 from ..core import Primitive
 from ..tree import flatten
 from . import _special_matrices
-from ._autograd_helpers import vjp_maker, vjp_maker_argnum
+from .._autograd_helpers import vjp_maker, vjp_maker_argnum
 from ._special_matrices import (  # noqa: F401  (public names of this module)
     block_diag, circulant, companion, convolution_matrix, dft, diagsvd, fiedler, fiedler_companion, hadamard,
     hankel, helmert, hilbert, invhilbert, invpascal, khatri_rao, leslie, pascal, toeplitz,

@@ -190,7 +190,7 @@ def convolve(A, B, axes=None, dot_axes=((), ()), mode="full"):
 from numpy.lib.stride_tricks import as_strided  # noqa: E402,F401
 
 from ..extend import defvjp, primitive  # noqa: E402,F401
-from ._autograd_helpers import vjp_maker_argnum  # noqa: E402
+from .._autograd_helpers import vjp_maker_argnum  # noqa: E402
 
 
 def compute_conv_size(A_size, B_size, mode):

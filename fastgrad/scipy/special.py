@@ -495,7 +495,7 @@ sinc = np.sinc
 
 from ..extend import defjvp, defvjp, primitive  # noqa: E402,F401
 from ..numpy.numpy_vjps import repeat_to_match_shape, unbroadcast_f  # noqa: E402,F401
-from ._autograd_helpers import jvp_rule, vjp_maker  # noqa: E402
+from .._autograd_helpers import jvp_rule, vjp_maker  # noqa: E402
 
 root_pi = float(_SQRT_PI)
 inv_root_pi = float(1 / _SQRT_PI)

@@ -55,7 +55,7 @@ def ppf(q, a, b, loc=0.0, scale=1.0):
 
 from ...extend import defvjp, primitive  # noqa: E402,F401
 from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
-from .._autograd_helpers import elementwise_partial  # noqa: E402
+from ..._autograd_helpers import elementwise_partial  # noqa: E402
 from ..special import beta, psi  # noqa: E402,F401
 
 # d logpdf(x, a, b) / d x, d a, d b, elementwise.

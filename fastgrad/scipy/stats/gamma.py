@@ -52,7 +52,7 @@ def ppf(q, a, loc=0.0, scale=1.0):
 
 from ...extend import defvjp, primitive  # noqa: E402,F401
 from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
-from .._autograd_helpers import elementwise_partial  # noqa: E402
+from ..._autograd_helpers import elementwise_partial  # noqa: E402
 from ..special import gamma, psi  # noqa: E402,F401  (this module's `gamma` is the gamma function, as autograd's)
 
 # d logpdf(x, a) / d x, d a, elementwise.

@@ -62,7 +62,7 @@ ppf = nondifferentiable(_st.poisson.ppf, "ppf")
 
 from ...extend import defvjp, primitive  # noqa: E402,F401
 from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
-from .._autograd_helpers import elementwise_partial  # noqa: E402
+from ..._autograd_helpers import elementwise_partial  # noqa: E402
 
 # d logpmf(k, mu) / d mu, elementwise.
 grad_poisson_logpmf = elementwise_partial(logpmf, 1, "grad_poisson_logpmf")

@@ -53,7 +53,7 @@ def ppf(q, df, loc=0.0, scale=1.0):
 
 from ...extend import defvjp, primitive  # noqa: E402,F401
 from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
-from .._autograd_helpers import elementwise_partial  # noqa: E402
+from ..._autograd_helpers import elementwise_partial  # noqa: E402
 from ..special import psi  # noqa: E402,F401
 
 # d logpdf(x, df, loc, scale) / d x, d df, d loc, d scale, elementwise; grad_tlogpdf_diff(y, df)

@@ -1,8 +1,8 @@
-"""autograd's helper names in its scipy modules (grad_* makers, partial-derivative
-formulas), built on fastgrad's own rules.
+"""Builders of autograd's helper names (grad_* makers, partial-derivative formulas), on
+fastgrad's own rules. Part of the compatibility façade.
 
-autograd's scipy modules define their derivative rules next to the functions and leave
-the helpers in the module namespace, where some clients import them. fastgrad's rules
+autograd's numpy and scipy modules define their derivative rules next to the functions
+and leave the helpers in the module namespace, where some clients import them. fastgrad's rules
 live in its primitives; these builders give each helper autograd's calling convention
 on top of them, so a helper always agrees with the derivative fastgrad computes:
   vjp_maker(fun, argnum)   maker(ans, *args, **kwargs) -> (g -> cotangent of args[argnum])
@@ -13,13 +13,13 @@ on top of them, so a helper always agrees with the derivative fastgrad computes:
                            entry per output element (autograd's grad_*_logpdf formulas)
 Each maker traces `fun` once per call; the result can be differentiated again.
 
-Imports differential_operators and the numpy namespace (SciPy only through its callers).
+Imports the engine and the differential operators.
 """
 
 import numpy as _onp
 
-from ..core import isbox
-from ..differential_operators import make_jvp, make_vjp
+from .core import isbox
+from .differential_operators import make_jvp, make_vjp
 
 
 def vjp_maker(fun, argnum, name=None):
