@@ -2,20 +2,27 @@
 
     python -m benchmarks.direction [--quick] [--repeats N] [--memory-limit GIB]
 
-A grid of shapes, n inputs x m outputs with n, m in {1, 10, 100, 1000,
-10000} (the 10^4 x 10^4 cell, an 800 MB jacobian, is left out), for the
-function family
+Two grids.  The first is of shapes, n inputs x m outputs with n, m in {1, 10,
+100, 1000, 10000} (the 10^4 x 10^4 cell, an 800 MB jacobian, is left out), for
+the function family
 
     f(x) = tanh(c * sum(a * sin(x)) + d) + e * sum(x * x) / n
 
 (a in R^n; c, d, e in R^m): its cost is linear in n + m and its jacobian
-(rank two) is dense.  Each cell times fastgrad's ``jacobian`` with
-``mode='fwd'``, ``mode='rev'`` and ``mode='auto'`` (round-robin, medians) and
-asks whether auto is within 1.25x of the better forced mode.  fastgrad sweeps
-in chunks within its own memory budget, so the memory guard (result plus that
-budget above the limit) rarely applies; a forced mode it stops is not run, and
-auto is then compared with the mode that ran.  Results go to
-benchmarks/results/direction.md (and .json).
+(rank two) is dense.  The second is of small outputs (one to three) from large
+inputs (n in {10^3, 10^4, 10^5}) through products (matmul, dot, einsum, a
+product with an n x 3 matrix), reductions (sum, mean, max, norm) and stacks of
+them: where a forward sweep's identity seed, met by a rule that cannot keep its
+structure, becomes an n x n array.
+
+Each cell times fastgrad's ``jacobian`` with ``mode='fwd'``, ``mode='rev'`` and
+``mode='auto'`` (round-robin, medians) and asks whether auto is within 1.25x of
+the better forced mode.  fastgrad sweeps in chunks within its own memory budget,
+so the memory guard (result plus that budget above the limit) rarely applies; a
+forced mode it stops, or one whose first call takes longer than the slow-call
+limit (a forced sweep of 10^5 dense rows), is not timed, and auto is then
+compared with the mode that ran.  Results go to benchmarks/results/direction.md
+(and .json).
 """
 
 from __future__ import annotations
@@ -35,12 +42,13 @@ _threads.pin_env()
 import numpy as np  # noqa: E402
 
 from .run import (  # noqa: E402
-    GIB, check_result, first_line, fmt_bytes, fmt_time, load_average, time_limit)
+    GIB, CallTimeout, check_result, first_line, fmt_bytes, fmt_time, load_average, time_limit)
 
 SIZES = (1, 10, 100, 1000, 10000)
 MAX_ENTRIES = 10**7  # jacobians larger than this (only 10^4 x 10^4) are left out
+SMALL_OUTPUT_SIZES = (1000, 10000, 100000)
 TOLERANCE = 1.25
-TARGET = 0.95
+TARGET = 1.0  # every cell
 MODES = ("fwd", "rev", "auto")
 
 
@@ -73,6 +81,40 @@ def reference(k):
     return np.outer(c * (1.0 - y0 * y0), a * np.cos(x)) + np.outer(e, x * (2.0 / x.size))
 
 
+# ---------------------------------------------------------------- small outputs from large inputs
+# name: (f(xp, c) for the constants c, the hand-written jacobian, outputs)
+
+
+def small_constants(n: int):
+    rng = np.random.default_rng(n + 7)
+    return {"x": rng.standard_normal(n), "w": rng.standard_normal(n), "W": rng.standard_normal((n, 3))}
+
+
+def _one_hot(x):
+    e = np.zeros_like(x)
+    e[np.argmax(x)] = 1.0
+    return e
+
+
+SMALL_OUTPUTS = {
+    "x @ w": (lambda xp, c: (lambda x: x @ c["w"]), lambda c: c["w"].copy()),
+    "dot(x, w)": (lambda xp, c: (lambda x: xp.dot(x, c["w"])), lambda c: c["w"].copy()),
+    "einsum('i,i->', x, w)": (lambda xp, c: (lambda x: xp.einsum("i,i->", x, c["w"])),
+                              lambda c: c["w"].copy()),
+    "x @ W (n x 3)": (lambda xp, c: (lambda x: x @ c["W"]), lambda c: c["W"].T.copy()),
+    "sum(x)": (lambda xp, c: (lambda x: xp.sum(x)), lambda c: np.ones_like(c["x"])),
+    "mean(x)": (lambda xp, c: (lambda x: xp.mean(x)), lambda c: np.full_like(c["x"], 1.0 / c["x"].size)),
+    "max(x)": (lambda xp, c: (lambda x: xp.max(x)), lambda c: _one_hot(c["x"])),
+    "norm(x)": (lambda xp, c: (lambda x: xp.linalg.norm(x)), lambda c: c["x"] / np.linalg.norm(c["x"])),
+    "stack(sum, mean, max)": (
+        lambda xp, c: (lambda x: xp.stack([xp.sum(x), xp.mean(x), xp.max(x)])),
+        lambda c: np.stack([np.ones_like(c["x"]), np.full_like(c["x"], 1.0 / c["x"].size), _one_hot(c["x"])])),
+    "stack(x @ w, norm, mean(x**2))": (
+        lambda xp, c: (lambda x: xp.stack([x @ c["w"], xp.linalg.norm(x), xp.mean(x ** 2)])),
+        lambda c: np.stack([c["w"], c["x"] / np.linalg.norm(c["x"]), 2.0 * c["x"] / c["x"].size])),
+}
+
+
 def sweep_bytes(n: int, m: int, chunk_budget: int) -> int:
     """fastgrad sweeps in chunks within config.sweep_memory_bytes; the result and
     its assembly come on top."""
@@ -92,10 +134,23 @@ def sample(call, number):
 
 def run_cell(fg, n, m, opts):
     k = constants(n, m)
-    ref = reference(k)
-    f = make_f(fg["np"], k)
-    x = k["x"]
-    cell = {"n": n, "m": m}
+    return time_cell({"n": n, "m": m}, make_f(fg["np"], k), k["x"], lambda: reference(k), fg, opts)
+
+
+def run_small_output_cell(fg, name, n, opts):
+    build, hand = SMALL_OUTPUTS[name]
+    c = small_constants(n)
+    f = build(fg["np"], c)
+    m = int(np.size(build(np, c)(c["x"])))
+    return time_cell({"function": name, "n": n, "m": m}, f, c["x"], lambda: hand(c), fg, opts,
+                     slow=opts.slow_call)
+
+
+def time_cell(cell, f, x, hand_written, fg, opts, slow=None):
+    """Times the three modes and the hand-written jacobian round-robin; a forced mode
+    whose checked call takes longer than `slow` seconds is not timed."""
+    n, m = cell["n"], cell["m"]
+    ref = hand_written()
     calls = {}
     for mode in MODES:
         rec = {"status": "ok", "note": "", "samples": [], "median_s": None}
@@ -106,7 +161,7 @@ def run_cell(fg, n, m, opts):
             rec["note"] = f"skipped (memory): estimated {fmt_bytes(est)}"
             continue
         try:
-            with time_limit(opts.call_timeout):
+            with time_limit(slow if slow and mode != "auto" else opts.call_timeout):
                 jac = fg["jacobian"](f, mode=mode)
                 problem = check_result(jac(x), ref)
                 if problem:
@@ -117,6 +172,9 @@ def run_cell(fg, n, m, opts):
                 t = time.perf_counter() - t0
         except KeyboardInterrupt:
             raise
+        except CallTimeout:
+            rec["status"], rec["note"] = "slow", f"not timed: one call takes more than {slow:.0f} s"
+            continue
         except BaseException as exc:  # noqa: BLE001
             rec["status"], rec["note"] = "error", first_line(exc)
             continue
@@ -127,12 +185,12 @@ def run_cell(fg, n, m, opts):
         calls[mode] = (lambda j: (lambda: j(x)))(jac)
     # hand-written, for scale
     t0 = time.perf_counter()
-    reference(k)
+    hand_written()
     t = time.perf_counter() - t0
     hand = {"status": "ok", "samples": [], "n_samples": opts.repeats,
             "calls_per_sample": int(min(10000, max(1, math.ceil(opts.target / max(t, 1e-9)))))}
     cell["hand-written"] = hand
-    calls["hand-written"] = lambda: reference(k)
+    calls["hand-written"] = hand_written
     rounds = max(cell[key]["n_samples"] for key in calls)
     for _ in range(rounds):
         for key, call in calls.items():
@@ -257,8 +315,53 @@ def write_markdown(data, path: Path):
              f"{la.get('start')} at the start, {la.get('end')} at the end. "
              f"Versions: numpy {meta['numpy']}, fastgrad {meta['fastgrad']}.")
     L.append("")
+    L.extend(small_output_markdown(data.get("small_output_cells", [])))
     path.write_text("\n".join(L))
     return frac, bad
+
+
+def _status(rec):
+    if rec["status"] == "ok":
+        return fmt_time(rec["median_s"])
+    return {"skipped": "skipped (memory)", "slow": "not timed (slow)"}.get(rec["status"], rec["status"])
+
+
+def small_output_markdown(cells):
+    if not cells:
+        return []
+    judged = [c for c in cells if c.get("ok") is not None]
+    good = [c for c in judged if c["ok"]]
+    L = ["## Small outputs from large inputs", ""]
+    L.append(f"**auto within {TOLERANCE}× of the better forced mode in {len(good)} of {len(judged)} "
+             f"cells.** A forced mode whose first call took longer than the slow-call limit is not "
+             f"timed (a forward sweep of n dense rows where a rule cannot keep the seed's structure).")
+    L.append("")
+    sizes = sorted({c["n"] for c in cells})
+    names = list(dict.fromkeys(c["function"] for c in cells))
+    by = {(c["function"], c["n"]): c for c in cells}
+    L.append("| function (outputs) \\ n | " + " | ".join(f"{n:,}" for n in sizes) + " |")
+    L.append("|---|" + "---|" * len(sizes))
+    for name in names:
+        row = []
+        for n in sizes:
+            c = by.get((name, n))
+            if c is None:
+                row.append("—")
+            elif c.get("ok") is None:
+                row.append(c["auto"]["status"])
+            else:
+                row.append(f"{c['auto_over_best']:.2f} ({c['best_forced']})" + ("" if c["ok"] else " ✗"))
+        m = next(c["m"] for c in cells if c["function"] == name)
+        L.append(f"| `{name}` ({m}) | " + " | ".join(row) + " |")
+    L.append("")
+    L.append("| function | n | fwd | rev | auto | auto / best | hand-written |")
+    L.append("|---|---|---|---|---|---|---|")
+    for c in cells:
+        ratio = f"{c['auto_over_best']:.2f}" if c.get("auto_over_best") else "—"
+        L.append(f"| `{c['function']}` | {c['n']:,} | {_status(c['fwd'])} | {_status(c['rev'])} | "
+                 f"{_status(c['auto'])} | {ratio} | {_status(c['hand-written'])} |")
+    L.append("")
+    return L
 
 
 class Opts:
@@ -277,6 +380,8 @@ def main(argv=None) -> int:
                         "instead of exhausting the machine); 0 = no cap (default 12)")
     p.add_argument("--out", metavar="DIR", help="output folder (default benchmarks/results, "
                    "benchmarks/results/partial with --quick)")
+    p.add_argument("--grid", choices=("both", "shapes", "small-outputs"), default="both",
+                   help="which grid to run (default both)")
     args = p.parse_args(argv)
 
     opts = Opts()
@@ -285,6 +390,7 @@ def main(argv=None) -> int:
     opts.budget = 0.3 if args.quick else 2.0
     opts.memory_limit = args.memory_limit * GIB
     opts.call_timeout = 120.0
+    opts.slow_call = 3.0 if args.quick else 10.0
 
     if args.address_space_limit > 0:
         try:
@@ -313,8 +419,8 @@ def main(argv=None) -> int:
 
     t0 = time.perf_counter()
     load_start = load_average()
-    cells, skipped = [], []
-    for n in SIZES:
+    cells, skipped, small = [], [], []
+    for n in SIZES if args.grid != "small-outputs" else ():
         for m in SIZES:
             if n * m > MAX_ENTRIES:
                 skipped.append((n, m))
@@ -329,6 +435,17 @@ def main(argv=None) -> int:
             verdict = "" if c.get("ok") is None else (
                 f"  auto/best {c['auto_over_best']:.2f}" + ("" if c["ok"] else "  <-- not within"))
             print(f"n={n:<6d} m={m:<6d} " + ", ".join(parts) + verdict, flush=True)
+            for md in MODES:
+                if c[md]["status"] in ("wrong", "error"):
+                    print(f"    {md}: {c[md]['status']}: {c[md]['note']}")
+    for name in SMALL_OUTPUTS if args.grid != "shapes" else ():
+        for n in SMALL_OUTPUT_SIZES:
+            c = run_small_output_cell(fg, name, n, opts)
+            small.append(c)
+            parts = [f"{md} " + _status(c[md]) for md in MODES + ("hand-written",)]
+            verdict = "" if c.get("ok") is None else (
+                f"  auto/best {c['auto_over_best']:.2f}" + ("" if c["ok"] else "  <-- not within"))
+            print(f"{name:<32s} n={n:<7d} " + ", ".join(parts) + verdict, flush=True)
             for md in MODES:
                 if c[md]["status"] in ("wrong", "error"):
                     print(f"    {md}: {c[md]['status']}: {c[md]['note']}")
@@ -350,13 +467,17 @@ def main(argv=None) -> int:
         "sizes": list(SIZES),
         "skipped_cells": skipped,
         "cells": cells,
+        "small_output_sizes": list(SMALL_OUTPUT_SIZES),
+        "small_output_cells": small,
     }
     (out / "direction.json").write_text(json.dumps(data, indent=1))
     frac, bad = write_markdown(data, out / "direction.md")
     by_min = [c["auto_over_best_min"] for c in cells if c.get("auto_over_best_min")]
     frac_min = sum(r <= TOLERANCE for r in by_min) / len(by_min) if by_min else float("nan")
-    print(f"\nauto within {TOLERANCE}x of the better forced mode in {100 * frac:.0f}% of cells "
-          f"(medians; {100 * frac_min:.0f}% on fastest samples; target {100 * TARGET:.0f}%); "
+    judged_small = [c for c in small if c.get("ok") is not None]
+    print(f"\nauto within {TOLERANCE}x of the better forced mode in {100 * frac:.0f}% of the shape grid's "
+          f"cells (medians; {100 * frac_min:.0f}% on fastest samples; target {100 * TARGET:.0f}%) and in "
+          f"{sum(c['ok'] for c in judged_small)} of {len(judged_small)} small-output cells; "
           f"wrote direction.md, direction.json in {out.name}/")
     return 0
 

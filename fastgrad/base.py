@@ -422,6 +422,9 @@ reshape = defrules(
     seed_jvp=[_reshape_structured],
     seed_vjp=[lambda seed, ans, a, newshape, order="C": _reshape_structured(seed, a, ans, shape_of(a), order)],
 )
+# What the seed rules do with a diagonal seed, for the sweep planner (see KEEPS_DIAGONAL).
+_reshape_structured.plan = lambda ans, a, newshape, order="C": KEEPS_DIAGONAL if order == "C" else MATERIALISES
+reshape.structured_vjps[0].plan = _reshape_structured.plan
 
 
 
@@ -545,6 +548,12 @@ def _concatenate_structured_vjp(argnum):
             d = values[j]
             rows[int(j)] = unit if (not isinstance(d, Box) and d == 1) else unit * d
         return Rows.from_rows(seed.stop - seed.start, x_shape, rows)
+
+    def plan(ans, axis, *arrays):
+        # (for the whole basis: each of the argument's elements is one row)
+        rows = int(_np.prod(shape_of(arrays[argnum - 1]), dtype=int))
+        return ZERO if rows == 0 else rows if rows <= _MAX_STRUCTURED_ROWS else MATERIALISES
+    rule.plan = plan
     return rule
 
 
@@ -630,6 +639,8 @@ sum = defrules(
     vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False: spread(g, x, axis, keepdims)],
     seed_jvp=[_sum_structured_jvp],
 )
+_sum_structured_jvp.plan = lambda ans, x, axis=None, dtype=None, keepdims=False: (
+    DENSE if axis is None and not keepdims else MATERIALISES)
 
 
 
@@ -795,6 +806,11 @@ def _getitem_structured_vjp(seed, ans, A, index):
 
 getitem = defrules(Primitive(_getitem, "getitem"), jvp=[_getitem_jvp], vjp=[_getitem_vjp],
                    seed_jvp=[_getitem_structured_jvp], seed_vjp=[_getitem_structured_vjp])
+# One element picked out leaves one compact row, any other index a dense gather; a pullback
+# scatters straight into the argument unless that is much wider than the output.
+_getitem_structured_jvp.plan = lambda ans, A, index: 1 if _np.ndim(ans) == 0 else DENSE
+_getitem_structured_vjp.plan = lambda ans, A, index: (
+    MATERIALISES if _np.size(A) > 4 * _np.size(ans) else DENSE)
 
 
 def _untake(x, index, shape):

@@ -41,9 +41,10 @@ class config:
     """
 
     sweep_memory_bytes = 1 << 30
-    # A forward sweep keeps a few tangents alive at once; this many per batch row
-    # of the widest intermediate is what the budget is divided by.
-    live_tangents = 4
+    # A sweep keeps a few batched values alive at once (a rule's operands, its result,
+    # a sum of contributions, the chunk being written into the result); this many per
+    # batch row of the widest dense value is what the budget is divided by.
+    live_tangents = 5
 
 
 # ---------------------------------------------------------------- tracing once, sweeping often
@@ -526,15 +527,31 @@ def _check_chunk_size(chunk_size):
         raise ValueError(f"chunk_size must be a positive integer or None, not {chunk_size!r}")
 
 
-def _chunk_rows(total, plan, chunk_size, itemsize=8):
+def _chunk_rows(total, plan, chunk_size, lin=None, scale=1.0):
     """Basis vectors per sweep: all of them unless the widest dense batched value the plan
-    foresees would take the sweep past `config.sweep_memory_bytes`."""
+    foresees would take the sweep past `config.sweep_memory_bytes`. Given the
+    linearization, the values its tape holds during the sweep come out of the budget too,
+    and complex values count twice, so that the sweep's peak is the result plus the budget."""
     if chunk_size is not None:
         return int(chunk_size)
-    per_row = itemsize * plan.dense_width * config.live_tangents
-    if per_row == 0:
+    per_row = 8 * plan.dense_width * config.live_tangents
+    if per_row == 0 or 2 * per_row * total <= config.sweep_memory_bytes // 2:
         return max(total, 1)
-    return max(1, min(total, config.sweep_memory_bytes // per_row))
+    budget = config.sweep_memory_bytes
+    if lin is not None:
+        budget -= _tape_bytes(lin)
+        if scale != 1.0 or any(_is_complex(v) for v in lin.in_leaves + lin.out_leaves):
+            per_row *= 2
+    return max(1, min(total, budget // per_row))
+
+
+def _tape_bytes(lin):
+    """Bytes of the arrays the trace computed (the inputs, the caller's, not counted)."""
+    total = 0
+    for node in lin.trace.nodes:
+        if node.prim is not None:
+            total += getattr(node.value, "nbytes", 0)
+    return total
 
 
 def _plans(lin, direction):
@@ -549,10 +566,13 @@ def _plans(lin, direction):
 
 
 def _obvious(n, m, lin):
-    """Small jacobians cost their fixed overhead either way: plan only larger ones, where the
-    seed's structure can tip the balance (a diagonal seed can make a forward sweep of ten
-    thousand rows cheaper than a reverse sweep of three)."""
-    return max(n, m) <= 64 or max(n, m) * lin.widest() <= _PLAN_ABOVE
+    """A small jacobian with no more inputs than outputs is swept forward unplanned: fewer
+    seeds, and a forward sweep's fixed cost per primitive is the lower one. Anything else is
+    planned: with more inputs than outputs the two disagree (a reverse sweep of one row
+    costs more than a forward sweep of ten when both are mostly fixed cost), and in a larger
+    one the seed's structure can tip the balance (a diagonal seed can make a forward sweep
+    of ten thousand rows cheaper than a reverse sweep of three)."""
+    return n <= m and (m <= 64 or m * lin.widest() <= _PLAN_ABOVE)
 
 
 # Sweeps that could touch fewer elements than this are decided by their shape.
@@ -563,7 +583,7 @@ _plan_cache = {}
 def _planned_direction(lin, n, m, in_shapes, out_shapes, chunk_size):
     """The cheaper direction by the plans, remembered for tapes of the same structure (the
     same primitives on the same shapes), so a jacobian called in a loop plans once."""
-    signature = [chunk_size, len(lin.roots)]
+    signature = [chunk_size, config.sweep_memory_bytes, len(lin.roots)]
     for node in lin.trace.nodes:
         value = node.value
         signature.append(id(node.prim))
@@ -612,7 +632,7 @@ def _sweep_basis(lin, sweep, plan, n_seeded, which, shape, results_like, chunk_s
     size = prod(shape)
     if size == 0:
         return [_np.zeros((0,) + shape_of(like)) for like in results_like]
-    rows = _chunk_rows(size, plan, chunk_size)
+    rows = _chunk_rows(size, plan, chunk_size, lin, scale)
     seeds = [None] * n_seeded
     if rows >= size:
         seeds[which] = Diagonal(scale, shape, 0, size)

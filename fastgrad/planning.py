@@ -2,26 +2,36 @@
 
 A jacobian can be swept forward (one batch row per input element) or backward (one
 per output element). Counting rows is not enough: a symbolic seed keeps its
-structure through much of a tape (seeds.py), and a sweep in which it does costs far
-less than its batch size suggests. So for each direction the plan follows the seed's
-structure through the tape the way the rules will:
+structure through much of a tape (base.py), and a sweep in which it does costs far
+less than its batch size suggests, while a rule that cannot keep it turns the seed
+into a dense k x N array, which can cost far more. So for each direction the plan
+follows the seed's structure through the tape the way the rules will, asking each
+structured rule what it will do (its `plan` attribute, below):
 
-  diagonal  through a primitive with a structured rule that keeps the shape
-            (elementwise, reshape): it touches `size` elements;
-  rows r    one element picked out of a diagonal (`p[0]`), or a stacked output
-            pulled back: r batch rows of `size` elements;
-  dense     anything else: k rows of `size` elements, where k is the batch size.
+  diagonal  the rule keeps the seed's structure (elementwise on one shape, reshape):
+            it touches `size` elements;
+  rows r    the rule leaves r compact rows (one element picked out of a diagonal,
+            `p[0]`; a stacked output pulled back): r batch rows of `size` elements;
+  dense     the rule builds a dense batch of k rows without the seed's dense form
+            (a matrix product keeping a column per row, a sum): k rows of `size`;
+  materialises  the rule declines: the seed becomes a dense k x (argument size)
+            array, then the plain rule runs on it: both count, and both are dense
+            values the memory budget must hold.
+
+A structured rule says which by an attribute `plan(ans, *args, **kwargs)` (the node's
+value and arguments), returning one of the names base.py defines for these (KEEPS_DIAGONAL,
+a number of rows, DENSE, MATERIALISES, ZERO). A structured rule without one is taken to materialise the seed,
+the safe assumption. Values reached by dense batches stay dense.
 
 Each node also costs a fixed overhead per sweep (per chunk). The cheaper direction
 is swept, and the widest dense batched value, not the widest value of the tape,
 sets how many basis vectors fit in one chunk.
-Imports: core only (it reads the tape, it computes nothing).
+Imports: base, for the names of the outcomes (it reads the tape, it computes nothing).
 """
 
 from math import prod
 
-DIAGONAL = "diagonal"
-DENSE = "dense"
+from .base import DENSE, MATERIALISES, ZERO, KEEPS_DIAGONAL as DIAGONAL
 
 # What one primitive's bookkeeping costs per sweep, in element operations: more backward,
 # where cotangents are accumulated and structured ones merged, than forward.
@@ -31,7 +41,7 @@ NODE_OVERHEAD = {"fwd": 5000, "rev": 8000}
 class SweepPlan:
     """elements: element operations of the whole sweep; nodes: primitives it visits;
     dense_width: elements per batch row of the widest dense batched value (0 if the seed
-    stays structured throughout)."""
+    stays structured throughout), a materialised seed included."""
 
     __slots__ = ("direction", "elements", "nodes", "dense_width")
 
@@ -59,6 +69,8 @@ def _shape(x):
 def _merge(a, b, k):
     if a is None:
         return b
+    if b is None:
+        return a
     if a == DIAGONAL and b == DIAGONAL:
         return DIAGONAL
     if isinstance(a, int) and isinstance(b, int):
@@ -70,6 +82,15 @@ def _width(kind, k):
     return 1 if kind == DIAGONAL else kind if isinstance(kind, int) else k
 
 
+def outcome(structured_rules, argnum, node):
+    """What the structured rule for `argnum` does with a diagonal seed at `node`."""
+    rule = structured_rules.get(argnum)
+    decide = getattr(rule, "plan", None)
+    if decide is None:
+        return MATERIALISES
+    return decide(node.value, *node.args, **node.kwargs)
+
+
 def plan_forward(nodes, root, ends, k):
     """The forward sweep of a diagonal seed of k rows on `root` up to the nodes `ends`."""
     state = {root.index: DIAGONAL}
@@ -79,34 +100,41 @@ def plan_forward(nodes, root, ends, k):
         prim = node.prim
         if prim is None:
             continue
-        incoming = None
+        kind = None
+        reached = False
+        size = None
         for argnum, parent in node.parents:
-            kind = state.get(parent.index)
-            if kind is not None:
-                if incoming is None:
-                    incoming = []
-                incoming.append((argnum, kind))
-        if incoming is None:
-            continue
-        shape = _shape(node.value)
-        size = prod(shape)
-        structured = prim.structured_jvps
-        if all(kind == DIAGONAL and structured.get(argnum) is not None for argnum, kind in incoming):
-            if all(_shape(node.args[argnum]) == shape for argnum, _ in incoming):
-                kind = DIAGONAL
-            elif prim.name == "getitem" and size == 1:
-                kind = 1
+            incoming = state.get(parent.index)
+            if incoming is None:
+                continue
+            if size is None:
+                size = prod(_shape(node.value))
+            reached = True
+            if incoming == DIAGONAL:
+                result = outcome(prim.structured_jvps, argnum, node)
+                if result == ZERO:
+                    continue
+                if result == MATERIALISES:
+                    arg_size = prod(_shape(node.args[argnum]))
+                    dense_width = max(dense_width, arg_size, size)
+                    cost += k * (arg_size + size)
+                    result = DENSE
+                else:
+                    cost += _width(result, k) * size
             else:
-                kind = DENSE
-        elif all(isinstance(kind, int) for _, kind in incoming):
-            kind = min(sum(kind for _, kind in incoming), k)
-        else:
-            kind = DENSE
+                result = incoming
+                cost += _width(result, k) * size
+            if kind is not None:
+                cost += _width(_merge(kind, result, k), k) * size  # adding the contributions
+            kind = _merge(kind, result, k)
+        if not reached:
+            continue
+        visited += 1
+        if kind is None:
+            continue
         if kind == DENSE:
             dense_width = max(dense_width, size)
         state[node.index] = kind
-        cost += _width(kind, k) * size * len(incoming)
-        visited += 1
     return SweepPlan("fwd", cost, visited, dense_width)
 
 
@@ -119,33 +147,31 @@ def plan_reverse(nodes, end, roots, k):
         kind = state.pop(node.index, None)
         if kind is None or node.prim is None:
             continue
-        shape = _shape(node.value)
-        structured = node.prim.structured_vjps
+        size = prod(_shape(node.value))
         visited += 1
         for argnum, parent in node.parents:
-            arg_shape = _shape(node.args[argnum])
-            arg_size = prod(arg_shape)
-            if kind == DIAGONAL and structured.get(argnum) is not None:
-                if arg_shape == shape:
-                    contribution = DIAGONAL
-                elif node.prim.name == "concatenate":
-                    contribution = min(arg_size, k)
-                else:
+            arg_size = prod(_shape(node.args[argnum]))
+            if kind == DIAGONAL:
+                contribution = outcome(node.prim.structured_vjps, argnum, node)
+                if contribution == ZERO:
+                    continue
+                if contribution == MATERIALISES:
+                    dense_width = max(dense_width, size)
+                    cost += k * (size + arg_size)
                     contribution = DENSE
-            elif isinstance(kind, int):
-                contribution = kind
+                elif contribution == DENSE:
+                    # e.g. a diagonal summed down to a broadcast argument: one entry per row
+                    cost += k * arg_size
+                else:
+                    cost += _width(contribution, k) * max(arg_size, size)
             else:
-                contribution = DENSE
+                contribution = kind
+                cost += _width(contribution, k) * max(arg_size, size)
             before = state.get(parent.index)
             merged = _merge(before, contribution, k)
             if merged == DENSE:
                 dense_width = max(dense_width, arg_size)
             state[parent.index] = merged
-            if kind == DIAGONAL and contribution == DENSE:
-                # a diagonal summed down to a broadcast argument: one entry per row
-                cost += k * arg_size
-            else:
-                cost += _width(contribution, k) * max(arg_size, prod(shape))
             if before is not None:
                 cost += _width(merged, k) * arg_size  # accumulating (or merging rows)
     return SweepPlan("rev", cost, visited, dense_width)

@@ -80,3 +80,157 @@ def test_plan_sets_chunks_from_dense_values(monkeypatch):
     J = jacobian(lambda x: np.exp(np.sin(x)) * np.sum(x), mode="fwd")(x)
     e = onp.exp(onp.sin(x))
     onp.testing.assert_allclose(J, onp.diag(e * onp.cos(x) * onp.sum(x)) + e[:, None], rtol=1e-12)
+
+
+# ---------------------------------------------------------------- small outputs, materialised seeds
+
+def _direction_taken(monkeypatch, f, x, **kwargs):
+    """The jacobian of f at x, and the direction its sweeps took ('fwd' or 'rev')."""
+    from fastgrad import differential_operators
+
+    taken = []
+    sweep_basis = differential_operators._sweep_basis
+
+    def spy(lin, sweep, *args, **kw):
+        taken.append("fwd" if sweep == lin.jvp else "rev")
+        return sweep_basis(lin, sweep, *args, **kw)
+
+    monkeypatch.setattr(differential_operators, "_sweep_basis", spy)
+    J = jacobian(f, **kwargs)(x)
+    assert len(set(taken)) == 1
+    return J, taken[0]
+
+
+def _small_outputs(n):
+    rng = onp.random.default_rng(n)
+    x, w, W = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal((n, 3))
+    one_hot = (onp.arange(n) == onp.argmax(x)).astype(float)
+    return x, {
+        # name: (f, its jacobian written with NumPy)
+        "mean": (lambda x: np.mean(x), onp.full(n, 1.0 / n)),
+        "max": (lambda x: np.max(x), one_hot),
+        "einsum": (lambda x: np.einsum("i,i->", x, w), w),
+        "stack": (lambda x: np.stack([np.sum(x), np.mean(x), np.max(x)]),
+                  onp.stack([onp.ones(n), onp.full(n, 1.0 / n), one_hot])),
+        "matmul": (lambda x: x @ w, w),
+        "dot": (lambda x: np.dot(x, w), w),
+        "matmul3": (lambda x: x @ W, W.T),
+    }
+
+
+# Reductions and products whose forward rules cannot keep an identity seed: a forward
+# sweep makes it an n x n array.
+MATERIALISING = ["mean", "max", "einsum", "stack"]
+
+
+@pytest.mark.parametrize("name", MATERIALISING)
+def test_small_output_whose_forward_sweep_materialises_is_swept_backward(monkeypatch, name):
+    x, cases = _small_outputs(2000)
+    f, expected = cases[name]
+    J, direction = _direction_taken(monkeypatch, f, x)
+    assert direction == "rev"
+    onp.testing.assert_allclose(J, expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", MATERIALISING)
+def test_plan_counts_a_materialised_seed(name):
+    """The forward plan of a rule that turns the identity seed into an n x n array costs
+    n * n elements and holds a dense value n wide (which sets its chunks)."""
+    from fastgrad.differential_operators import Linearization, _plans
+
+    n = 500
+    x, cases = _small_outputs(n)
+    lin = Linearization(cases[name][0], (x,), {}, 0)
+    (fwd,), (rev,) = _plans(lin, "fwd"), _plans(lin, "rev")
+    assert fwd.dense_width == n and fwd.elements >= n * n
+    assert rev.elements < 20 * n
+    assert fwd.cost() > rev.cost()
+
+
+@pytest.mark.parametrize("name", MATERIALISING)
+def test_forced_forward_sweep_respects_the_memory_budget(monkeypatch, name):
+    """mode='fwd' where the seed is materialised: chunks within sweep_memory_bytes, where a
+    single sweep would hold the 2000 x 2000 identity (32 MB)."""
+    import tracemalloc
+
+    from fastgrad import config
+
+    x, cases = _small_outputs(2000)
+    f, expected = cases[name]
+    budget = 1 << 20
+    monkeypatch.setattr(config, "sweep_memory_bytes", budget)
+    jac = jacobian(f, mode="fwd")
+    tracemalloc.start()
+    try:
+        J = jac(x)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    onp.testing.assert_allclose(J, expected, rtol=1e-12, atol=1e-15)
+    assert peak <= J.nbytes + budget
+
+
+@pytest.mark.parametrize("name", ["matmul", "dot", "matmul3"])
+def test_product_of_a_vector_keeps_the_forward_seed(name):
+    """x @ w and np.dot(x, w): the forward tangent for the identity seed is w itself (one
+    entry per row), with no n x n identity built (32 MB here)."""
+    import tracemalloc
+
+    x, cases = _small_outputs(2000)
+    f, expected = cases[name]
+    jac = jacobian(f, mode="fwd")
+    tracemalloc.start()
+    try:
+        J = jac(x)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    onp.testing.assert_allclose(J, expected, rtol=1e-12, atol=1e-15)
+    assert peak < 20 * x.nbytes
+
+
+@pytest.mark.parametrize("n,m", [(10, 1), (100, 1), (100, 10)])
+def test_small_jacobian_with_more_inputs_is_planned(monkeypatch, n, m):
+    """Where both sweeps are mostly fixed cost, a forward sweep of n rows is cheaper than a
+    reverse sweep of m < n rows (a reverse sweep's cost per primitive is higher), and the
+    tape's structure (a diagonal seed kept up to a sum) makes it cheaper still: the plan,
+    not the count of seeds, decides."""
+    f, x, expected = _problem(n, m)
+    J, direction = _direction_taken(monkeypatch, f, x)
+    assert direction == "fwd"
+    onp.testing.assert_allclose(J, expected, rtol=1e-10, atol=1e-12)
+
+
+# ---------------------------------------------------------------- peak memory of dense jacobians
+
+DENSE_CASES = {
+    "cumsum": lambda x: np.cumsum(x),
+    "outer": lambda x: np.outer(x, x[:3]).ravel(),
+    "exp-times-sum": lambda x: np.exp(x) * np.sum(x),
+    "sort": lambda x: np.sort(x),
+}
+
+
+@pytest.mark.parametrize("mode", ["auto", "fwd", "rev"])
+@pytest.mark.parametrize("name", list(DENSE_CASES))
+def test_dense_jacobian_peak_is_result_plus_budget(monkeypatch, name, mode):
+    """A dense jacobian's peak memory is at most the result plus sweep_memory_bytes,
+    whichever the direction: each chunk is written into the result as it arrives."""
+    import tracemalloc
+
+    from fastgrad import config
+
+    budget = 1 << 20
+    monkeypatch.setattr(config, "sweep_memory_bytes", budget)
+    x = onp.random.default_rng(3).standard_normal(1200)
+    f = DENSE_CASES[name]
+    jac = jacobian(f, mode=mode)
+    tracemalloc.start()
+    try:
+        J = jac(x)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    expected = jacobian(f, mode="rev" if mode == "fwd" else "fwd", chunk_size=64)(x)
+    onp.testing.assert_allclose(J, expected, rtol=1e-12, atol=1e-12)
+    assert peak <= J.nbytes + budget

@@ -11,7 +11,7 @@ import numpy as _np
 import string
 
 from .._shapes import ndim_of, shape_of
-from ..base import Diagonal, lift, RulesByArgnum, sum_to_shape, unbroadcast
+from ..base import DENSE, MATERIALISES, Diagonal, defrules, lift, RulesByArgnum, sum_to_shape, unbroadcast
 from ..core import Primitive
 from ._plain import contains_box
 from .creation import array
@@ -112,13 +112,14 @@ def _scale_rows(rows, seed):
 
 
 def _matmul_structured_jvp_b(seed, ans, a, b):
-    if type(seed) is not Diagonal or ndim_of(b) != 1 or ndim_of(a) != 2:
+    if type(seed) is not Diagonal or not _keeps_columns(ans, b, a):
         return NotImplemented
-    return _scale_rows(transpose(a[:, seed.start:seed.stop]), seed)
+    columns = a[seed.start:seed.stop] if ndim_of(a) == 1 else transpose(a[:, seed.start:seed.stop])
+    return _scale_rows(columns, seed)
 
 
 def _matmul_structured_jvp_a(seed, ans, a, b):
-    if type(seed) is not Diagonal or ndim_of(a) != 1 or ndim_of(b) != 2:
+    if type(seed) is not Diagonal or not _keeps_columns(ans, a, b):
         return NotImplemented
     return _scale_rows(b[seed.start:seed.stop], seed)
 
@@ -135,11 +136,28 @@ def _matmul_structured_vjp_a(seed, ans, a, b):
     return _scale_rows(transpose(b[:, seed.start:seed.stop]), seed)
 
 
-matmul = Primitive(_matmul, "matmul")
-matmul.jvps.update({0: _matmul_jvp_a, 1: _matmul_jvp_b})
-matmul.vjps.update({0: _matmul_vjp_a, 1: _matmul_vjp_b})
-matmul.structured_jvps.update({0: _matmul_structured_jvp_a, 1: _matmul_structured_jvp_b})
-matmul.structured_vjps.update({0: _matmul_structured_vjp_a, 1: _matmul_structured_vjp_b})
+def _keeps_columns(ans, vector, other):
+    """Whether a diagonal seed on the vector operand of a product with a vector or a matrix
+    gives the product's tangent as rows of the other operand (x @ w: one entry per row)."""
+    return ndim_of(vector) == 1 and ndim_of(other) in (1, 2)
+
+
+# What each rule above does with a diagonal seed, for the sweep planner (base.KEEPS_DIAGONAL).
+_matmul_structured_jvp_a.plan = lambda ans, a, b: DENSE if _keeps_columns(ans, a, b) else MATERIALISES
+_matmul_structured_jvp_b.plan = lambda ans, a, b: DENSE if _keeps_columns(ans, b, a) else MATERIALISES
+_matmul_structured_vjp_a.plan = lambda ans, a, b: (
+    DENSE if ndim_of(a) == 1 and ndim_of(b) == 2 else MATERIALISES)
+_matmul_structured_vjp_b.plan = lambda ans, a, b: (
+    DENSE if ndim_of(b) == 1 and ndim_of(a) == 2 else MATERIALISES)
+
+
+matmul = defrules(
+    Primitive(_matmul, "matmul"),
+    jvp=[_matmul_jvp_a, _matmul_jvp_b],
+    vjp=[_matmul_vjp_a, _matmul_vjp_b],
+    seed_jvp=[_matmul_structured_jvp_a, _matmul_structured_jvp_b],
+    seed_vjp=[_matmul_structured_vjp_a, _matmul_structured_vjp_b],
+)
 
 
 # ---------------------------------------------------------------- einsum
@@ -222,9 +240,11 @@ def _einsum_vjp(argnum):
     return vjp
 
 
-einsum_args = Primitive(_einsum, "einsum")
-einsum_args.jvps = RulesByArgnum(_einsum_jvp, first=1)
-einsum_args.vjps = RulesByArgnum(_einsum_vjp, first=1)
+einsum_args = defrules(
+    Primitive(_einsum, "einsum"),
+    jvp=RulesByArgnum(_einsum_jvp, first=1),
+    vjp=RulesByArgnum(_einsum_vjp, first=1),
+)
 
 
 def _from_sublists(args):
