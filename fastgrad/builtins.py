@@ -22,7 +22,7 @@ Imports: the engine, the NumPy base, rules and vspace.
 
 import builtins as _py
 
-from .base import RulesByArgnum
+from .base import RulesByArgnum, defrules
 from .core import Box, Primitive, getval
 from .rules import nondifferentiable
 from .vspace import DictVSpace, SequenceVSpace, VSpace, vspace
@@ -91,10 +91,16 @@ def _container_take(A, idx):
     return A[idx]
 
 
-container_take = Primitive(_container_take, "container_take")
-container_take.jvps[0] = lambda t, ans, A, idx: _take(t, idx, ans)
-container_take.vjps[0] = lambda g, ans, A, idx: _put(A, idx, g)
-container_take.structured_vjps[0] = _densified(container_take.vjps[0])
+def _container_take_vjp(g, ans, A, idx):
+    return _put(A, idx, g)
+
+
+container_take = defrules(
+    Primitive(_container_take, "container_take"),
+    jvp=[lambda t, ans, A, idx: _take(t, idx, ans)],
+    vjp=[_container_take_vjp],
+    seed_vjp=[_densified(_container_take_vjp)],
+)
 container_take.exempt_from_registry = True
 
 
@@ -114,10 +120,16 @@ def _put_dense(zeros, idx, x):
     return _rebuild(type_(zeros), items)
 
 
-container_untake = Primitive(_container_untake, "container_untake")
-container_untake.jvps[0] = lambda t, ans, x, idx, vs: _put(ans, idx, t)
-container_untake.structured_jvps[0] = _densified(container_untake.jvps[0])
-container_untake.vjps[0] = lambda g, ans, x, idx, vs: _take(g, idx, x) if isinstance_(idx, slice) else g[idx]
+def _container_untake_jvp(t, ans, x, idx, vs):
+    return _put(ans, idx, t)
+
+
+container_untake = defrules(
+    Primitive(_container_untake, "container_untake"),
+    jvp=[_container_untake_jvp],
+    vjp=[lambda g, ans, x, idx, vs: _take(g, idx, x) if isinstance_(idx, slice) else g[idx]],
+    seed_jvp=[_densified(_container_untake_jvp)],
+)
 container_untake.exempt_from_registry = True
 
 
@@ -125,10 +137,16 @@ def _make_sequence(seq_type, *args):
     return _rebuild(seq_type, list_(args))
 
 
-make_sequence = Primitive(_make_sequence, "make_sequence")
-make_sequence.jvps = RulesByArgnum(lambda argnum: lambda t, ans, seq_type, *args: _put(ans, argnum - 1, t))
-make_sequence.structured_jvps = RulesByArgnum(lambda argnum: _densified(make_sequence.jvps.get(argnum)))
-make_sequence.vjps = RulesByArgnum(lambda argnum: lambda g, ans, seq_type, *args: g[argnum - 1])
+def _make_sequence_jvp(argnum):
+    return lambda t, ans, seq_type, *args: _put(ans, argnum - 1, t)
+
+
+make_sequence = defrules(
+    Primitive(_make_sequence, "make_sequence"),
+    jvp=RulesByArgnum(_make_sequence_jvp),
+    vjp=RulesByArgnum(lambda argnum: lambda g, ans, seq_type, *args: g[argnum - 1]),
+    seed_jvp=RulesByArgnum(lambda argnum: _densified(_make_sequence_jvp(argnum))),
+)
 make_sequence.exempt_from_registry = True
 
 
@@ -136,10 +154,16 @@ def _make_dict(keys, *values):
     return dict_(zip(keys, values))
 
 
-make_dict = Primitive(_make_dict, "make_dict")
-make_dict.jvps = RulesByArgnum(lambda argnum: lambda t, ans, keys, *values: _put(ans, keys[argnum - 1], t))
-make_dict.structured_jvps = RulesByArgnum(lambda argnum: _densified(make_dict.jvps.get(argnum)))
-make_dict.vjps = RulesByArgnum(lambda argnum: lambda g, ans, keys, *values: g[keys[argnum - 1]])
+def _make_dict_jvp(argnum):
+    return lambda t, ans, keys, *values: _put(ans, keys[argnum - 1], t)
+
+
+make_dict = defrules(
+    Primitive(_make_dict, "make_dict"),
+    jvp=RulesByArgnum(_make_dict_jvp),
+    vjp=RulesByArgnum(lambda argnum: lambda g, ans, keys, *values: g[keys[argnum - 1]]),
+    seed_jvp=RulesByArgnum(lambda argnum: _densified(_make_dict_jvp(argnum))),
+)
 make_dict.exempt_from_registry = True
 
 
@@ -163,10 +187,12 @@ def _extend_right_vjp(argnum):
     return vjp
 
 
-sequence_extend_right = Primitive(_sequence_extend_right, "sequence_extend_right")
-sequence_extend_right.jvps = RulesByArgnum(_extend_right_jvp)
-sequence_extend_right.structured_jvps = RulesByArgnum(lambda argnum: _densified(_extend_right_jvp(argnum)))
-sequence_extend_right.vjps = RulesByArgnum(_extend_right_vjp)
+sequence_extend_right = defrules(
+    Primitive(_sequence_extend_right, "sequence_extend_right"),
+    jvp=RulesByArgnum(_extend_right_jvp),
+    vjp=RulesByArgnum(_extend_right_vjp),
+    seed_jvp=RulesByArgnum(lambda argnum: _densified(_extend_right_jvp(argnum))),
+)
 sequence_extend_right.exempt_from_registry = True
 
 
@@ -190,10 +216,12 @@ def _extend_left_vjp(argnum):
     return vjp
 
 
-sequence_extend_left = Primitive(_sequence_extend_left, "sequence_extend_left")
-sequence_extend_left.jvps = RulesByArgnum(_extend_left_jvp)
-sequence_extend_left.structured_jvps = RulesByArgnum(lambda argnum: _densified(_extend_left_jvp(argnum)))
-sequence_extend_left.vjps = RulesByArgnum(_extend_left_vjp)
+sequence_extend_left = defrules(
+    Primitive(_sequence_extend_left, "sequence_extend_left"),
+    jvp=RulesByArgnum(_extend_left_jvp),
+    vjp=RulesByArgnum(_extend_left_vjp),
+    seed_jvp=RulesByArgnum(lambda argnum: _densified(_extend_left_jvp(argnum))),
+)
 sequence_extend_left.exempt_from_registry = True
 
 

@@ -289,7 +289,7 @@ def _check_primitive(fun, what):
 
 
 def _is_derived(rule):
-    return getattr(rule, "derived", False) or "_from_" in getattr(rule, "__qualname__", "")
+    return getattr(rule, "derived", False)
 
 
 def _forget_derived(table, argnums=None):

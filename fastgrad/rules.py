@@ -23,14 +23,15 @@ import numpy as _np
 from . import core
 from ._shapes import ndim_of, shape_of
 from .base import (DENSE, KEEPS_DIAGONAL, MATERIALISES, UNIT_ROW, Diagonal, Rows, broadcast_batch, broadcast_to,
-                   concatenate, is_complex, lift, real, reshape, traced_array, transpose, unbroadcast, untake, zero_rule)
+                   concatenate, defrules, is_complex, lift, real, reshape, traced_array, transpose, unbroadcast,
+                   untake, zero_rule)
 from .core import Box, Primitive, getval
 from .tangents import add_tangents
 
 
 # ---------------------------------------------------------------- elementwise rules
 
-def elementwise(fun, *derivs, name=None):
+def elementwise(fun, *derivs, name=None, jvp=None, jvp_into=None, joint_jvp=None):
     """A primitive applied elementwise with NumPy broadcasting.
 
     derivs[i] is the partial derivative of the output with respect to argument i,
@@ -38,20 +39,27 @@ def elementwise(fun, *derivs, name=None):
     number (1 for add, -1 for subtract's second argument), or None where the
     argument is not differentiable. Complex inputs follow autograd's convention:
     a holomorphic rule's VJP is the plain transpose, g * f'(x), no conjugate.
+
+    Where the derived forward rule has a cheaper form, `jvp` gives it ({argnum: rule}),
+    with `jvp_into` ({argnum: into}) writing the same into a given array (see
+    _rows_joint_jvp); `joint_jvp` is a rule for all arguments' tangents at once.
     """
     prim = _ElementwisePrimitive(fun, name)
+    jvps, vjps, seed_jvps, seed_vjps = {}, {}, {}, {}
     for i, deriv in enumerate(derivs):
         if deriv is None:
-            prim.jvps[i] = prim.vjps[i] = zero_rule
+            jvps[i] = vjps[i] = zero_rule
             continue
-        prim.jvps[i] = _elementwise_jvp(deriv)
-        prim.vjps[i] = _elementwise_vjp(i, deriv)
-        prim.structured_jvps[i] = _elementwise_structured(i, deriv, transpose=False)
-        prim.structured_vjps[i] = _elementwise_structured(i, deriv, transpose=True)
-        prim.jvps_into[i] = (prim.jvps[i], _elementwise_jvp_into(deriv))
-    if len(derivs) > 1:
-        prim.structured_jvp_joint = _rows_joint_jvp(prim)
-    return prim
+        jvps[i] = _elementwise_jvp(deriv)
+        vjps[i] = _elementwise_vjp(i, deriv)
+        seed_jvps[i] = _elementwise_structured(i, deriv, transpose=False)
+        seed_vjps[i] = _elementwise_structured(i, deriv, transpose=True)
+        prim.jvps_into[i] = (jvps[i], _elementwise_jvp_into(deriv))
+    for i, rule in (jvp or {}).items():
+        jvps[i] = rule
+        prim.jvps_into[i] = (rule, jvp_into[i])
+    return defrules(prim, jvp=jvps, vjp=vjps, seed_jvp=seed_jvps, seed_vjp=seed_vjps, joint_jvp=joint_jvp,
+                    seed_joint_jvp=_rows_joint_jvp(prim) if len(derivs) > 1 else None)
 
 
 class _ElementwisePrimitive(Primitive):
@@ -293,6 +301,8 @@ def _jvp_from_vjp(prim, argnum):
         def jvp(t, ans, *args, **kwargs):
             return _jvp_by_vjp_calls(vjp, t, ans, args, kwargs)
 
+    # (marked, so that a rule given later in the other mode replaces it: extend._forget_derived)
+    jvp.derived = True
     prim.jvps[argnum] = jvp
     return jvp
 
@@ -375,6 +385,7 @@ def _vjp_from_jvp(prim, argnum):
     def vjp(g, ans, *args, **kwargs):
         return _transpose(lambda t: jvp(t, ans, *args, **kwargs), args[argnum], g)
 
+    vjp.derived = True
     prim.vjps[argnum] = vjp
     return vjp
 

@@ -439,3 +439,73 @@ def test_a_scalar_divisor_gives_numpys_quotient_in_the_forward_rules(divisor):
             J_const = op(lambda x: x / divisor)(c)
             onp.testing.assert_allclose(onp.diag(J_const), onp.full(3, 1.0 / onp.float64(divisor))
                                         if divisor else onp.full(3, onp.inf), rtol=1e-15)
+
+
+# ---------------------------------------------------------------- one rules block per primitive
+
+_RULE_SLOTS = ("jvps", "vjps", "structured_jvps", "structured_vjps", "jvp_joint", "structured_jvp_joint")
+
+
+def _rules_changed_after_their_block(prim):
+    """What about prim's rules differs from what its defrules block declared: a rule
+    replaced or added later (rules derived from the other mode, marked `derived`, aside)."""
+    from fastgrad.base import RulesByArgnum
+
+    declared = getattr(prim, "declared_rules", {})
+    changes = []
+    for slot in _RULE_SLOTS:
+        current = getattr(prim, slot)
+        given = declared.get(slot)
+        if slot.endswith("joint"):
+            if current is not given:
+                changes.append(slot)
+        elif isinstance(given, RulesByArgnum) or isinstance(current, RulesByArgnum):
+            if current is not given:
+                changes.append(slot)
+        else:
+            given = given or {}
+            for argnum, rule in current.items():
+                if given.get(argnum) is not rule and not getattr(rule, "derived", False):
+                    changes.append(f"{slot}[{argnum}]")
+    return changes
+
+
+def _fastgrad_primitives():
+    import sys
+
+    import fastgrad.scipy  # noqa: F401  (its primitives too)
+    from fastgrad.core import Primitive
+    from fastgrad.extend import client_primitives
+
+    found = {}
+    for name, module in list(sys.modules.items()):
+        if module is not None and (name == "fastgrad" or name.startswith("fastgrad.")):
+            for value in vars(module).values():
+                if isinstance(value, Primitive) and value not in client_primitives:
+                    found[id(value)] = value
+    return list(found.values())
+
+
+def test_every_primitive_keeps_the_rules_of_its_block():
+    primitives = _fastgrad_primitives()
+    assert len(primitives) > 150
+    changed = {prim.name: changes for prim in primitives if (changes := _rules_changed_after_their_block(prim))}
+    assert changed == {}
+
+
+def test_a_rule_replaced_after_its_block_is_found():
+    from fastgrad.base import defrules
+    from fastgrad.core import Primitive
+
+    def jvp(t, ans, x):
+        return t
+
+    def vjp(g, ans, x):
+        return g
+
+    prim = defrules(Primitive(lambda x: x, "identity"), jvp=[jvp], vjp=[vjp])
+    assert _rules_changed_after_their_block(prim) == []
+    prim.jvps[0] = lambda t, ans, x: 2 * t
+    prim.structured_vjps[0] = vjp
+    prim.jvp_joint = lambda tangents, ans, x: tangents[0]
+    assert _rules_changed_after_their_block(prim) == ["jvps[0]", "structured_vjps[0]", "jvp_joint"]

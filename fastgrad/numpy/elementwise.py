@@ -159,10 +159,6 @@ def _nonzero(x):
 
 
 # ---------------------------------------------------------------- arithmetic
-add = elementwise(_np.add, 1, 1)
-subtract = elementwise(_np.subtract, 1, -1)
-
-
 def _sum_of_tangents(sign):
     def joint(tangents, ans, x, y):
         tx, ty = tangents
@@ -173,12 +169,9 @@ def _sum_of_tangents(sign):
 
 
 # Both arguments carrying a tangent: t_x ± t_y in one pass (no negated copy to add).
-add.jvp_joint = _sum_of_tangents(1)
-subtract.jvp_joint = _sum_of_tangents(-1)
+add = elementwise(_np.add, 1, 1, joint_jvp=_sum_of_tangents(1))
+subtract = elementwise(_np.subtract, 1, -1, joint_jvp=_sum_of_tangents(-1))
 multiply = elementwise(_np.multiply, lambda ans, x, y: y, lambda ans, x, y: x)
-# -ans / y as ans / (-y): the negation then costs the size of y, not of the output.
-# (true_divide(1.0, y) rather than 1.0 / y: a Python 0.0 divisor gives inf, as in NumPy)
-divide = elementwise(_np.divide, lambda ans, x, y: _np.true_divide(1.0, y), lambda ans, x, y: ans / negative(y))
 
 
 def _reciprocal_of_scalar(y):
@@ -231,9 +224,11 @@ def _divide_jvp_y_into(t, out, ans, x, y):
     _np.multiply(lift(t, ans.ndim) / -y, ans, out=out)
 
 
-divide.jvps[0] = _divide_jvp_x
-divide.jvps[1] = _divide_jvp_y
-divide.jvps_into = {0: (_divide_jvp_x, _divide_jvp_x_into), 1: (_divide_jvp_y, _divide_jvp_y_into)}
+# -ans / y as ans / (-y): the negation then costs the size of y, not of the output.
+# (true_divide(1.0, y) rather than 1.0 / y: a Python 0.0 divisor gives inf, as in NumPy)
+divide = elementwise(_np.divide, lambda ans, x, y: _np.true_divide(1.0, y), lambda ans, x, y: ans / negative(y),
+                     jvp={0: _divide_jvp_x, 1: _divide_jvp_y},
+                     jvp_into={0: _divide_jvp_x_into, 1: _divide_jvp_y_into})
 true_divide = divide
 negative = elementwise(_np.negative, -1)
 positive = elementwise(_np.positive, 1)

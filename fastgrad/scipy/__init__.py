@@ -10,3 +10,4 @@ except ImportError as error:
     raise ImportError('fastgrad.scipy needs SciPy: pip install "fastgrad[scipy]"') from error
 
 from . import integrate, linalg, misc, signal, special, stats  # noqa: E402,F401
+from . import _autograd_names  # noqa: E402,F401  (the compatibility façade, last)

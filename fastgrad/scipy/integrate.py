@@ -35,7 +35,7 @@ import scipy.integrate as _si
 
 from .. import numpy as np
 from ..core import Box, backward_sweep, forward_sweep, getval, new_box, trace_stack
-from ..base import RulesByArgnum
+from ..base import RulesByArgnum, defrules
 from ..core import Primitive
 from ..tangents import add_tangents
 
@@ -210,11 +210,11 @@ def _odeint_pullback(g, ans, func, y0, t, *args, **solver):
     return result
 
 
-_odeint_prim = Primitive(_odeint_value, "odeint")
-_odeint_prim.jvp_joint = _odeint_jvp
-_odeint_prim.vjps = RulesByArgnum(
-    lambda argnum: lambda g, ans, *args, **solver: _odeint_pullback(g, ans, *args, **solver)[argnum],
-    first=1,
+_odeint_prim = defrules(
+    Primitive(_odeint_value, "odeint"),
+    vjp=RulesByArgnum(lambda argnum: lambda g, ans, *args, **solver: _odeint_pullback(g, ans, *args, **solver)[argnum],
+                      first=1),
+    joint_jvp=_odeint_jvp,
 )
 
 # SciPy's default tolerances (1.49e-8) leave an error in the solution that jumps by about
@@ -259,15 +259,10 @@ def odeint(func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, tfirst=F
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds its rule helpers too (not in __all__): what it imports to build
-# its rule, and the rule's pieces, here in autograd's calling convention on the adjoint
-# solve above. `tuple` here is autograd's (fastgrad.builtins.tuple): this module's own
-# code says _py.tuple.
+# autograd's module also holds the extension API it imports and its rule helpers (not in
+# __all__); fastgrad.scipy._autograd_names attaches them to this module.
 
 from ..builtins import tuple  # noqa: E402,F401,A004
-from ..differential_operators import make_vjp  # noqa: E402,F401
-from ..extend import defvjp_argnums, primitive  # noqa: E402,F401
-from ..misc import flatten  # noqa: E402,F401
 
 
 def grad_odeint(yt, func, y0, t, func_args, **kwargs):

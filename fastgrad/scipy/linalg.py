@@ -49,7 +49,6 @@ from ..base import defrules, lift, sum_to_shape, unbroadcast
 from ..core import Primitive
 from ..tree import flatten
 from . import _special_matrices
-from .._autograd_helpers import vjp_maker, vjp_maker_argnum
 from ._special_matrices import (  # noqa: F401  (public names of this module)
     block_diag, circulant, companion, convolution_matrix, dft, diagsvd, fiedler, fiedler_companion, hadamard,
     hankel, helmert, hilbert, invhilbert, invpascal, khatri_rao, leslie, pascal, toeplitz,
@@ -1375,11 +1374,5 @@ qr_delete = _plain_values_only("qr_delete", _UPDATE_QR)
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds its rule helpers too (not in __all__): the extension API it
-# imports, and VJP makers in its calling convention, here fastgrad's own rules.
-
-from ..extend import defjvp, defjvp_argnums, defvjp, defvjp_argnums  # noqa: E402,F401
-from ..numpy.numpy_wrapper import wrap_namespace  # noqa: E402,F401
-
-grad_solve_triangular = vjp_maker(solve_triangular, 0, "grad_solve_triangular")
-grad_solve_banded = vjp_maker_argnum(solve_banded, "grad_solve_banded")
+# autograd's module also holds the extension API it imports and its rule helpers (not in
+# __all__); fastgrad.scipy._autograd_names attaches them to this module.

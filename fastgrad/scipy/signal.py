@@ -183,14 +183,11 @@ def convolve(A, B, axes=None, dot_axes=((), ()), mode="full"):
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds its rule helpers too (not in __all__): the extension API and
-# NumPy tool it imports, its axis bookkeeping, and its VJP maker, here in autograd's
-# calling convention on fastgrad's own rules.
+# autograd's module also holds the extension API it imports and its rule helpers (not in
+# __all__); fastgrad.scipy._autograd_names attaches them to this module.
 
 from numpy.lib.stride_tricks import as_strided  # noqa: E402,F401
 
-from ..extend import defvjp, primitive  # noqa: E402,F401
-from .._autograd_helpers import vjp_maker_argnum  # noqa: E402
 
 
 def compute_conv_size(A_size, B_size, mode):
@@ -236,7 +233,3 @@ def parse_axes(A_shape, B_shape, conv_axes, dot_axes, mode):
                      "conv": tuple(compute_conv_size(A_shape[i], B_shape[j], mode)
                                    for i, j in zip(axes["A"]["conv"], axes["B"]["conv"]))}
     return axes, shapes
-
-
-# grad_convolve(argnum, ans, A, B, axes=None, dot_axes=((), ()), mode="full") -> g -> cotangent
-grad_convolve = vjp_maker_argnum(convolve, "grad_convolve")

@@ -489,27 +489,8 @@ sinc = np.sinc
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds its rule helpers too (not in __all__): the extension API and
-# broadcasting helpers it imports, its constants, and its rule makers, here in autograd's
-# calling convention on fastgrad's own rules.
-
-from ..extend import defjvp, defvjp, primitive  # noqa: E402,F401
-from ..numpy.numpy_vjps import repeat_to_match_shape, unbroadcast_f  # noqa: E402,F401
-from .._autograd_helpers import jvp_rule, vjp_maker  # noqa: E402
+# autograd's module also holds the extension API it imports and its rule helpers (not in
+# __all__); fastgrad.scipy._autograd_names attaches them to this module.
 
 root_pi = float(_SQRT_PI)
 inv_root_pi = float(1 / _SQRT_PI)
-
-# maker(ans, x, axis=None, b=None, keepdims=False) -> g -> cotangent of x
-make_grad_logsumexp = vjp_maker(logsumexp, 0, "make_grad_logsumexp")
-# fwd_grad_logsumexp(g, ans, x, axis=None, b=None, keepdims=False) -> tangent of the output
-fwd_grad_logsumexp = jvp_rule(logsumexp, 0, "fwd_grad_logsumexp")
-
-
-def make_gammainc_vjp_arg1(sign):
-    """autograd's VJP maker for the x argument of gammainc (sign 1) and gammaincc (sign -1):
-    maker(ans, a, x) -> g -> sign * g * x^(a-1) e^-x / Gamma(a), summed to x's shape."""
-    def gammainc_vjp_arg1(ans, a, x):
-        return unbroadcast_f(x, lambda g: g * (sign * _gamma_density(a, x)))
-
-    return gammainc_vjp_arg1

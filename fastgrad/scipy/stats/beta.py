@@ -50,15 +50,7 @@ def ppf(q, a, b, loc=0.0, scale=1.0):
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds the names it imports to state its rules and its partial
-# derivatives of logpdf (not in __all__); those are computed by fastgrad's own rules.
+# autograd's module also holds the extension API it imports and its rule helpers (not in
+# __all__); fastgrad.scipy._autograd_names attaches them to this module.
 
-from ...extend import defvjp, primitive  # noqa: E402,F401
-from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
-from ..._autograd_helpers import elementwise_partial  # noqa: E402
 from ..special import beta, psi  # noqa: E402,F401
-
-# d logpdf(x, a, b) / d x, d a, d b, elementwise.
-grad_beta_logpdf_arg0 = elementwise_partial(logpdf, 0, "grad_beta_logpdf_arg0")
-grad_beta_logpdf_arg1 = elementwise_partial(logpdf, 1, "grad_beta_logpdf_arg1")
-grad_beta_logpdf_arg2 = elementwise_partial(logpdf, 2, "grad_beta_logpdf_arg2")

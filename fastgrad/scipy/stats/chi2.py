@@ -53,13 +53,7 @@ def ppf(q, df, loc=0.0, scale=1.0):
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds the names it imports to state its rules and its partial
-# derivative of logpdf (not in __all__); that is computed by fastgrad's own rules.
+# autograd's module also holds the extension API it imports and its rule helpers (not in
+# __all__); fastgrad.scipy._autograd_names attaches them to this module.
 
-from ...extend import defvjp, primitive  # noqa: E402,F401
-from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
-from ..._autograd_helpers import elementwise_partial  # noqa: E402
 from ..special import gamma  # noqa: E402,F401
-
-# d logpdf(x, df) / d x, elementwise.
-grad_chi2_logpdf = elementwise_partial(logpdf, 0, "grad_chi2_logpdf")

@@ -28,7 +28,7 @@ rvs = nondifferentiable(_st.dirichlet.rvs, "rvs")
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds the names it imports to state its rules (not in __all__).
+# autograd's module also holds the extension API it imports and its rule helpers (not in
+# __all__); fastgrad.scipy._autograd_names attaches them to this module.
 
-from ...extend import defvjp, primitive  # noqa: E402,F401
 from ..special import digamma  # noqa: E402,F401

@@ -52,5 +52,3 @@ def ppf(q, s, loc=0.0, scale=1.0):
     _, _, ok = standardize(q, loc, scale)
     ss = safe(s > 0, s, 1.0)
     return masked((loc + scale * np.exp(ss * sc.ndtri(q))), valid(ok, s > 0))
-
-

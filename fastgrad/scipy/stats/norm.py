@@ -45,7 +45,5 @@ def ppf(q, loc=0.0, scale=1.0):
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds the names it imports to state its rules (not in __all__).
-
-from ...extend import defvjp, primitive  # noqa: E402,F401
-from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
+# autograd's module also holds the extension API it imports and its rule helpers (not in
+# __all__); fastgrad.scipy._autograd_names attaches them to this module.

@@ -57,12 +57,5 @@ ppf = nondifferentiable(_st.poisson.ppf, "ppf")
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds the names it imports to state its rules and its partial
-# derivative of logpmf (not in __all__); that is computed by fastgrad's own rules.
-
-from ...extend import defvjp, primitive  # noqa: E402,F401
-from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
-from ..._autograd_helpers import elementwise_partial  # noqa: E402
-
-# d logpmf(k, mu) / d mu, elementwise.
-grad_poisson_logpmf = elementwise_partial(logpmf, 1, "grad_poisson_logpmf")
+# autograd's module also holds the extension API it imports and its rule helpers (not in
+# __all__); fastgrad.scipy._autograd_names attaches them to this module.

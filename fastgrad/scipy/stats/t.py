@@ -48,18 +48,7 @@ def ppf(q, df, loc=0.0, scale=1.0):
 
 
 # ---------------------------------------------------------------- autograd's helper names
-# autograd's module holds the names it imports to state its rules and its partial
-# derivatives of logpdf (not in __all__); those are computed by fastgrad's own rules.
+# autograd's module also holds the extension API it imports and its rule helpers (not in
+# __all__); fastgrad.scipy._autograd_names attaches them to this module.
 
-from ...extend import defvjp, primitive  # noqa: E402,F401
-from ...numpy.numpy_vjps import unbroadcast_f  # noqa: E402,F401
-from ..._autograd_helpers import elementwise_partial  # noqa: E402
 from ..special import psi  # noqa: E402,F401
-
-# d logpdf(x, df, loc, scale) / d x, d df, d loc, d scale, elementwise; grad_tlogpdf_diff(y, df)
-# is d/dy of the standard density's logarithm (loc 0, scale 1).
-grad_tlogpdf_x = elementwise_partial(logpdf, 0, "grad_tlogpdf_x")
-grad_tlogpdf_df = elementwise_partial(logpdf, 1, "grad_tlogpdf_df")
-grad_tlogpdf_loc = elementwise_partial(logpdf, 2, "grad_tlogpdf_loc")
-grad_tlogpdf_scale = elementwise_partial(logpdf, 3, "grad_tlogpdf_scale")
-grad_tlogpdf_diff = elementwise_partial(logpdf, 0, "grad_tlogpdf_diff")
