@@ -153,6 +153,8 @@ class Box:
 
 
 _box_types = Box.type_mappings
+_new_node = object.__new__
+_box_init = Box.__init__
 
 
 def new_box(value, trace, node):
@@ -243,11 +245,58 @@ class Primitive:
                 args = tuple(self.array_like(a) if type(a) in (list, tuple) and _holds_box(a) else a
                              for a in args)
                 return self.bind(args, kwargs)
-        return self.fun(*args, **kwargs)
+        return self.fun(*args, **kwargs) if kwargs else self.fun(*args)
 
     def bind(self, args, kwargs):
-        # The hot path of tracing: one pass to find the boxes and the innermost trace
-        # among them, one over the boxes alone.
+        # The hot path of tracing, taken by every primitive call of a one-level trace: the
+        # boxes all of one open trace, each holding a plain value. Anything else goes to
+        # _bind_nested, which this pass leaves untouched.
+        trace = None
+        parents = []
+        argvals = list(args)
+        i = 0
+        for arg in args:
+            if isinstance(arg, Box):
+                if arg._trace is not trace:
+                    if trace is not None:
+                        return self._bind_nested(args, kwargs)
+                    trace = arg._trace
+                value = argvals[i] = arg._value
+                if isinstance(value, Box):
+                    return self._bind_nested(args, kwargs)
+                parents.append((i, arg._node))
+            elif (type(arg) is list or type(arg) is tuple) and self.lists_are_arrays:
+                return self._bind_nested(args, kwargs)
+            i += 1
+        if not trace.active:
+            return self._bind_nested(args, kwargs)
+        ans = self.fun(*argvals, **kwargs) if kwargs else self.fun(*argvals)
+        box_type = _box_types.get(type(ans))
+        if box_type is None:
+            return self._foreign(ans, args, argvals, kwargs, parents, trace)
+        # Node(...) written out: slot stores cost less than a call of its __init__
+        node = _new_node(Node)
+        node.prim = self
+        node.args = argvals
+        node.kwargs = kwargs
+        node.value = ans
+        node.parents = tuple(parents)
+        nodes = trace.nodes
+        node.index = len(nodes)
+        nodes.append(node)
+        if box_type.__init__ is not _box_init:
+            return box_type(ans, trace, node)
+        # (the same for the box, whose type keeps Box's __init__)
+        box = _new_node(box_type)
+        box._value = ans
+        box._trace = trace
+        box._node = node
+        return box
+
+    def _bind_nested(self, args, kwargs):
+        # Boxes of several traces, a box holding a box, a list to read as an array or a
+        # trace already closed: one pass to find the boxes and the innermost trace among
+        # them, one over the boxes alone.
         trace = None
         mixed = lists = False
         boxed = []
@@ -286,14 +335,17 @@ class Primitive:
             return ans
         box_type = _box_types.get(type(ans))
         if box_type is None:
-            # A result no box type holds: an operand of a foreign array type (a pandas or
-            # xarray object) made it. The layer that knows that type decides what happens.
-            if Primitive.foreign_operands is not None:
-                handled = Primitive.foreign_operands(self, args, kwargs)
-                if handled is not NotImplemented:
-                    return handled
-            return new_box(ans, trace, Node(self, argvals, kwargs, ans, tuple(parents), trace))
+            return self._foreign(ans, args, argvals, kwargs, parents, trace)
         return box_type(ans, trace, Node(self, argvals, kwargs, ans, tuple(parents), trace))
+
+    def _foreign(self, ans, args, argvals, kwargs, parents, trace):
+        # A result no box type holds: an operand of a foreign array type (a pandas or
+        # xarray object) made it. The layer that knows that type decides what happens.
+        if Primitive.foreign_operands is not None:
+            handled = Primitive.foreign_operands(self, args, kwargs)
+            if handled is not NotImplemented:
+                return handled
+        return new_box(ans, trace, Node(self, argvals, kwargs, ans, tuple(parents), trace))
 
     def __get__(self, obj, objtype=None):
         # Primitives stored as class attributes behave like functions (become methods).
@@ -423,6 +475,7 @@ def backward_sweep(nodes, cotangents, roots, add):
     for node, g in cotangents.items():
         i = node.index
         grads[i] = g if grads[i] is None else add(grads[i], g)
+    fitted = fitted_vjps
     for i in range(stop - 1, floor - 1, -1):
         g = grads[i]
         if g is None:
@@ -432,16 +485,21 @@ def backward_sweep(nodes, cotangents, roots, add):
         if prim is None:
             continue
         grads[i] = None
+        vjps = prim.vjps
+        structured = isinstance(g, Structured)
         for argnum, parent in node.parents:
-            rule = prim.vjps.get(argnum) or derived_vjp(prim, argnum)
-            if isinstance(g, Structured):
+            rule = vjps.get(argnum) or derived_vjp(prim, argnum)
+            if structured:
                 contrib = _structured(rule, prim.structured_vjps, argnum, g, node)
-            elif node.kwargs:
-                contrib = rule(g, node.value, *node.args, **node.kwargs)
+                if contrib is not None:
+                    contrib = fit_to_value(contrib, parent.value)
             else:
-                contrib = rule(g, node.value, *node.args)
-            if contrib is not None:
-                contrib = fit_to_value(contrib, parent.value)
+                contrib = rule(g, node.value, *node.args, **node.kwargs) if node.kwargs else \
+                    rule(g, node.value, *node.args)
+                if contrib is None:
+                    continue
+                if rule not in fitted:
+                    contrib = fit_to_value(contrib, parent.value)
             j = parent.index
             grads[j] = contrib if grads[j] is None else add(grads[j], contrib)
     return [grads[node.index] if node.index < stop else None for node in roots]
@@ -520,6 +578,12 @@ def fit_to_value(t, value):
     with a real x, the cotangent 1j of the complex output reaches real(x * c) as 1j, and
     only its real part, 0, may go on to x * c."""
     return t
+
+
+# VJP rules that return their cotangent already in the argument's space (they project onto
+# it themselves, as elementwise rules do when they undo broadcasting): the sweep skips
+# fit_to_value for them, a call saved per node of every reverse sweep. Filled from above.
+fitted_vjps = set()
 
 
 def set_fit_hook(fit):

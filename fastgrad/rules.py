@@ -26,6 +26,7 @@ from .base import (DENSE, KEEPS_DIAGONAL, MATERIALISES, UNIT_ROW, Diagonal, Rows
                    concatenate, defrules, is_complex, lift, real, reshape, traced_array, transpose, unbroadcast,
                    untake, zero_rule)
 from .core import Box, Primitive, getval
+from .scaled import Scaled, rescaled, scaled
 from .tangents import add_tangents
 
 
@@ -93,6 +94,9 @@ def _elementwise_jvp(deriv):
             ans_shape = shape_of(ans)
             out = lift(t, len(ans_shape))
             if deriv != 1:
+                lazy = scaled(out, deriv, ans_shape)
+                if lazy is not None:
+                    return lazy
                 out = out * deriv
             return broadcast_batch(out, shape_of(t)[0], ans_shape)
     else:
@@ -116,7 +120,12 @@ def _elementwise_jvp(deriv):
             t_shape = shape_of(t)
             if len(t_shape) <= len(ans_shape):
                 t = lift(t, len(ans_shape))
-            out = t * deriv(ans, *args, **kwargs)
+            d = deriv(ans, *args, **kwargs)
+            # a wide batch: the factor waits for the next steps' (see scaled.py)
+            lazy = scaled(t, d, ans_shape)
+            if lazy is not None:
+                return lazy
+            out = t * d
             full = t_shape[:1] + ans_shape
             return out if shape_of(out) == full else broadcast_to(out, full)
     return jvp
@@ -195,6 +204,8 @@ def _elementwise_vjp(argnum, deriv):
     else:
         def vjp(g, ans, *args, **kwargs):
             return _fit_cotangent(g * deriv(ans, *args, **kwargs), args[argnum])
+    # _fit_cotangent leaves it in the argument's space: the sweep need not fit it again
+    core.fitted_vjps.add(vjp)
     return vjp
 
 
@@ -212,6 +223,9 @@ def _fit_cotangent(g, x):
 
 def _elementwise_structured(argnum, deriv, transpose):
     def rule(seed, ans, *args, **kwargs):
+        if type(seed) is Scaled and not transpose:
+            d = deriv if isinstance(deriv, (int, float)) else deriv(ans, *args, **kwargs)
+            return rescaled(seed, d, shape_of(args[argnum]), shape_of(ans))
         if type(seed) is not Diagonal:
             return NotImplemented
         x = args[argnum]

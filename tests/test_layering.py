@@ -16,7 +16,7 @@ LAYERS = [
     ("utilities", ["fastgrad._shapes", "fastgrad.tree", "fastgrad._memory"]),
     ("engine", ["fastgrad.core"]),
     ("tangents", ["fastgrad.tangents"]),
-    ("NumPy base", ["fastgrad.base", "fastgrad.rules"]),
+    ("NumPy base", ["fastgrad.base", "fastgrad.scaled", "fastgrad.rules"]),
     ("NumPy families", ["fastgrad.numpy._plain", "fastgrad.numpy.elementwise", "fastgrad.numpy.shape",
                         "fastgrad.numpy.indexing", "fastgrad.numpy.reductions", "fastgrad.numpy.creation",
                         "fastgrad.numpy.products", "fastgrad.numpy.sorting", "fastgrad.numpy.calculus",

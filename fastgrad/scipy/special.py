@@ -61,7 +61,13 @@ def elementwise(fun, *derivs, name=None):
     def guarded(deriv):
         if deriv is None:
             return None
-        return lambda ans, *args, **kwargs: deriv(ans, *args, **kwargs) * _nan_unless(~_onp.isnan(getval(ans)))
+
+        def partial(ans, *args, **kwargs):
+            d = deriv(ans, *args, **kwargs)
+            nan = _onp.isnan(getval(ans))
+            # (where no value is nan, as at most points, the factor would be all ones)
+            return d * _nan_unless(~nan) if nan.any() else d
+        return partial
     return _elementwise(fun, *[guarded(d) for d in derivs], name=name)
 
 
