@@ -99,11 +99,6 @@ def _cast(x, dtype):
     return _np.asarray(x).astype(dtype)
 
 
-def _cast_back(g, x):
-    out = _cast(g, _np.result_type(getval(x)))
-    return out
-
-
 _astype = defrules(
     Primitive(_cast, "astype"),
     jvp=[lambda t, ans, x, dtype: _astype(t, dtype)],

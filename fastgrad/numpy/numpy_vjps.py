@@ -16,6 +16,8 @@ Imports: the numpy namespace, extend, differential_operators (inside functions).
 import numpy as _np
 
 from ..extend import SparseObject, defvjp, defvjp_argnum, primitive, register_notrace, vspace
+from .._autograd_helpers import vjp_maker, vjp_maker_argnum
+from ..differential_operators import make_vjp
 from ..util import func
 from .._autograd_core import VJPNode
 from .. import numpy as _fnp
@@ -36,35 +38,6 @@ __all__ = [
     "ArrayBox", "SparseObject", "VJPNode", "defvjp", "defvjp_argnum", "primitive",
     "register_notrace", "vspace", "func",
 ]
-
-
-def _numpy_function(name):
-    fun = getattr(_fnp, name, None)
-    if fun is None:
-        raise NotImplementedError(f"fastgrad.numpy has no {name} yet")
-    return fun
-
-
-def _make_vjp(fun, argnum):
-    from ..differential_operators import make_vjp
-
-    return make_vjp(fun, argnum)
-
-
-def _vjp_maker(name, argnum):
-    """autograd's VJP maker for argument `argnum` of fastgrad.numpy.<name>."""
-    def maker(ans, *args, **kwargs):
-        return _make_vjp(_numpy_function(name), argnum)(*args, **kwargs)[0]
-    maker.__name__ = f"{name}_vjp_{argnum}"
-    return maker
-
-
-def _vjp_maker_argnum(name):
-    """autograd's argnum-first VJP maker of fastgrad.numpy.<name>: maker(argnum, ans, *args)."""
-    def maker(argnum, ans, *args, **kwargs):
-        return _make_vjp(_numpy_function(name), argnum)(*args, **kwargs)[0]
-    maker.__name__ = f"{name}_vjp"
-    return maker
 
 
 # ---------------------------------------------------------------- broadcasting helpers
@@ -151,7 +124,7 @@ def untake(x, idx, vs):
     indexing. autograd returns a sparse object; fastgrad returns the dense array."""
     if isinstance(idx, list) and (len(idx) == 0 or not isinstance(idx[0], slice)):
         idx = _np.array(idx, dtype="int64")
-    return _make_vjp(lambda A: A[idx], 0)(vs.zeros())[0](x)
+    return make_vjp(lambda A: A[idx], 0)(vs.zeros())[0](x)
 
 
 def wrapped_reshape(x, *args, **kwargs):
@@ -176,32 +149,32 @@ nograd_functions = [getattr(_fnp, name) for name in _NOGRAD_NAMES if hasattr(_fn
 
 # ---------------------------------------------------------------- VJP makers of NumPy functions
 
-np_abs_vjp = _vjp_maker("abs", 0)
-np_conj_vjp = _vjp_maker("conj", 0)
-grad_rollaxis = _vjp_maker("rollaxis", 0)
-grad_diff = _vjp_maker("diff", 0)
-grad_gradient = _vjp_maker("gradient", 0)
-grad_repeat = _vjp_maker("repeat", 0)
-grad_tile = _vjp_maker("tile", 0)
-grad_kron = _vjp_maker_argnum("kron")
-grad_transpose = _vjp_maker("transpose", 0)
-grad_broadcast_to = _vjp_maker("broadcast_to", 0)
-grad_np_sum = _vjp_maker("sum", 0)
-grad_np_mean = _vjp_maker("mean", 0)
-grad_np_prod = _vjp_maker("prod", 0)
-grad_np_var = _vjp_maker("var", 0)
-grad_np_std = _vjp_maker("std", 0)
-grad_np_cumsum = _vjp_maker("cumsum", 0)
-grad_inner = _vjp_maker_argnum("inner")
-matmul_vjp_0 = _vjp_maker("matmul", 0)
-matmul_vjp_1 = _vjp_maker("matmul", 1)
-dot_vjp_0 = _vjp_maker("dot", 0)
-dot_vjp_1 = _vjp_maker("dot", 1)
-tensordot_vjp_0 = _vjp_maker("tensordot", 0)
-tensordot_vjp_1 = _vjp_maker("tensordot", 1)
-grad_sort = _vjp_maker("sort", 0)
-grad_partition = _vjp_maker("partition", 0)
-pad_vjp = _vjp_maker("pad", 0)
+np_abs_vjp = vjp_maker(_fnp.abs, 0, "abs_vjp_0")
+np_conj_vjp = vjp_maker(_fnp.conj, 0, "conj_vjp_0")
+grad_rollaxis = vjp_maker(_fnp.rollaxis, 0, "rollaxis_vjp_0")
+grad_diff = vjp_maker(_fnp.diff, 0, "diff_vjp_0")
+grad_gradient = vjp_maker(_fnp.gradient, 0, "gradient_vjp_0")
+grad_repeat = vjp_maker(_fnp.repeat, 0, "repeat_vjp_0")
+grad_tile = vjp_maker(_fnp.tile, 0, "tile_vjp_0")
+grad_kron = vjp_maker_argnum(_fnp.kron, "kron_vjp")
+grad_transpose = vjp_maker(_fnp.transpose, 0, "transpose_vjp_0")
+grad_broadcast_to = vjp_maker(_fnp.broadcast_to, 0, "broadcast_to_vjp_0")
+grad_np_sum = vjp_maker(_fnp.sum, 0, "sum_vjp_0")
+grad_np_mean = vjp_maker(_fnp.mean, 0, "mean_vjp_0")
+grad_np_prod = vjp_maker(_fnp.prod, 0, "prod_vjp_0")
+grad_np_var = vjp_maker(_fnp.var, 0, "var_vjp_0")
+grad_np_std = vjp_maker(_fnp.std, 0, "std_vjp_0")
+grad_np_cumsum = vjp_maker(_fnp.cumsum, 0, "cumsum_vjp_0")
+grad_inner = vjp_maker_argnum(_fnp.inner, "inner_vjp")
+matmul_vjp_0 = vjp_maker(_fnp.matmul, 0, "matmul_vjp_0")
+matmul_vjp_1 = vjp_maker(_fnp.matmul, 1, "matmul_vjp_1")
+dot_vjp_0 = vjp_maker(_fnp.dot, 0, "dot_vjp_0")
+dot_vjp_1 = vjp_maker(_fnp.dot, 1, "dot_vjp_1")
+tensordot_vjp_0 = vjp_maker(_fnp.tensordot, 0, "tensordot_vjp_0")
+tensordot_vjp_1 = vjp_maker(_fnp.tensordot, 1, "tensordot_vjp_1")
+grad_sort = vjp_maker(_fnp.sort, 0, "sort_vjp_0")
+grad_partition = vjp_maker(_fnp.partition, 0, "partition_vjp_0")
+pad_vjp = vjp_maker(_fnp.pad, 0, "pad_vjp_0")
 
 
 def grad_chooser(ans, x, axis=None, keepdims=None, **kwargs):
@@ -217,11 +190,11 @@ def grad_chooser(ans, x, axis=None, keepdims=None, **kwargs):
 
 
 def grad_concatenate_args(argnum, ans, axis_args, kwargs):
-    return _make_vjp(concatenate_args, argnum)(*axis_args)[0]
+    return make_vjp(concatenate_args, argnum)(*axis_args)[0]
 
 
 def grad_einsum(argnum, ans, operands_, kwargs):
-    return _make_vjp(_numpy_function("einsum"), argnum)(*operands_, **kwargs)[0]
+    return make_vjp(_fnp.einsum, argnum)(*operands_, **kwargs)[0]
 
 
 def grad_reshape_list(ans, *arys):
@@ -249,23 +222,23 @@ def array_from_scalar_or_array_gradmaker(ans, array_args, array_kwargs, scarray)
 def _linear_vjp(fun, argnum, args, shape, dtype, G):
     args = list(args)
     args[argnum] = _np.zeros(shape, dtype=_np.result_type(dtype, float))
-    return _make_vjp(fun, argnum)(*args)[0](G)
+    return make_vjp(fun, argnum)(*args)[0](G)
 
 
 def matmul_adjoint_0(B, G, A_meta, B_ndim):
-    return _linear_vjp(_numpy_function("matmul"), 0, (None, B), A_meta[0], A_meta[2], G)
+    return _linear_vjp(_fnp.matmul, 0, (None, B), A_meta[0], A_meta[2], G)
 
 
 def matmul_adjoint_1(A, G, A_ndim, B_meta):
-    return _linear_vjp(_numpy_function("matmul"), 1, (A, None), B_meta[0], B_meta[2], G)
+    return _linear_vjp(_fnp.matmul, 1, (A, None), B_meta[0], B_meta[2], G)
 
 
 def dot_adjoint_0(B, G, A_meta, B_meta):
-    return _linear_vjp(_numpy_function("dot"), 0, (None, B), A_meta[0], A_meta[2], G)
+    return _linear_vjp(_fnp.dot, 0, (None, B), A_meta[0], A_meta[2], G)
 
 
 def dot_adjoint_1(A, G, A_meta, B_meta):
-    return _linear_vjp(_numpy_function("dot"), 1, (A, None), B_meta[0], B_meta[2], G)
+    return _linear_vjp(_fnp.dot, 1, (A, None), B_meta[0], B_meta[2], G)
 
 
 def _tensordot_axes(axes, A_ndim, B_ndim):

@@ -80,14 +80,6 @@ def array_from_args(array_args, array_kwargs, *args):
     return _fnp.array(_py.list(args), *array_args, **array_kwargs)
 
 
-def _array_from_scalar_or_array(array_args, array_kwargs, scalar):
-    return _fnp.array(scalar, *array_args, **array_kwargs)
-
-
-def _astype(A, dtype, *args, **kwargs):
-    return _fnp.astype(A, dtype)
-
-
 def wrap_if_boxes_inside(raw_array, slow_op_name=None):
     """An object array holding traced values as one traced array (others unchanged)."""
     if raw_array.dtype is _np.dtype("O"):

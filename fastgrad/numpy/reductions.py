@@ -238,11 +238,6 @@ def _no_out(out, name):
         raise TypeError(f"fastgrad.numpy.{name} does not support out=: it cannot trace writes into an array")
 
 
-def _scan_axis(x, axis):
-    """cumsum and cumprod flatten when axis is None; the rules then work on the flat input."""
-    return (reshape(x, (-1,)), 0) if axis is None else (x, axis)
-
-
 def _reverse_cumsum(g, axis):
     return flip(_cumsum(flip(g, axis), axis), axis)
 

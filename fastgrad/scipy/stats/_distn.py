@@ -61,9 +61,6 @@ def valid(*conds):
     return out
 
 
-_LOG_HALF = _onp.log(0.5)
-
-
 def log_of_probability(p, complement):
     """log(p) for a probability p whose complement 1 - p is also known accurately:
     log1p(-complement) where p > 1/2 (so log of a p near 1 keeps its digits), log(p)
