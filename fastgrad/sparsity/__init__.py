@@ -205,11 +205,25 @@ def _sweep_into(lin, plan):
     else:
         sweep, seeded, result = lin.vjp, y, x
     size = _size(result)
+    if c == 0 or len(plan.take) == 0:
+        return _np.zeros(len(plan.take), dtype=dtype)
     step = max(1, _CHUNK_BYTES // (8 * max(lin.widest(), 1)))
     if step >= c:
         (t,) = sweep([_seed(plan, 0, c, _size(seeded), _shape_of(seeded), dtype)])
-        return _swept(t, c, result).ravel()[plan.take]
-    # The entries by colour, chunk after chunk, then put in the pattern's order at once.
+        return _swept(t, c, result).ravel().take(plan.take)
+    if c * size <= 8 * len(plan.take):
+        # The compressed result is about the size of the entries: kept whole, one gather.
+        compressed = _np.empty((c, size), dtype=dtype)
+        for start in range(0, c, step):
+            stop = min(start + step, c)
+            (t,) = sweep([_seed(plan, start, stop, _size(seeded), _shape_of(seeded), dtype)])
+            part = _swept(t, stop - start, result)
+            if part.dtype != compressed.dtype and _np.result_type(part, compressed) != compressed.dtype:
+                compressed = compressed.astype(_np.result_type(part, compressed))
+            compressed[start:stop] = part
+        return compressed.ravel().take(plan.take)
+    # (a pattern with many colours for its entries, a dense row say: only the entries are
+    # kept, by colour, chunk after chunk, then put in the pattern's order at once)
     by_color = _np.empty(len(plan.take), dtype=dtype)
     for start in range(0, c, step):
         stop = min(start + step, c)

@@ -394,27 +394,30 @@ def _token(value):
 
 
 def signature(lin):
-    """What the pattern depends on: per recorded step its primitive, its value's shape,
-    where its traced arguments come from and, for primitives whose declared pattern
-    reads them, its untraced arguments (an elementwise step's constants do not change
-    its pattern, so a time t in an ODE right-hand side does not force a new detection)."""
+    """What the pattern depends on: per recorded step its primitive, its value's shape and
+    where its traced arguments come from, and, for primitives whose declared pattern reads
+    them, its untraced arguments and keywords. An elementwise step's pattern (and a full
+    block's) depends on shapes alone, so its constants are left out: a time t in an ODE
+    right-hand side does not force a new detection. (This runs on every call: plain loops.)"""
     parts = [tuple(_shape_of(x) for x in lin.in_leaves), tuple(_shape_of(y) for y in lin.out_leaves)]
+    append = parts.append
     for node in lin.trace.nodes:
         prim = node.prim
         if prim is None:
-            parts.append(None)
+            append(None)
             continue
+        value = node.value
+        append(prim)
+        append(value.shape if type(value) is _np.ndarray else (type(value), _np.shape(value)))
+        for argnum, parent in node.parents:
+            append(argnum)
+            append(parent.index)
         kind = declared(prim)
-        traced = {argnum for argnum, _ in node.parents}
-        parts.append(prim)
-        parts.append(_shape_of(node.value) if _is_array_like(node.value) else type(node.value))
-        parts.append(tuple((argnum, parent.index) for argnum, parent in node.parents))
-        if kind is None or kind == "elementwise":
-            parts.append(tuple(_shape_of(a) if _is_array_like(a) else _token(a)
-                               for i, a in enumerate(node.args) if i not in traced))
-        else:
-            parts.append(tuple(_token(a) for i, a in enumerate(node.args) if i not in traced))
-            parts.append(_token(node.kwargs))
+        if kind is not None and kind != "elementwise":
+            traced = [argnum for argnum, _ in node.parents]
+            append(tuple(_token(a) for i, a in enumerate(node.args) if i not in traced))
+            append(_token(node.kwargs))
+        append(-1)
     parts.append(tuple(node and node.index for node in lin.out_nodes))
     return tuple(parts)
 
