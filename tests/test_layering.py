@@ -29,7 +29,7 @@ LAYERS = [
                         "fastgrad.scipy.signal", "fastgrad.scipy.special", "fastgrad.scipy.misc",
                         "fastgrad.scipy.stats", "fastgrad.scipy.stats.*"]),
     ("operators", ["fastgrad.planning", "fastgrad.differential_operators", "fastgrad.sparsity",
-                   "fastgrad.misc.flatten"]),
+                   "fastgrad.sparsity.*", "fastgrad.misc.flatten"]),
     ("compatibility façade", ["fastgrad._autograd_core", "fastgrad._autograd_helpers", "fastgrad.extend",
                               "fastgrad.util", "fastgrad.wrap_util", "fastgrad.test_util", "fastgrad.tracer",
                               "fastgrad.install", "fastgrad.numpy.numpy_*", "fastgrad.numpy._autograd_names",
