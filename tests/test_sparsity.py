@@ -167,6 +167,19 @@ def test_an_undeclared_primitive_is_a_full_block():
     onp.testing.assert_allclose(sparse_jacobian(f)(x).toarray(), _dense(f, x), rtol=1e-13)
 
 
+def test_a_primitive_of_ones_own_may_declare_itself_elementwise():
+    @primitive
+    def cube(x):
+        return x ** 3
+
+    defvjp(cube, lambda ans, x: lambda g: 3 * g * x ** 2)
+    x = onp.random.default_rng(19).standard_normal(5)
+    assert (jacobian_sparsity(cube)(x).toarray() == onp.ones((5, 5), dtype=bool)).all()
+    cube.sparsity = "elementwise"
+    assert (jacobian_sparsity(cube)(x).toarray() == onp.eye(5, dtype=bool)).all()
+    onp.testing.assert_allclose(sparse_jacobian(cube)(x).toarray(), onp.diag(3 * x ** 2), rtol=1e-14)
+
+
 def test_repeated_calls_reuse_pattern_and_colouring(monkeypatch):
     calls = []
     detect = sparsity._pattern_of

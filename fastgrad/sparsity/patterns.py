@@ -13,13 +13,11 @@ structural functions record), NumPy; SciPy through `_sparse`.
 """
 
 import inspect
-import sys as _sys
 
 import numpy as _np
 
 from .. import numpy as _fnp
-from ..core import Primitive
-from ..differential_operators import Linearization
+from ..differential_operators import Linearization, make_vjp
 
 
 def _sparse():
@@ -80,12 +78,13 @@ def _declarations():
     for fun in (_fnp.real, _fnp.imag, _fnp.conj, _fnp.abs, _fnp.angle):
         declare("elementwise", fun, z)
     # Indexing's transpose (zeros with values added at an index), which the reverse pass of
-    # every indexing records: it lives beside getitem.
-    for prim in list(found):
-        module = _sys.modules.get(getattr(prim.fun, "__module__", ""), None)
-        untake = getattr(module, "untake", None)
-        if isinstance(untake, Primitive) and untake not in found:
-            found[untake] = "scatter"
+    # every indexing records: the one primitive indexing's pullback records beside the
+    # selections that add and drop its batch axis.
+    pullback, _ = make_vjp(lambda a: a[_np.array([1, 0])])(x)
+    lin = Linearization(pullback, (x[_np.array([1, 0])],), {}, 0, check=False)
+    others = {node.prim for node in lin.trace.nodes if node.prim is not None and node.prim not in found}
+    if len(others) == 1:
+        found[others.pop()] = "scatter"
     return found
 
 
@@ -413,6 +412,7 @@ def signature(lin):
             append(argnum)
             append(parent.index)
         kind = declared(prim)
+        append(kind)
         if kind is not None and kind != "elementwise":
             traced = [argnum for argnum, _ in node.parents]
             append(tuple(_token(a) for i, a in enumerate(node.args) if i not in traced))
