@@ -77,3 +77,46 @@ def test_hessian_pattern_holds_every_nonzero(case):
     onp.testing.assert_allclose(sparse.toarray(), dense, rtol=tol, atol=tol * scale,
                                 err_msg=f"sparse hessian of {case.id}")
     assert (sparse != sparse.T).nnz == 0
+
+
+PROGRAMS = 1000
+
+
+def test_random_programs_sparse_equals_dense():
+    """Random straight-line programs over the whole namespace (the fuzzer's): the sparse
+    jacobian equals the dense one and the pattern holds each of its nonzeros."""
+    import warnings
+
+    import fuzzing
+    from fastgrad import numpy as fnp
+
+    rng = onp.random.default_rng(20261206)
+    checked = 0
+    for _ in range(PROGRAMS):
+        program = fuzzing.generate(rng)
+        x = onp.asarray(program.input)
+        if onp.iscomplexobj(x) or x.size == 0:
+            continue
+        f = fuzzing.compile_program(program, "fastgrad")
+
+        def flat(x, f=f):
+            return fnp.ravel(f(x))
+
+        with warnings.catch_warnings(), onp.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                y = onp.asarray(getval(flat(x)))
+                dense = onp.asarray(jacobian(flat)(x)).reshape(y.size, x.size)
+            except Exception:
+                continue  # (what the fuzzer itself checks; not this test's business)
+            if onp.iscomplexobj(y) or not onp.all(onp.isfinite(dense)):
+                continue
+            pattern = jacobian_sparsity(flat)(x).toarray()
+            missed = (dense != 0) & ~pattern
+            assert not missed.any(), f"pattern misses entries of\n{program.source()}"
+            sparse = sparse_jacobian(flat)(x).toarray()
+        scale = max(1.0, float(onp.max(onp.abs(dense), initial=0.0)))
+        tol = 1e-5 if x.dtype == onp.float32 else 1e-10
+        onp.testing.assert_allclose(sparse, dense, rtol=tol, atol=tol * scale, err_msg=program.source())
+        checked += 1
+    assert checked > PROGRAMS // 2

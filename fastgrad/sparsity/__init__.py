@@ -48,6 +48,8 @@ _CACHE_SIZE = 64
 
 
 class _Cache(dict):
+    """Plans by structural signature, the oldest dropped beyond _CACHE_SIZE."""
+
     def remember(self, key, value):
         if len(self) >= _CACHE_SIZE:
             self.pop(next(iter(self)))
@@ -71,12 +73,7 @@ class _JacobianPlan:
         pattern.sort_indices()
         self.pattern = pattern
         m, n = pattern.shape
-        if mode == "fwd":
-            direction = "fwd"
-        elif mode == "rev":
-            direction = "rev"
-        else:
-            direction = None
+        direction = None if mode == "auto" else mode
         colorings = {}
         if direction in (None, "fwd"):
             colorings["fwd"] = column_coloring(pattern)
@@ -101,6 +98,9 @@ class _JacobianPlan:
 
 
 class _HessianPlan:
+    """A symmetric pattern, star-coloured, and for each entry where a forward sweep of
+    H times the colours' seeds holds it (one place per symmetric pair)."""
+
     __slots__ = ("pattern", "color", "ncolors", "take", "by_color", "by_color_bounds",
                  "entry_order", "entry_bounds", "take_by_color", "direction")
 
@@ -186,6 +186,7 @@ def _seed(plan, start, stop, count, shape, dtype):
 
 
 def _swept(t, k, like):
+    """A swept batch of k as a dense (k, size) array: zeros for None, symbolic seeds formed."""
     if t is None:
         return _np.zeros((k, _size(like)), dtype=_np.result_type(like, float))
     if isinstance(t, Structured):
@@ -195,8 +196,9 @@ def _swept(t, k, like):
 
 def _sweep_into(lin, plan):
     """The compressed sweep, one seed per colour in the plan's direction, in chunks of
-    colours; each chunk's entries go straight into the result's values, so nothing of
-    (colours x size) is kept beyond one chunk. Returns the values in the pattern's order."""
+    colours. Returns the jacobian's values in the pattern's order. The compressed result
+    (colours x size) is kept whole only where it is about the size of the entries; else
+    each chunk's entries are taken as it arrives."""
     x, y = lin.in_leaves[0], getval(lin.out_leaves[0])
     dtype = _np.result_type(x, y, _np.float32)
     c = plan.ncolors

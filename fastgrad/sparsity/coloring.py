@@ -168,9 +168,10 @@ def star_coloring(pattern):
 
 
 def recovery_sources(coo, color, ncolors):
-    """For each stored (i, j): whether H_ij is the only entry of row i among the columns of
-    color[j] (read at (i, color[j])), else whether H_ji is (read at (j, color[i])).
-    Returns (read_at_i, ok) arrays, or (None, None) if some entry is neither."""
+    """For each stored (i, j) of a symmetric pattern: `here`, whether H_ij is the only entry
+    of row i among the columns of colour color[j] (so (H S)[i, color[j]] is H_ij), and
+    `there`, the same for H_ji. Returns (here, there), or (None, None) if some entry is
+    neither: the colouring does not allow direct recovery."""
     rows, cols = coo.row.astype(_np.int64), coo.col.astype(_np.int64)
     alone = occurs_once(rows * ncolors + color[cols])
     here = alone(rows * ncolors + color[cols])
