@@ -26,7 +26,6 @@ ratio is fastgrad's over the hand-written time at the largest size. Writes
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import math
 import platform
@@ -43,7 +42,7 @@ _threads.pin_env()
 import numpy as np  # noqa: E402
 
 from .run import (  # noqa: E402
-    CallTimeout, check_result, first_line, fmt_ratio, fmt_time, load_average, time_limit)
+    CallTimeout, check_result, first_line, fmt_ratio, fmt_time, load_average, run_sample, time_limit)
 from .scenarios import s1_f, s1_ref, s5_f, s5_ref  # noqa: E402
 
 AUTOGRAD_LIMIT = 60.0  # seconds: an autograd route predicted slower than this is left out
@@ -160,20 +159,6 @@ def routes(case: Case, fg, fnp, ag, anp) -> List[Route]:
             out.append(Route("autograd", "make_jvp(f)(x) over basis vectors", lambda: jvp_loop,
                              work=case.ag_loop_work))
     return out
-
-
-def run_sample(r: Route) -> float:
-    call, number = r.call, r.number
-    gc_was = gc.isenabled()
-    gc.disable()
-    try:
-        t0 = time.perf_counter()
-        for _ in range(number):
-            call()
-        return (time.perf_counter() - t0) / number
-    finally:
-        if gc_was:
-            gc.enable()
 
 
 def prepare(r: Route, ref: np.ndarray, target: float, timeout: float) -> None:
