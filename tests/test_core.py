@@ -456,7 +456,7 @@ def _rules_changed_after_their_block(prim):
     for slot in _RULE_SLOTS:
         current = getattr(prim, slot)
         given = declared.get(slot)
-        if slot.endswith("joint"):
+        if "joint" in slot:
             if current is not given:
                 changes.append(slot)
         elif isinstance(given, RulesByArgnum) or isinstance(current, RulesByArgnum):
