@@ -22,7 +22,8 @@ Cases (the targets of the sparse-jacobian work, each reported beside its figure)
 
 Times are medians of rounds in one process; asdex (JAX) is compared where it is
 installed. Writes benchmarks/results/sparse.md and sparse.json, and a picture of
-detected patterns, benchmarks/results/sparsity_pattern.png (matplotlib).
+detected patterns, benchmarks/results/sparsity_pattern.png (matplotlib); a --quick run
+writes them to benchmarks/results/partial/.
 """
 
 from __future__ import annotations
@@ -347,11 +348,13 @@ def main(argv=None):
         data[key] = run()
         print(json.dumps(data[key]), file=sys.stderr, flush=True)
     data["load_end"] = load_average()
-    RESULTS.mkdir(exist_ok=True)
-    data["picture"] = write_picture(RESULTS / "sparsity_pattern.png")
-    (RESULTS / "sparse.json").write_text(json.dumps(data, indent=1))
-    write_markdown(data, RESULTS / "sparse.md")
-    print((RESULTS / "sparse.md").read_text())
+    # (a --quick run never overwrites the full results, as the other benchmarks do)
+    out = RESULTS / "partial" if opts.quick else RESULTS
+    out.mkdir(parents=True, exist_ok=True)
+    data["picture"] = write_picture(out / "sparsity_pattern.png")
+    (out / "sparse.json").write_text(json.dumps(data, indent=1))
+    write_markdown(data, out / "sparse.md")
+    print((out / "sparse.md").read_text())
     return 0
 
 
