@@ -656,10 +656,14 @@ def run_scenario(s: Scenario, libs: Libraries, opts: Options, log=print) -> Dict
             "jit": m.jit,
             "peak_bytes": peaks.get((m.lib, m.role)),
         }
+        # (the peak as a multiple of the derivative's size, float64)
+        rec["peak_over_result"] = (rec["peak_bytes"] / (8 * math.prod(s.deriv_shape))
+                                   if rec["peak_bytes"] else None)
         records.append(rec)
         if m.status == "ok":
             log(f"   {m.lib:8s} {m.label:45s} {fmt_time(med):>10s}  {fmt_ratio(rec['ratio']):>10s}"
-                + (f"  peak {fmt_bytes(rec['peak_bytes'])}" if rec["peak_bytes"] else ""))
+                + (f"  peak {fmt_bytes(rec['peak_bytes'])} ({rec['peak_over_result']:.2f}× the result)"
+                   if rec["peak_bytes"] else ""))
         m.call = None
     gc.collect()
     log(f"   ({time.perf_counter() - t_start:.1f} s)")
@@ -798,7 +802,8 @@ def write_markdown(data: Dict[str, Any], path: Path) -> None:
     L.append("## fastgrad")
     L.append("")
     L.append("Peak memory: tracemalloc peak of one call of `jacobian` (S7: `hessian`; S9: `grad`), "
-             "beside the hand-written derivative's and the size of the result.")
+             "as a multiple of the result's size, beside the hand-written derivative's peak and the "
+             "result's size.")
     L.append("")
     rows = []
     for sc in scs:
@@ -807,12 +812,17 @@ def write_markdown(data: Dict[str, Any], path: Path) -> None:
         hw = find(sc, "numpy", "hand-written")
         result_bytes = 8 * int(np.prod(sc["deriv_shape"]))
         rows.append([sc["key"]] + [cell(find(sc, "fastgrad", c)) for c in FASTGRAD_COLS] + [
-            f"{fmt_bytes(peak)} (hand-written {fmt_bytes(hw.get('peak_bytes') if hw else None)}, "
+            (f"{peak / result_bytes:.2f}× the result: " if peak else "")
+            + f"{fmt_bytes(peak)} (hand-written {fmt_bytes(hw.get('peak_bytes') if hw else None)}, "
             f"result {fmt_bytes(result_bytes)})"
         ])
     L += table(["scenario", "jacobian (auto)", "jacfwd", "jacrev", "hessian (S7) / grad (S9)",
                 "peak memory"], rows)
     L.append("")
+    if data.get("allocator"):
+        from . import allocator
+
+        L += allocator.markdown(data["allocator"])
     L.append("S7 differentiates `grad(f)`: `jacobian(grad(f))`, `jacfwd(grad(f))`, `jacrev(grad(f))`; "
              "S9 (scalar f) reports `jacobian(f)`, `jacfwd(f)`, `jacrev(f)` beside `grad(f)`.")
     L.append("")
@@ -998,6 +1008,13 @@ def main(argv=None) -> int:
     print(threads)
 
     results = [run_scenario(s, libs, opts) for s in scenarios]
+    allocator_runs = None
+    if libs.fg is not None and any(s.key == "S1" for s in scenarios):
+        from . import allocator
+
+        print("\n== S1 in fresh processes, without and with FASTGRAD_MALLOC_TUNING=1")
+        allocator_runs = allocator.compare(args.quick)
+        print("\n".join(allocator.markdown(allocator_runs)[4:]))
 
     import scipy
 
@@ -1017,6 +1034,7 @@ def main(argv=None) -> int:
             "load_average": {"start": load_start, "end": load_average()},
         },
         "scenarios": results,
+        "allocator": allocator_runs,
     }
     (out / "results.json").write_text(json.dumps(data, indent=1, default=float))
     write_markdown(data, out / "results.md")

@@ -1,14 +1,17 @@
-"""Allocator settings for sweeps that allocate many medium-sized temporaries.
+"""An optional allocator setting for programs that allocate many medium-sized arrays.
 
-A batched sweep allocates and frees arrays of a few hundred kilobytes to a few
-megabytes at every primitive. With glibc's default settings such blocks are
-either mapped fresh from the kernel or trimmed back to it after each free, so
-every sweep pays a page fault per 4 KiB of every temporary; on the seed
-jacobian that is most of the time (about 7x). Keeping blocks up to 32 MiB in
-the heap and not trimming it eagerly removes that cost, as the caching
-allocators of other array frameworks do. The settings are process-wide; set
-FASTGRAD_MALLOC_TUNING=0 in the environment before importing fastgrad to keep
-the system's defaults.
+With glibc's default settings, arrays above its mmap threshold (128 KiB until a
+larger block has been freed, when the threshold follows it) are mapped fresh from
+the kernel or trimmed back to it after each free, so each new one pays a page fault
+per 4 KiB. Keeping blocks up to 32 MiB in the heap and not trimming it eagerly
+removes that cost, as the caching allocators of other array frameworks do.
+
+The setting is process-wide and speeds up NumPy itself as much as fastgrad: the
+seed jacobian's ratio to hand-written NumPy is the same with and without it
+(benchmarks/allocator.py), so fastgrad leaves the allocator alone unless asked:
+set FASTGRAD_MALLOC_TUNING=1 in the environment before importing fastgrad, or call
+`fastgrad.tune_allocator(True)`. Linux with glibc only; elsewhere it does nothing.
+Imports: nothing from fastgrad.
 """
 
 import ctypes
@@ -23,10 +26,13 @@ _TRIM_THRESHOLD = 256 * 1024 * 1024
 tuned = False
 
 
-def tune_allocator():
-    """Apply the settings once, on Linux with glibc; returns whether they are in force."""
+def tune_allocator(apply=None):
+    """Apply the settings once, on Linux with glibc; returns whether they are in force.
+    `apply` None (the call at import) leaves the choice to FASTGRAD_MALLOC_TUNING=1."""
     global tuned
-    if tuned or os.environ.get("FASTGRAD_MALLOC_TUNING", "1") == "0" or not sys.platform.startswith("linux"):
+    if apply is None:
+        apply = os.environ.get("FASTGRAD_MALLOC_TUNING", "0") == "1"
+    if tuned or not apply or not sys.platform.startswith("linux"):
         return tuned
     try:
         libc = ctypes.CDLL("libc.so.6")
@@ -37,3 +43,4 @@ def tune_allocator():
     mallopt.restype = ctypes.c_int
     tuned = bool(mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD))
     return tuned
+
