@@ -80,6 +80,11 @@ def array_from_args(array_args, array_kwargs, *args):
     return _fnp.array(_py.list(args), *array_args, **array_kwargs)
 
 
+# autograd's own box methods and some of its clients call the private `_astype`.
+def _astype(A, dtype, *args, **kwargs):
+    return _fnp.astype(A, dtype)
+
+
 def wrap_if_boxes_inside(raw_array, slow_op_name=None):
     """An object array holding traced values as one traced array (others unchanged)."""
     if raw_array.dtype is _np.dtype("O"):
