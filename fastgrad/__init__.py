@@ -28,5 +28,5 @@ from .builtins import dict, isinstance, list, tuple, type  # noqa: E402,F401,A00
 from .extend import primitive  # noqa: E402,F401
 from .install import install_as_autograd  # noqa: E402,F401
 # The compatibility façade, last: it attaches autograd's names to the modules above.
-from . import _autograd_core, test_util  # noqa: E402,F401
+from . import _autograd_core, core, test_util  # noqa: E402,F401
 from .numpy import _autograd_names  # noqa: E402,F401

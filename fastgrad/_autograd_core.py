@@ -1,15 +1,15 @@
 """autograd's `core` and `tracer` interfaces, translated onto fastgrad's tape.
 
-fastgrad.core is the real tracing core and defines only what fastgrad needs
+fastgrad.engine is the real tracing core and defines only what fastgrad needs
 (Box, Trace, Node, Primitive, the sweeps). autograd's clients import more from
 `autograd.core` and `autograd.tracer`: the unary make_vjp / make_jvp, node
 classes with `new_root`, `new_box`, `trace`, `backward_pass`, the rule
-registries. They are defined here and attached to `fastgrad.core` from above, so
-the core imports nothing of fastgrad.
+registries. They are defined here and `fastgrad.core`, the module path autograd's
+clients import, re-exports them beside the engine's names.
 
 How the mapping works. In autograd a box's node is a VJPNode or a JVPNode,
 decided by the root the client made; in fastgrad a box's `_node` is always a
-tape node (core.Node) recorded on its Trace, and the mode is chosen later by
+tape node (engine.Node) recorded on its Trace, and the mode is chosen later by
 which sweep runs. So:
   - `VJPNode.new_root()` / `JVPNode.new_root(g)` make a marker saying which
     sweep the client wants; `new_box(x, trace, root)` records a real root on the
@@ -34,10 +34,10 @@ from functools import reduce
 
 import numpy as _np
 
-from . import core
+from . import engine
 from . import builtins
-from .core import Primitive, Trace, isbox, trace_stack
-from .core import Node as TapeNode
+from .engine import Primitive, Trace, isbox, trace_stack
+from .engine import Node as TapeNode
 from .differential_operators import Linearization
 from . import extend
 from .extend import (SparseBox, SparseObject, client_primitives, def_linear, defjvp, defjvp_argnum,
@@ -115,7 +115,7 @@ def make_jvp(fun, x):
 
 class Node:
     """autograd's node interface. A client makes the root of a trace with `new_root`
-    and hands it to `new_box`; fastgrad then records its own tape nodes (core.Node),
+    and hands it to `new_box`; fastgrad then records its own tape nodes (engine.Node),
     so a root of this kind only says which sweep the client will want."""
 
     __slots__ = ()
@@ -161,7 +161,7 @@ class JVPNode(Node):
 
 
 def new_box(value, trace, node):
-    """A traced value. With a tape node and a fastgrad Trace this is core.new_box; with a
+    """A traced value. With a tape node and a fastgrad Trace this is engine.new_box; with a
     root made by `Node.new_root()` it records a new root on the trace (an integer trace,
     as autograd numbers them from 0, stands for a Trace one level deeper, shared by the
     boxes made with that number while any of them is alive)."""
@@ -169,11 +169,11 @@ def new_box(value, trace, node):
         if not isinstance(trace, Trace):
             raise TypeError("a fastgrad tape node belongs to a fastgrad Trace, not to "
                             f"{type(trace).__name__} {trace!r}")
-        return core.new_box(value, trace, node)
+        return engine.new_box(value, trace, node)
     if isinstance(node, Node):
         if not isinstance(trace, Trace):
             trace = _numbered_trace(int(trace))
-        return core.new_box(value, trace, trace.root(value))
+        return engine.new_box(value, trace, trace.root(value))
     raise TypeError(f"new_box needs a node made by VJPNode.new_root() (or a box's _node), "
                     f"not {type(node).__name__}")
 
@@ -203,7 +203,7 @@ def trace(start_node, fun, x):
     end_node = end_box._node
     if isinstance(start_node, JVPNode):
         seeds = {start_box._node: _batch1(start_node.g)}
-        (tangent,) = core.forward_sweep(t.nodes, seeds, [end_node], add_tangents)
+        (tangent,) = engine.forward_sweep(t.nodes, seeds, [end_node], add_tangents)
         end_node = JVPNode.__new__(JVPNode)
         end_node.g = _unbatch1(tangent, end_box._value)
     return end_box._value, end_node
@@ -225,7 +225,7 @@ def backward_pass(g, end_node):
             roots.append(node)
         stack.extend(parent for _, parent in node.parents)
     root = min(roots, key=lambda node: node.index)
-    (out,) = core.backward_sweep(tape, {end_node: _batch1(g)}, [root], add_tangents)
+    (out,) = engine.backward_sweep(tape, {end_node: _batch1(g)}, [root], add_tangents)
     return _unbatch1(out, root.value)
 
 
@@ -278,7 +278,7 @@ def _rule(prim, argnum, mode):
     table = prim.vjps if mode == "vjp" else prim.jvps
     rule = table.get(argnum)
     if rule is None:
-        rule = core.derived_vjp(prim, argnum) if mode == "vjp" else core.derived_jvp(prim, argnum)
+        rule = engine.derived_vjp(prim, argnum) if mode == "vjp" else engine.derived_jvp(prim, argnum)
     return rule
 
 
@@ -327,10 +327,10 @@ class _RuleTable(MutableMapping):
         if prim not in self:
             raise KeyError(prim)
         if self.mode == "vjp":
-            prim.vjps, prim.structured_vjps = {}, {}
+            prim.vjps, prim.seed_vjps = {}, {}
         else:
-            prim.jvps, prim.structured_jvps, prim.jvp_joint = {}, {}, None
-            prim.structured_jvp_joint = None
+            prim.jvps, prim.seed_jvps, prim.joint_jvp = {}, {}, None
+            prim.seed_joint_jvp = None
 
     def __iter__(self):
         return iter([prim for prim in known_primitives() if prim in self])
@@ -455,13 +455,6 @@ for _name, _value in (("SparseObject", SparseObject), ("primitive", primitive_),
                       ("notrace_primitive", notrace_primitive), ("subvals", subvals)):
     setattr(builtins, _name, _value)
     builtins.__all__.append(_name)
-
-
-# autograd's clients import these from `autograd.core`; fastgrad.core, the engine, defines
-# only what fastgrad needs, and the names it lacks are attached to it here.
-for _name in __all__:
-    if not hasattr(core, _name):
-        setattr(core, _name, globals()[_name])
 
 # autograd's extend also exports its node classes.
 extend.VJPNode, extend.JVPNode = VJPNode, JVPNode

@@ -18,7 +18,7 @@ Imports the engine and the differential operators.
 
 import numpy as _onp
 
-from .core import isbox
+from .engine import isbox
 from .differential_operators import make_jvp, make_vjp
 
 

@@ -23,7 +23,7 @@ Imports: the engine, `_shapes` and NumPy only.
 
 import numpy as _np
 
-from .core import Box, Primitive, Structured, getval
+from .engine import Box, Primitive, Structured, getval
 from ._shapes import ndim_of, shape_of
 
 
@@ -37,8 +37,8 @@ def primitive(fun, name=None):
 # defrules' keywords and the Primitive tables they fill: per-argument rules are given as
 # {argnum: rule}, a sequence in argument order, or a RulesByArgnum; joint rules (one
 # rule for all arguments at once) as a single function.
-_PER_ARGUMENT = (("jvp", "jvps"), ("vjp", "vjps"), ("seed_jvp", "structured_jvps"), ("seed_vjp", "structured_vjps"))
-_JOINT = (("joint_jvp", "jvp_joint"), ("seed_joint_jvp", "structured_jvp_joint"))
+_PER_ARGUMENT = (("jvp", "jvps"), ("vjp", "vjps"), ("seed_jvp", "seed_jvps"), ("seed_vjp", "seed_vjps"))
+_JOINT = (("joint_jvp", "joint_jvp"), ("seed_joint_jvp", "seed_joint_jvp"))
 
 
 def defrules(prim, jvp=None, vjp=None, *, seed_jvp=None, seed_vjp=None, joint_jvp=None, seed_joint_jvp=None):
@@ -136,8 +136,8 @@ ZERO = "zero"
 
 # The compact tangent of p[i] under the identity seed: one batch row holding 1. A rule that
 # would multiply its local derivative by this row may hand the derivative on instead.
-UNIT_ROW = _np.ones(1)
-UNIT_ROW.flags.writeable = False
+IDENTITY_ROW = _np.ones(1)
+IDENTITY_ROW.flags.writeable = False
 
 
 class Diagonal(Structured):
@@ -424,7 +424,7 @@ reshape = defrules(
 )
 # What the seed rules do with a diagonal seed, for the sweep planner (see KEEPS_DIAGONAL).
 _reshape_structured.plan = lambda ans, a, newshape, order="C": KEEPS_DIAGONAL if order == "C" else MATERIALISES
-reshape.structured_vjps[0].plan = _reshape_structured.plan
+reshape.seed_vjps[0].plan = _reshape_structured.plan
 
 
 
@@ -758,7 +758,7 @@ def _getitem_structured_jvp(seed, ans, A, index):
         return None
     d = seed.d
     if isinstance(d, (float, int)):
-        value = UNIT_ROW if d == 1 else _np.array([d], dtype=float)
+        value = IDENTITY_ROW if d == 1 else _np.array([d], dtype=float)
     else:
         d = d if ndim_of(d) == 0 else reshape(broadcast_to(d, shape), (-1,))[flat]
         value = reshape(d, (1,))
@@ -808,9 +808,9 @@ getitem = defrules(Primitive(_getitem, "getitem"), jvp=[_getitem_jvp], vjp=[_get
                    seed_jvp=[_getitem_structured_jvp], seed_vjp=[_getitem_structured_vjp])
 # One element picked out leaves one compact row, any other index a dense gather; a pullback
 # scatters straight into the argument unless that is much wider than the output.
-_getitem_structured_jvp.plan = lambda ans, A, index: 1 if _np.ndim(ans) == 0 else DENSE
+_getitem_structured_jvp.plan = lambda ans, A, index: 1 if ndim_of(ans) == 0 else DENSE
 _getitem_structured_vjp.plan = lambda ans, A, index: (
-    MATERIALISES if _np.size(A) > 4 * _np.size(ans) else DENSE)
+    MATERIALISES if _size(shape_of(A)) > 4 * _size(shape_of(ans)) else DENSE)
 
 
 def _untake(x, index, shape):

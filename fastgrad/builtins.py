@@ -23,7 +23,7 @@ Imports: the engine, the NumPy base, rules and vspace.
 import builtins as _py
 
 from .base import RulesByArgnum, defrules
-from .core import Box, Primitive, getval
+from .engine import Box, Primitive, getval
 from .rules import nondifferentiable
 from .vspace import DictVSpace, SequenceVSpace, VSpace, vspace
 

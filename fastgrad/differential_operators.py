@@ -18,7 +18,7 @@ import numpy as _np
 
 from . import numpy as fnp
 from . import planning
-from .core import Box, Primitive, Structured, backward_sweep, forward_sweep, getval, new_box, trace_stack
+from .engine import Box, Primitive, Structured, backward_sweep, forward_sweep, getval, new_box, trace_stack
 from ._shapes import ndim_of, shape_of
 from .base import Diagonal, RulesByArgnum
 from .tree import only_leaf, flatten

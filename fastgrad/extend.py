@@ -30,8 +30,8 @@ from collections import defaultdict
 
 import numpy as _np
 
-from . import core
-from .core import Box, Primitive, getval
+from . import engine
+from .engine import Box, Primitive, getval
 from .base import RulesByArgnum, sum_to_shape, zero_rule
 from .rules import nondifferentiable
 from .tree import flatten
@@ -85,8 +85,8 @@ def primitive(f_raw):
         return f_raw
     _builtins()  # box types for containers a primitive may take or return
     prim = _ClientPrimitive(f_raw)
-    prim.structured_vjps = RulesByArgnum(lambda argnum: _seed_rule(prim, argnum, "vjp"))
-    prim.structured_jvps = RulesByArgnum(lambda argnum: _seed_rule(prim, argnum, "jvp"))
+    prim.seed_vjps = RulesByArgnum(lambda argnum: _seed_rule(prim, argnum, "vjp"))
+    prim.seed_jvps = RulesByArgnum(lambda argnum: _seed_rule(prim, argnum, "jvp"))
     prim._is_autograd_primitive = True
     client_primitives.add(prim)
     return prim
@@ -230,9 +230,9 @@ def _seed_rule(fun, argnum, mode):
         if type(getval(like)) not in _CONTAINERS:
             return NotImplemented
         if mode == "vjp":
-            rule = fun.vjps.get(argnum) or core.derived_vjp(fun, argnum)
+            rule = fun.vjps.get(argnum) or engine.derived_vjp(fun, argnum)
         else:
-            rule = fun.jvps.get(argnum) or core.derived_jvp(fun, argnum)
+            rule = fun.jvps.get(argnum) or engine.derived_jvp(fun, argnum)
         return rule(seed.materialize(), ans, *args, **kwargs)
     return structured
 
@@ -307,7 +307,7 @@ def defvjp(fun, *vjpmakers, **kwargs):
     argnums = list(kwargs.get("argnums", range(len(vjpmakers))))
     for argnum, maker in zip(argnums, vjpmakers):
         fun.vjps[argnum] = zero_rule if maker is None else _batched_vjp(translate_vjp(maker, fun, argnum), argnum)
-        fun.structured_vjps[argnum] = _seed_rule(fun, argnum, "vjp")
+        fun.seed_vjps[argnum] = _seed_rule(fun, argnum, "vjp")
     _forget_derived(fun.jvps, argnums)
 
 
@@ -318,8 +318,8 @@ def defjvp(fun, *jvpfuns, **kwargs):
     argnums = list(kwargs.get("argnums", range(len(jvpfuns))))
     for argnum, jvpfun in zip(argnums, jvpfuns):
         fun.jvps[argnum] = zero_rule if jvpfun is None else _batched_jvp(translate_jvp(jvpfun, fun, argnum), argnum)
-        fun.structured_jvps[argnum] = _seed_rule(fun, argnum, "jvp")
-    fun.jvp_joint = fun.structured_jvp_joint = None
+        fun.seed_jvps[argnum] = _seed_rule(fun, argnum, "jvp")
+    fun.joint_jvp = fun.seed_joint_jvp = None
     _forget_derived(fun.vjps, argnums)
     for argnum, jvpfun in zip(argnums, jvpfuns):
         if isinstance(jvpfun, str) and jvpfun == "same" and dict.get(fun.vjps, argnum) is None:
@@ -342,14 +342,14 @@ def _linear_vjp(fun, argnum):
 
 def _set_all_vjps(fun, make):
     fun.vjps = RulesByArgnum(make)
-    fun.structured_vjps = RulesByArgnum(lambda argnum: _seed_rule(fun, argnum, "vjp"))
+    fun.seed_vjps = RulesByArgnum(lambda argnum: _seed_rule(fun, argnum, "vjp"))
     _forget_derived(fun.jvps)
 
 
 def _set_all_jvps(fun, make):
     fun.jvps = RulesByArgnum(make)
-    fun.structured_jvps = RulesByArgnum(lambda argnum: _seed_rule(fun, argnum, "jvp"))
-    fun.jvp_joint = fun.structured_jvp_joint = None
+    fun.seed_jvps = RulesByArgnum(lambda argnum: _seed_rule(fun, argnum, "jvp"))
+    fun.joint_jvp = fun.seed_joint_jvp = None
     _forget_derived(fun.vjps)
 
 

@@ -64,7 +64,7 @@ def _alias_loaded_modules():
 
 def _box_classes():
     from .builtins import DictBox, SequenceBox
-    from .core import Box
+    from .engine import Box
     from .numpy.numpy_boxes import ArrayBox
     return {Box: "autograd.tracer", ArrayBox: "autograd.numpy.numpy_boxes",
             SequenceBox: "autograd.builtins", DictBox: "autograd.builtins"}

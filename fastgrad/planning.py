@@ -111,7 +111,7 @@ def plan_forward(nodes, root, ends, k):
                 size = prod(_shape(node.value))
             reached = True
             if incoming == DIAGONAL:
-                result = outcome(prim.structured_jvps, argnum, node)
+                result = outcome(prim.seed_jvps, argnum, node)
                 if result == ZERO:
                     continue
                 if result == MATERIALISES:
@@ -152,7 +152,7 @@ def plan_reverse(nodes, end, roots, k):
         for argnum, parent in node.parents:
             arg_size = prod(_shape(node.args[argnum]))
             if kind == DIAGONAL:
-                contribution = outcome(node.prim.structured_vjps, argnum, node)
+                contribution = outcome(node.prim.seed_vjps, argnum, node)
                 if contribution == ZERO:
                     continue
                 if contribution == MATERIALISES:

@@ -20,12 +20,12 @@ Imports: the engine, tangents, the NumPy base and NumPy.
 
 import numpy as _np
 
-from . import core
+from . import engine
 from ._shapes import ndim_of, shape_of
-from .base import (DENSE, KEEPS_DIAGONAL, MATERIALISES, UNIT_ROW, Diagonal, Rows, broadcast_batch, broadcast_to,
+from .base import (DENSE, KEEPS_DIAGONAL, MATERIALISES, IDENTITY_ROW, Diagonal, Rows, broadcast_batch, broadcast_to,
                    concatenate, defrules, is_complex, lift, real, reshape, traced_array, transpose, unbroadcast,
                    untake, zero_rule)
-from .core import Box, Primitive, getval
+from .engine import Box, Primitive, getval
 from .scaled import Scaled, rescaled, scaled
 from .tangents import add_tangents
 
@@ -55,20 +55,20 @@ def elementwise(fun, *derivs, name=None, jvp=None, jvp_into=None, joint_jvp=None
         vjps[i] = _elementwise_vjp(i, deriv)
         seed_jvps[i] = _elementwise_structured(i, deriv, transpose=False)
         seed_vjps[i] = _elementwise_structured(i, deriv, transpose=True)
-        prim.jvps_into[i] = (jvps[i], _elementwise_jvp_into(deriv))
+        prim.jvp_writers[i] = (jvps[i], _elementwise_jvp_into(deriv))
     for i, rule in (jvp or {}).items():
         jvps[i] = rule
-        prim.jvps_into[i] = (rule, jvp_into[i])
+        prim.jvp_writers[i] = (rule, jvp_into[i])
     return defrules(prim, jvp=jvps, vjp=vjps, seed_jvp=seed_jvps, seed_vjp=seed_vjps, joint_jvp=joint_jvp,
                     seed_joint_jvp=_rows_joint_jvp(prim) if len(derivs) > 1 else None)
 
 
 class _ElementwisePrimitive(Primitive):
     """An elementwise primitive records plain lists among its arguments as the arrays NumPy
-    makes of them (Primitive.lists_are_arrays), so its local derivatives (1.0 / y, say) meet
+    makes of them (Primitive.reads_lists_as_arrays), so its local derivatives (1.0 / y, say) meet
     arrays only.
 
-    jvps_into[i] = (jvp, into): `into(t, out, ans, *args, **kwargs)` writes what `jvp` returns
+    jvp_writers[i] = (jvp, into): `into(t, out, ans, *args, **kwargs)` writes what `jvp` returns
     for a plain tangent t into `out` (see _rows_joint_jvp); a rule replaced after the fact
     (prim.jvps[i] no longer `jvp`) is never bypassed this way."""
 
@@ -78,12 +78,12 @@ class _ElementwisePrimitive(Primitive):
 
     def __init__(self, fun, name=None):
         super().__init__(fun, name)
-        self.jvps_into = {}
-        self.lists_are_arrays = True
-        self.array_like = _array_like
+        self.jvp_writers = {}
+        self.reads_lists_as_arrays = True
+        self.array_from_list = _array_from_list
 
 
-def _array_like(value):
+def _array_from_list(value):
     """fastgrad.numpy.array: a list becomes an array, traced if it holds traced values."""
     return traced_array(value)
 
@@ -104,7 +104,7 @@ def _elementwise_jvp(deriv):
             # broadcast_batch and lift written out: this runs at every elementwise node
             # of every forward sweep
             ans_shape = shape_of(ans)
-            if t is UNIT_ROW:
+            if t is IDENTITY_ROW:
                 d = deriv(ans, *args, **kwargs)
                 if type(d) is _np.ndarray and d.dtype.char in "dD":
                     # A parameter's own direction: the tangent is the local derivative
@@ -162,7 +162,7 @@ def _rows_joint_jvp(prim):
                 continue
             if type(t) is not Rows or type(t.values) is not _np.ndarray:
                 return NotImplemented
-            pair = prim.jvps_into.get(argnum)
+            pair = prim.jvp_writers.get(argnum)
             if pair is None or prim.jvps.get(argnum) is not pair[0]:
                 return NotImplemented
             if t.values.dtype is not dtype:
@@ -205,7 +205,7 @@ def _elementwise_vjp(argnum, deriv):
         def vjp(g, ans, *args, **kwargs):
             return _fit_cotangent(g * deriv(ans, *args, **kwargs), args[argnum])
     # _fit_cotangent leaves it in the argument's space: the sweep need not fit it again
-    core.fitted_vjps.add(vjp)
+    engine.fitted_vjps.add(vjp)
     return vjp
 
 
@@ -278,7 +278,7 @@ def nondifferentiable(fun, name=None):
     inside the lists and tuples NumPy takes as array_like (np.lexsort((x, y)))."""
     def passthrough(*args, **kwargs):
         for arg in args:
-            if isinstance(arg, Box) or ((type(arg) is list or type(arg) is tuple) and core._holds_box(arg)):
+            if isinstance(arg, Box) or ((type(arg) is list or type(arg) is tuple) and engine._holds_box(arg)):
                 break
         else:
             return fun(*args, **kwargs)
@@ -306,7 +306,7 @@ def _jvp_from_vjp(prim, argnum):
     VJP per use."""
     vjp = prim.vjps.get(argnum)
     if vjp is None:
-        raise core.missing_rule(prim, argnum, "jvp")
+        raise engine.missing_rule(prim, argnum, "jvp")
 
     if prim.vjps_traceable:
         def jvp(t, ans, *args, **kwargs):
@@ -394,7 +394,7 @@ def _vjp_from_jvp(prim, argnum):
     """The VJP of a primitive known only by its JVP, by transposing the JVP."""
     jvp = prim.jvps.get(argnum)
     if jvp is None:
-        raise core.missing_rule(prim, argnum, "vjp")
+        raise engine.missing_rule(prim, argnum, "vjp")
 
     def vjp(g, ans, *args, **kwargs):
         return _transpose(lambda t: jvp(t, ans, *args, **kwargs), args[argnum], g)
@@ -413,26 +413,26 @@ def _transpose(linear_map, like, cotangent):
     from .tree import flatten
 
     like_leaves, rebuild = flatten(getval(like))
-    with core.trace_stack.new_trace() as trace:
+    with engine.trace_stack.new_trace() as trace:
         points = [_np.zeros((1,) + shape_of(leaf), dtype=_np.result_type(getval(leaf), float))
                   for leaf in like_leaves]
         roots = [trace.root(point) for point in points]
-        out = linear_map(rebuild([core.new_box(p, trace, r) for p, r in zip(points, roots)]))
+        out = linear_map(rebuild([engine.new_box(p, trace, r) for p, r in zip(points, roots)]))
     seeds, k = {}, None
     for leaf, cot in zip(flatten(out)[0], flatten(cotangent)[0]):
         if cot is None or not (isinstance(leaf, Box) and leaf._trace is trace):
             continue
-        cot = cot.materialize() if isinstance(cot, core.Structured) else cot
+        cot = cot.materialize() if isinstance(cot, engine.Structured) else cot
         k = shape_of(cot)[0]
         seeds[leaf._node] = add_tangents(seeds.get(leaf._node), lift(cot, ndim_of(cot)))
-    results = core.backward_sweep(trace.nodes, seeds, roots, add_tangents)
+    results = engine.backward_sweep(trace.nodes, seeds, roots, add_tangents)
     if all(result is None for result in results):
         return None
     return rebuild([None if result is None else reshape(result, (k,) + shape_of(leaf))
                     for result, leaf in zip(results, like_leaves)])
 
 
-core.set_derivation_hooks(_jvp_from_vjp, _vjp_from_jvp)
+engine.set_derivation_hooks(_jvp_from_vjp, _vjp_from_jvp)
 
 
 # ---------------------------------------------------------------- real values keep real derivatives
@@ -474,4 +474,4 @@ def _real(x):
     return real(x) if isinstance(x, Box) else x.real
 
 
-core.set_fit_hook(_fit_to_value)
+engine.set_fit_hook(_fit_to_value)

@@ -17,7 +17,7 @@ Imports: the engine and NumPy only.
 
 import numpy as _np
 
-from .core import Structured
+from .engine import Structured
 
 # Below this many entries the batch is multiplied at once: keeping it symbolic would
 # cost more in bookkeeping than the product it saves.

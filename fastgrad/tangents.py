@@ -8,7 +8,7 @@ Imports: the engine and NumPy only.
 
 import numpy as _np
 
-from .core import Structured, getval
+from .engine import Structured, getval
 
 
 def add_tangents(x, y):

@@ -18,7 +18,7 @@ from itertools import product
 import numpy as _np
 
 from ._autograd_core import make_jvp, make_vjp
-from .core import getval
+from .engine import getval
 from . import util
 from .tree import flatten
 from .vspace import vspace

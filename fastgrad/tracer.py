@@ -7,7 +7,7 @@ integer traces and roots made by `VJPNode.new_root()`.
 """
 
 from ._autograd_core import Node, find_top_boxed_args, new_box, trace, trace_primitives_map
-from .core import Box, TraceStack, getval, isbox, trace_stack
+from .engine import Box, TraceStack, getval, isbox, trace_stack
 from .extend import notrace_primitive, notrace_primitives, primitive, register_notrace
 from .util import subvals, toposort
 from .wrap_util import wraps

@@ -6,7 +6,7 @@ well as any object with a `parents` list, as autograd's does.
 Imports: core; test_util only inside quick_grad_check.
 """
 
-from .core import Node
+from .engine import Node
 from .tree import subvals
 
 __all__ = ["subvals", "subval", "func", "toposort"]

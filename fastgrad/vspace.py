@@ -11,7 +11,7 @@ Imports: engine, tangents, the numpy families. Must not import the operators.
 
 import numpy as _np
 
-from .core import Box
+from .engine import Box
 from .numpy.elementwise import conj, imag, real
 from .numpy.products import dot
 from .numpy.reductions import sum as fsum

@@ -443,7 +443,7 @@ def test_a_scalar_divisor_gives_numpys_quotient_in_the_forward_rules(divisor):
 
 # ---------------------------------------------------------------- one rules block per primitive
 
-_RULE_SLOTS = ("jvps", "vjps", "structured_jvps", "structured_vjps", "jvp_joint", "structured_jvp_joint")
+_RULE_SLOTS = ("jvps", "vjps", "seed_jvps", "seed_vjps", "joint_jvp", "seed_joint_jvp")
 
 
 def _rules_changed_after_their_block(prim):
@@ -474,7 +474,7 @@ def _fastgrad_primitives():
     import sys
 
     import fastgrad.scipy  # noqa: F401  (its primitives too)
-    from fastgrad.core import Primitive
+    from fastgrad.engine import Primitive
     from fastgrad.extend import client_primitives
 
     found = {}
@@ -495,7 +495,7 @@ def test_every_primitive_keeps_the_rules_of_its_block():
 
 def test_a_rule_replaced_after_its_block_is_found():
     from fastgrad.base import defrules
-    from fastgrad.core import Primitive
+    from fastgrad.engine import Primitive
 
     def jvp(t, ans, x):
         return t
@@ -506,6 +506,6 @@ def test_a_rule_replaced_after_its_block_is_found():
     prim = defrules(Primitive(lambda x: x, "identity"), jvp=[jvp], vjp=[vjp])
     assert _rules_changed_after_their_block(prim) == []
     prim.jvps[0] = lambda t, ans, x: 2 * t
-    prim.structured_vjps[0] = vjp
-    prim.jvp_joint = lambda tangents, ans, x: tangents[0]
-    assert _rules_changed_after_their_block(prim) == ["jvps[0]", "structured_vjps[0]", "jvp_joint"]
+    prim.seed_vjps[0] = vjp
+    prim.joint_jvp = lambda tangents, ans, x: tangents[0]
+    assert _rules_changed_after_their_block(prim) == ["jvps[0]", "seed_vjps[0]", "joint_jvp"]

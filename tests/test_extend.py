@@ -283,7 +283,7 @@ def test_redefining_a_vjp_replaces_the_derived_jvp():
 
 def test_overriding_a_fastgrad_primitive_rule():
     eps = 1e-3
-    saved = dict(np.sqrt.vjps), dict(np.sqrt.structured_vjps)
+    saved = dict(np.sqrt.vjps), dict(np.sqrt.seed_vjps)
     try:
         defvjp(np.sqrt, lambda ans, x: lambda g: g * 0.5 * np.where(x == 0, eps, x) ** -0.5)
         close(grad(lambda x: np.sum(np.sqrt(x)))(onp.array([0.0, 4.0])), [0.5 * eps ** -0.5, 0.25])
@@ -291,8 +291,8 @@ def test_overriding_a_fastgrad_primitive_rule():
     finally:
         np.sqrt.vjps.clear()
         np.sqrt.vjps.update(saved[0])
-        np.sqrt.structured_vjps.clear()
-        np.sqrt.structured_vjps.update(saved[1])
+        np.sqrt.seed_vjps.clear()
+        np.sqrt.seed_vjps.update(saved[1])
     close(grad(lambda x: np.sum(np.sqrt(x)))(onp.array([4.0])), [0.25])
 
 

@@ -16,7 +16,7 @@ import pytest
 
 import fastgrad.numpy as np
 from fastgrad import grad, jacobian, make_jvp
-from fastgrad.core import getval
+from fastgrad.engine import getval
 from fastgrad.tree import flatten
 
 from opspecs import (available, calculus, creation, diagonals, elementwise, functional, indexing, nanfunctions,

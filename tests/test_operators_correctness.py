@@ -283,7 +283,7 @@ def test_chunked_jacobian_peaks_at_result_plus_budget(name, mode, monkeypatch):
 
 def _client_cube(seen):
     from fastgrad.extend import defvjp, primitive
-    from fastgrad.core import getval
+    from fastgrad.engine import getval
 
     @primitive
     def cube(x):
@@ -332,7 +332,7 @@ def test_client_vjp_that_strips_boxes_gives_forward_derivatives():
 
 def test_hessian_through_a_client_vjp_written_with_the_primitives_value():
     from fastgrad.extend import defvjp, primitive
-    from fastgrad.core import getval
+    from fastgrad.engine import getval
 
     @primitive
     def cube(x):
@@ -350,7 +350,7 @@ def test_hessian_through_a_client_vjp_written_with_the_primitives_value():
 
 def test_client_vjp_only_primitive_of_complex_values_follows_the_convention():
     from fastgrad.extend import defvjp, primitive
-    from fastgrad.core import getval
+    from fastgrad.engine import getval
 
     @primitive
     def half_square(z):

@@ -12,7 +12,7 @@ import pytest
 
 import fastgrad
 from fastgrad import make_jvp, make_vjp
-from fastgrad.core import Primitive, getval
+from fastgrad.engine import Primitive, getval
 from fastgrad.differential_operators import Linearization
 
 from opspecs import all_specs, nondifferentiable_names

@@ -24,7 +24,7 @@ import numpy as onp
 import pytest
 
 from fastgrad import jacobian, make_jvp, make_vjp
-from fastgrad.core import getval
+from fastgrad.engine import getval
 from fastgrad.differential_operators import Linearization
 from fastgrad.base import Diagonal, Rows
 from fastgrad.tree import flatten

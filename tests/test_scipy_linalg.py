@@ -11,7 +11,7 @@ import scipy.linalg as ssl  # noqa: E402
 
 import fastgrad.numpy as np  # noqa: E402
 from fastgrad import grad, jacobian, make_jvp, make_vjp  # noqa: E402
-from fastgrad.core import getval  # noqa: E402
+from fastgrad.engine import getval  # noqa: E402
 from fastgrad.scipy import linalg  # noqa: E402
 from fastgrad.tree import flatten  # noqa: E402
 from opspecs import FEATURES  # noqa: E402

@@ -8,7 +8,7 @@ import numpy as onp
 import pytest
 
 from fastgrad import jacobian, jacobian_sparsity, sparse_jacobian
-from fastgrad.core import getval
+from fastgrad.engine import getval
 
 from test_rules import REAL_CASES, _flat_problem, _ids, _leaves, _problem
 

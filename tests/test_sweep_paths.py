@@ -1,19 +1,19 @@
 """The engine's short paths: tracing where every box is of one open trace, and the reverse
-sweep's trust in rules that fit their own cotangents (core.fitted_vjps), each against the
+sweep's trust in rules that fit their own cotangents (engine.fitted_vjps), each against the
 general path's answer."""
 
 import numpy as onp
 import pytest
 
 import fastgrad.numpy as np
-from fastgrad import core, grad, hessian, jacobian
-from fastgrad.core import Primitive
+from fastgrad import engine, grad, hessian, jacobian
+from fastgrad.engine import Primitive
 
 
 def test_elementwise_reverse_rules_are_trusted_to_fit():
     for prim in (np.sin, np.multiply, np.add, np.divide, np.logaddexp):
         for rule in prim.vjps.values():
-            assert rule in core.fitted_vjps
+            assert rule in engine.fitted_vjps
 
 
 def test_a_trusted_rule_is_not_fitted_again():
@@ -33,12 +33,12 @@ def test_a_trusted_rule_is_not_fitted_again():
     scale.vjps[0] = trusted
     ident = Primitive(lambda x: x + 0.0, "ident")
     ident.vjps[0] = record
-    core.fitted_vjps.add(trusted)
+    engine.fitted_vjps.add(trusted)
     try:
         grad(lambda x: np.sum(scale(ident(x))))(onp.ones(3))
         assert onp.iscomplexobj(seen["g"])
     finally:
-        core.fitted_vjps.discard(trusted)
+        engine.fitted_vjps.discard(trusted)
     seen.clear()
     grad(lambda x: np.sum(scale(ident(x))))(onp.ones(3))
     assert not onp.iscomplexobj(seen["g"])

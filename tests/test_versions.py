@@ -10,7 +10,7 @@ import pytest
 
 import fastgrad.numpy as np
 from fastgrad import make_jvp
-from fastgrad.core import getval
+from fastgrad.engine import getval
 
 RNG = onp.random.default_rng(0)
 

@@ -13,7 +13,7 @@ import numpy as _np
 
 from .. import numpy as fnp
 from ..builtins import type  # noqa: F401  (autograd's module exports it)
-from ..core import getval
+from ..engine import getval
 from ..differential_operators import make_vjp  # noqa: F401  (autograd's module exports it)
 
 __all__ = ["flatten", "flatten_func"]

@@ -13,7 +13,7 @@ import warnings  # noqa: F401  (autograd.numpy's namespace holds it)
 
 import numpy as _np
 
-from ..core import Primitive
+from ..engine import Primitive
 # The families, each importing only those before it in this order.
 from . import elementwise, shape, indexing, reductions, creation, products, sorting, calculus, diagonals  # noqa: I001
 from . import statistics, nanfunctions, vectors, functional, padding, linalg, polynomials, fft, random  # noqa: F401,I001
@@ -88,8 +88,8 @@ def _accept_array_like():
     for module_name, module in list(sys.modules.items()):
         if module_name.startswith(__name__ + ".") and module is not None:
             for value in vars(module).values():
-                if isinstance(value, Primitive) and value.array_like is None:
-                    value.array_like = creation.array
+                if isinstance(value, Primitive) and value.array_from_list is None:
+                    value.array_from_list = creation.array
 
 
 _accept_array_like()

@@ -6,7 +6,7 @@ import functools
 import numpy as _np
 
 from ..base import traced_array
-from ..core import Box
+from ..engine import Box
 
 
 def contains_box(obj):
@@ -140,7 +140,7 @@ def as_traced_array(a):
 def takes_array_like(fun):
     """A composed function whose list and tuple arguments are all array_like: each one that
     holds traced values is made one traced array before fun sees it, as primitives do
-    (core.Primitive.array_like), so np.std([x, x + 2]) is differentiated."""
+    (core.Primitive.array_from_list), so np.std([x, x + 2]) is differentiated."""
     @functools.wraps(fun)
     def wrapper(*args, **kwargs):
         for arg in args:

@@ -8,7 +8,7 @@ an object array.
 
 import numpy as _np
 
-from ..core import Box, Primitive
+from ..engine import Box, Primitive
 from ..base import getitem, index as index_array
 from ..vspace import ARRAY_TYPES
 from .reductions import _axis_arg
@@ -149,7 +149,7 @@ class ArrayBox(Box):
             raise TypeError(f"numpy.{name} was applied to a traced value, and fastgrad.numpy has no "
                             f"{name}: its derivative would be lost")
         kwargs.pop("out", None)
-        if isinstance(ufunc, _np.ufunc) and isinstance(fun, Primitive) and fun.lists_are_arrays:
+        if isinstance(ufunc, _np.ufunc) and isinstance(fun, Primitive) and fun.reads_lists_as_arrays:
             # (an elementwise primitive: its bind takes lists among the inputs as arrays)
             _UFUNCS_SEEN[ufunc] = fun.bind
         return fun(*inputs, **kwargs)

@@ -10,7 +10,7 @@ identity (it adds a locally constant multiple of the period).
 import numpy as _np
 
 from ..base import defrules, unbroadcast
-from ..core import Box, getval, Primitive
+from ..engine import Box, getval, Primitive
 from ._plain import numpy_when_plain
 from .creation import astype
 from .elementwise import mod, where

@@ -8,7 +8,7 @@ queries about types and memory, passed through.
 import numpy as _np
 
 from ..base import defrules, traced_array
-from ..core import Box, getval, Primitive
+from ..engine import Box, getval, Primitive
 from ..rules import nondifferentiable
 from ._plain import contains_box
 from .elementwise import i0, log10, power, real

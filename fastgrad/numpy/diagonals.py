@@ -8,7 +8,7 @@ All composed from gathering (`x[..., rows, cols]`), its transpose the scatter
 
 import numpy as _np
 
-from ..core import getval
+from ..engine import getval
 from ..rules import nondifferentiable
 from ._plain import numpy_when_plain, writes_in_place
 from .elementwise import where

@@ -12,8 +12,8 @@ import math as _math
 import numpy as _np
 
 from .._shapes import ndim_of, shape_of
-from ..base import UNIT_ROW, broadcast_batch, conj, defrules, imag, lift, real
-from ..core import Box, Primitive, getval
+from ..base import IDENTITY_ROW, broadcast_batch, conj, defrules, imag, lift, real
+from ..engine import Box, Primitive, getval
 from ..rules import elementwise, nondifferentiable
 
 
@@ -214,7 +214,7 @@ def _divide_jvp_x_into(t, out, ans, x, y):
 
 def _divide_jvp_y_into(t, out, ans, x, y):
     # (elementwise arguments are arrays or numbers here: lists were made arrays when traced)
-    if t is UNIT_ROW:
+    if t is IDENTITY_ROW:
         # the divisor's own direction: -ans / y, with no batch of ones to divide first
         r = _reciprocal_of_scalar(y)
         if r is not None:

@@ -28,9 +28,9 @@ extend, numpy_wrapper and numpy_vjps when first used.
 
 import numpy as _np
 
-from ..core import getval
+from ..engine import getval
 from ..base import defrules
-from ..core import Primitive
+from ..engine import Primitive
 from ..rules import nondifferentiable
 
 __all__ = [

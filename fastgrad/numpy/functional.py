@@ -9,7 +9,7 @@ results equal NumPy's.
 
 import numpy as _np
 
-from ..core import Box, getval
+from ..engine import Box, getval
 from ..rules import nondifferentiable
 from ._plain import contains_box
 from .creation import astype

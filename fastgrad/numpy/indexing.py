@@ -17,7 +17,7 @@ import numpy as _np
 
 from .._shapes import ndim_of, shape_of
 from ..base import getitem, untake  # noqa: F401 (untake: exported beside take, its transpose)
-from ..core import getval
+from ..engine import getval
 from ..rules import nondifferentiable
 from ._plain import numpy_when_plain, writes_in_place
 from .elementwise import where

@@ -69,9 +69,9 @@ extend and numpy_wrapper when first used.
 
 import numpy as _np
 
-from ..core import getval, isbox
+from ..engine import getval, isbox
 from ..base import defrules, lift, unbroadcast
-from ..core import Primitive
+from ..engine import Primitive
 from ..rules import nondifferentiable
 from ._plain import takes_array_like
 

@@ -10,7 +10,7 @@ that NaN output is zero. (nanmedian, nanpercentile and nanquantile are in statis
 import numpy as _np
 import warnings
 
-from ..core import getval
+from ..engine import getval
 from ..rules import nondifferentiable
 from ._plain import numpy_when_plain, takes_array_like
 from .elementwise import conj, real, where

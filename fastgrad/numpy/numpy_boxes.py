@@ -10,7 +10,7 @@ NumPy's linear-algebra result namedtuples are registered as sequences, as in aut
 import numpy as _np
 
 from ..builtins import SequenceBox
-from ..core import Box
+from ..engine import Box
 from ..extend import primitive
 from .._autograd_core import trace_primitives_map
 from .boxes import ArrayBox

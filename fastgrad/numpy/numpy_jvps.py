@@ -10,7 +10,7 @@ Imports: the numpy namespace, numpy_vjps, extend, differential_operators (inside
 
 import numpy as _np
 
-from ..core import getval
+from ..engine import getval
 from ..extend import def_linear, defjvp, defjvp_argnum, register_notrace, vspace
 from ..util import func
 from .._autograd_core import JVPNode

@@ -11,7 +11,7 @@ import builtins as _py
 import numpy as _np
 
 from .. import numpy as _fnp
-from ..core import Box, getval
+from ..engine import Box, getval
 from ..extend import notrace_primitive, primitive
 from .shape import concatenate_args  # noqa: F401  (autograd's module exports it)
 

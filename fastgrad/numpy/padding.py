@@ -14,7 +14,7 @@
 
 import numpy as _np
 
-from ..core import Box, getval
+from ..engine import Box, getval
 from ._plain import contains_box, numpy_when_plain
 from .creation import astype
 from .indexing import take

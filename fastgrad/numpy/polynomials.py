@@ -9,7 +9,7 @@ derivative of a simple root: from p(r) = 0, dr = -(sum_k dp_k r^(n-k)) / p'(r).
 import numpy as _np
 
 from ..base import defrules, unbroadcast
-from ..core import getval, Primitive
+from ..engine import getval, Primitive
 from ._plain import numpy_when_plain
 from . import linalg
 from .elementwise import conj, power, real

@@ -12,7 +12,7 @@ import string
 
 from .._shapes import ndim_of, shape_of
 from ..base import DENSE, MATERIALISES, Diagonal, defrules, lift, RulesByArgnum, sum_to_shape, unbroadcast
-from ..core import Primitive
+from ..engine import Primitive
 from ._plain import contains_box
 from .creation import array
 from .elementwise import conj, multiply

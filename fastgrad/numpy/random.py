@@ -14,7 +14,7 @@ generator classes (Generator, RandomState and the bit generators) are NumPy's ow
 import numpy as _np
 import numpy.random as _npr
 
-from ..core import Box, getval
+from ..engine import Box, getval
 from ._plain import contains_box, refusing_traced, writes_in_place
 
 __all__ = [

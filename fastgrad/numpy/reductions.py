@@ -11,7 +11,7 @@ import warnings
 
 from .._shapes import ndim_of, shape_of
 from ..base import batch_axis, defrules, expand_reduced, normalize_axis, spread, tangent_axis, sum as sum_prim
-from ..core import Primitive, getval
+from ..engine import Primitive, getval
 from ..rules import nondifferentiable
 from ._plain import as_traced_array, contains_box, takes_array_like
 from .elementwise import conj, maximum, minimum, real, sqrt, where

@@ -12,7 +12,7 @@ import numpy as _np
 from .._shapes import ndim_of, shape_of
 from ..base import (batch_axis, batched_shape, broadcast_to, concatenate, concatenate_args, defrules, moveaxis, stack,
                     transpose, getitem, reshape as _reshape_prim, sum as sum_prim)
-from ..core import Box, Primitive, getval
+from ..engine import Box, Primitive, getval
 from ..rules import nondifferentiable
 from ._plain import contains_box, takes_array_like
 

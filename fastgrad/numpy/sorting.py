@@ -18,7 +18,7 @@ NaN is its own group.
 
 import numpy as _np
 
-from ..core import getval
+from ..engine import getval
 from ..rules import nondifferentiable
 from ._plain import numpy_when_plain, takes_array_like
 from .creation import astype

@@ -22,7 +22,7 @@ import builtins as _builtins
 import numpy as _np
 import warnings
 
-from ..core import Box, getval
+from ..engine import Box, getval
 from ..rules import nondifferentiable
 from ._plain import contains_box, numpy_when_plain, takes_array_like
 from .calculus import diff

@@ -8,7 +8,7 @@ does not.
 import numpy as _np
 import warnings
 
-from ..core import getval
+from ..engine import getval
 from ._plain import numpy_when_plain
 from .elementwise import conj
 from .products import matmul

@@ -25,7 +25,7 @@ import numpy as _onp
 import scipy.linalg as _sla
 
 from .. import numpy as np
-from ..core import Box, getval
+from ..engine import Box, getval
 from ..rules import nondifferentiable
 from ..tree import flatten
 

@@ -34,9 +34,9 @@ import numpy as _onp
 import scipy.integrate as _si
 
 from .. import numpy as np
-from ..core import Box, backward_sweep, forward_sweep, getval, new_box, trace_stack
+from ..engine import Box, backward_sweep, forward_sweep, getval, new_box, trace_stack
 from ..base import RulesByArgnum, defrules
-from ..core import Primitive
+from ..engine import Primitive
 from ..tangents import add_tangents
 
 __all__ = ["odeint"]

@@ -42,11 +42,11 @@ import numpy as _onp
 import scipy.linalg as _sla
 
 from .. import numpy as np
-from ..core import getval
+from ..engine import getval
 from ..numpy import linalg as _nla
 from ..numpy._plain import refusing_traced
 from ..base import defrules, lift, sum_to_shape, unbroadcast
-from ..core import Primitive
+from ..engine import Primitive
 from ..tree import flatten
 from . import _special_matrices
 from ._special_matrices import (  # noqa: F401  (public names of this module)

@@ -23,9 +23,9 @@ import numpy as _onp
 from numpy.lib.stride_tricks import sliding_window_view as _windows
 
 from .. import numpy as np
-from ..core import getval
+from ..engine import getval
 from ..base import defrules
-from ..core import Primitive
+from ..engine import Primitive
 
 __all__ = ["convolve"]
 

@@ -30,7 +30,7 @@ import numpy as _onp
 import scipy.special as _sc
 
 from .. import numpy as np
-from ..core import getval
+from ..engine import getval
 from ..rules import elementwise as _elementwise, nondifferentiable
 from . import _jets
 

@@ -33,7 +33,7 @@ Nothing imports this package but fastgrad's top level.
 
 import numpy as _np
 
-from ..core import Structured, getval
+from ..engine import Structured, getval
 from ..differential_operators import Linearization, _nary, _wrap, grad
 from .coloring import column_coloring, occurs_once, recovery_sources, row_coloring, star_coloring
 from .patterns import DECLARED, _shape_of, _size, _sparse, declared

@@ -8,7 +8,7 @@ Imports the numpy namespace and the core only.
 import numpy as _onp
 
 from ... import numpy as np
-from ...core import getval
+from ...engine import getval
 
 _LOG_2PI = _onp.log(2 * _onp.pi)
 

@@ -5,7 +5,7 @@ that form suffers in the far tails (so logcdf and logsf stay accurate there)."""
 import numpy as _onp
 
 from ... import numpy as np
-from ...core import getval
+from ...engine import getval
 from ._distn import log_of_probability, masked, nan_unless, safe, standardize
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf"]

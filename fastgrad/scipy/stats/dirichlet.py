@@ -6,7 +6,7 @@ computed. rvs draws samples (no derivative)."""
 import scipy.stats as _st
 
 from ... import numpy as np
-from ...core import getval
+from ...engine import getval
 from ...rules import nondifferentiable
 from .. import special as sc
 

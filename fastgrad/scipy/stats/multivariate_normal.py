@@ -8,7 +8,7 @@ it and every other axis of length one (a scalar for one point), as SciPy's does.
 import numpy as _onp
 
 from ... import numpy as np
-from ...core import getval
+from ...engine import getval
 from .. import linalg
 from ._distn import _LOG_2PI
 

@@ -7,7 +7,7 @@ import numpy as _onp
 import scipy.stats as _st
 
 from ... import numpy as np
-from ...core import getval
+from ...engine import getval
 from ...rules import nondifferentiable
 from .. import special as sc
 from ._distn import masked, nan_unless, safe

@@ -3,7 +3,7 @@ closed form, the distribution function by special.stdtr (whose df-derivative goe
 through the incomplete beta function's shape derivative), the quantile by stdtrit."""
 
 from ... import numpy as np
-from ...core import getval
+from ...engine import getval
 from .. import special as sc
 from ._distn import log_of_probability, masked, nan_unless, safe, standardize, valid
 

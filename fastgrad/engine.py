@@ -193,7 +193,7 @@ class Primitive:
     Rules, keyed by argument number, all batched (see rules.py):
       jvps[i](t, ans, *args, **kwargs)  tangent of the output for tangent `t` of argument i
       vjps[i](g, ans, *args, **kwargs)  cotangent of argument i for cotangent `g` of the output
-    `structured_jvps` / `structured_vjps` optionally handle a `Structured` seed
+    `seed_jvps` / `seed_vjps` optionally handle a `Structured` seed
     without materialising it; they return NotImplemented to decline.
     """
 
@@ -212,25 +212,25 @@ class Primitive:
         self.name = name or getattr(fun, "__name__", repr(fun))
         self.jvps = {}
         self.vjps = {}
-        self.structured_jvps = {}
-        self.structured_vjps = {}
-        # Optional: one rule for all arguments at once, jvp_joint(tangents, ans, *args,
+        self.seed_jvps = {}
+        self.seed_vjps = {}
+        # Optional: one rule for all arguments at once, joint_jvp(tangents, ans, *args,
         # **kwargs) with tangents[i] None where argument i has none; n-ary primitives
         # (concatenate) use it to build their output tangent once rather than per argument,
         # and add and subtract to combine two dense tangents in one pass.
-        self.jvp_joint = None
+        self.joint_jvp = None
         # Elementwise primitives record a plain list among their arguments as the array
         # NumPy makes of it (with array_like), so their local derivatives (1.0 / y, say)
         # meet arrays only.
-        self.lists_are_arrays = False
-        # Optional: the same for symbolic tangents, structured_jvp_joint(tangents, ans, *args,
+        self.reads_lists_as_arrays = False
+        # Optional: the same for symbolic tangents, seed_joint_jvp(tangents, ans, *args,
         # **kwargs), returning NotImplemented to decline; elementwise primitives use it to
         # write the compact rows of several parameters (x / p[1] with x from p[0]) into one
         # array rather than computing each and stacking them.
-        self.structured_jvp_joint = None
+        self.seed_joint_jvp = None
         # For NumPy's array_like arguments: a callable turning a list or tuple holding
         # boxes into one traced array (set by the numpy namespace for its primitives).
-        self.array_like = None
+        self.array_from_list = None
         self.__name__ = self.name
         self.__qualname__ = self.name
         self.__doc__ = getattr(fun, "__doc__", None)
@@ -240,9 +240,9 @@ class Primitive:
         for arg in args:
             if isinstance(arg, Box):
                 return self.bind(args, kwargs)
-            if (type(arg) is list or type(arg) is tuple) and self.array_like is not None and _holds_box(arg):
+            if (type(arg) is list or type(arg) is tuple) and self.array_from_list is not None and _holds_box(arg):
                 # np.sum([a, b]) with traced a, b: the list is the array NumPy would make of it.
-                args = tuple(self.array_like(a) if type(a) in (list, tuple) and _holds_box(a) else a
+                args = tuple(self.array_from_list(a) if type(a) in (list, tuple) and _holds_box(a) else a
                              for a in args)
                 return self.bind(args, kwargs)
         return self.fun(*args, **kwargs) if kwargs else self.fun(*args)
@@ -265,7 +265,7 @@ class Primitive:
                 if isinstance(value, Box):
                     return self._bind_nested(args, kwargs)
                 parents.append((i, arg._node))
-            elif (type(arg) is list or type(arg) is tuple) and self.lists_are_arrays:
+            elif (type(arg) is list or type(arg) is tuple) and self.reads_lists_as_arrays:
                 return self._bind_nested(args, kwargs)
             i += 1
         if not trace.active:
@@ -316,10 +316,10 @@ class Primitive:
             elif type(arg) is list or type(arg) is tuple:
                 lists = True
         argvals = list(args)
-        if lists and self.lists_are_arrays:
+        if lists and self.reads_lists_as_arrays:
             for i, arg in enumerate(args):
                 if type(arg) is list or type(arg) is tuple:
-                    argvals[i] = self.array_like(arg)
+                    argvals[i] = self.array_from_list(arg)
         parents = []
         for i in boxed:
             arg = args[i]
@@ -436,9 +436,9 @@ def forward_sweep(nodes, seeds, ends, add):
     for node, done in reversed(schedule):
         prim = node.prim
         out = NotImplemented
-        if prim.jvp_joint is not None and _joint_applies(prim, node, tangents):
+        if prim.joint_jvp is not None and _joint_applies(prim, node, tangents):
             out = _joint_jvp(prim, node, tangents)
-        elif prim.structured_jvp_joint is not None and len(node.parents) > 1:
+        elif prim.seed_joint_jvp is not None and len(node.parents) > 1:
             out = _structured_joint_jvp(prim, node, tangents)
         if out is NotImplemented:
             out = None
@@ -448,7 +448,7 @@ def forward_sweep(nodes, seeds, ends, add):
                     continue
                 rule = prim.jvps.get(argnum) or derived_jvp(prim, argnum)
                 if isinstance(t, Structured):
-                    contrib = _structured(rule, prim.structured_jvps, argnum, t, node)
+                    contrib = _structured(rule, prim.seed_jvps, argnum, t, node)
                 else:
                     contrib = rule(t, node.value, *node.args, **node.kwargs)
                 out = contrib if out is None else add(out, contrib)
@@ -490,7 +490,7 @@ def backward_sweep(nodes, cotangents, roots, add):
         for argnum, parent in node.parents:
             rule = vjps.get(argnum) or derived_vjp(prim, argnum)
             if structured:
-                contrib = _structured(rule, prim.structured_vjps, argnum, g, node)
+                contrib = _structured(rule, prim.seed_vjps, argnum, g, node)
                 if contrib is not None:
                     contrib = fit_to_value(contrib, parent.value)
             else:
@@ -542,7 +542,7 @@ def _joint_jvp(prim, node, tangents):
         per_arg[argnum] = t
     if all(t is None for t in per_arg):
         return None
-    return prim.jvp_joint(per_arg, node.value, *node.args, **node.kwargs)
+    return prim.joint_jvp(per_arg, node.value, *node.args, **node.kwargs)
 
 
 def _structured_joint_jvp(prim, node, tangents):
@@ -558,7 +558,7 @@ def _structured_joint_jvp(prim, node, tangents):
             count += 1
     if count < 2:
         return NotImplemented
-    return prim.structured_jvp_joint(per_arg, node.value, *node.args, **node.kwargs)
+    return prim.seed_joint_jvp(per_arg, node.value, *node.args, **node.kwargs)
 
 
 def derived_jvp(prim, argnum):
