@@ -10,7 +10,7 @@ import numpy as _np
 import warnings
 
 from .._shapes import ndim_of, shape_of
-from ..base import batch_axis, defrules, expand_reduced, normalize_axis, spread, tangent_axis, sum as sum_prim
+from ..base import DENSE, MATERIALISES, Diagonal, batch_axis, defrules, expand_reduced, normalize_axis, spread, tangent_axis, sum as sum_prim
 from ..engine import Primitive, getval
 from ..rules import nondifferentiable
 from ._plain import as_traced_array, contains_box, takes_array_like
@@ -74,12 +74,25 @@ def _mean(x, axis=None, dtype=None, keepdims=False):
     return _np.mean(x, axis=axis, dtype=dtype, keepdims=keepdims)
 
 
+# A reduction over every axis of a diagonal seed: row j of the tangent is the seed's one
+# entry (times the weight of the element it sits on), one number per row, where the plain
+# rule would reduce the seed's n x n dense form.
+def _mean_seed_jvp(seed, ans, x, axis=None, dtype=None, keepdims=False):
+    if type(seed) is not Diagonal or axis is not None or keepdims:
+        return NotImplemented
+    return seed.row_values() / _count(x, None)
+
+
+_mean_seed_jvp.plan = lambda ans, x, axis=None, dtype=None, keepdims=False: (
+    DENSE if axis is None and not keepdims else MATERIALISES)
+
 _mean_prim = defrules(
     Primitive(_mean, "mean"),
     jvp=[lambda t, ans, x, axis=None, dtype=None, keepdims=False:
          _mean(t, axis=tangent_axis(axis, x), keepdims=keepdims)],
     vjp=[lambda g, ans, x, axis=None, dtype=None, keepdims=False:
          spread(g, x, axis, keepdims) / _count(x, axis)],
+    seed_jvp=[_mean_seed_jvp],
 )
 
 
@@ -178,6 +191,14 @@ def _make_extremum(np_fun, name):
         return np_fun(x, axis=axis, keepdims=keepdims)
 
     fun.__name__ = name
+
+    def seed_jvp(seed, ans, x, axis=None, keepdims=False):
+        if type(seed) is not Diagonal or axis is not None or keepdims:
+            return NotImplemented
+        return seed.scaled(_extremum_weights(ans, x, None, False)).row_values()
+
+    seed_jvp.plan = lambda ans, x, axis=None, keepdims=False: (
+        DENSE if axis is None and not keepdims else MATERIALISES)
     return defrules(
         Primitive(fun, name),
         jvp=[lambda t, ans, x, axis=None, keepdims=False:
@@ -185,6 +206,7 @@ def _make_extremum(np_fun, name):
                   axis=tangent_axis(axis, x), keepdims=keepdims)],
         vjp=[lambda g, ans, x, axis=None, keepdims=False:
              expand_reduced(g, ndim_of(x), axis, keepdims) * _extremum_weights(ans, x, axis, keepdims)],
+        seed_jvp=[seed_jvp],
     )
 
 
