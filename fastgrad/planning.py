@@ -103,6 +103,9 @@ def plan_forward(nodes, root, ends, k):
         kind = None
         reached = False
         size = None
+        # A joint rule (concatenate's) writes each tangent into its part of the output once,
+        # rather than each argument's rule making an output-sized batch to be added up.
+        joint = prim.joint_jvp is not None and not prim.jvps
         for argnum, parent in node.parents:
             incoming = state.get(parent.index)
             if incoming is None:
@@ -123,8 +126,8 @@ def plan_forward(nodes, root, ends, k):
                     cost += _width(result, k) * size
             else:
                 result = incoming
-                cost += _width(result, k) * size
-            if kind is not None:
+                cost += _width(result, k) * (prod(_shape(node.args[argnum])) if joint else size)
+            if kind is not None and not joint:
                 cost += _width(_merge(kind, result, k), k) * size  # adding the contributions
             kind = _merge(kind, result, k)
         if not reached:
@@ -132,6 +135,8 @@ def plan_forward(nodes, root, ends, k):
         visited += 1
         if kind is None:
             continue
+        if joint:
+            cost += _width(kind, k) * size
         if kind == DENSE:
             dense_width = max(dense_width, size)
         state[node.index] = kind

@@ -236,3 +236,19 @@ def test_dense_jacobian_peak_is_result_plus_budget(monkeypatch, name, mode):
     expected = jacobian(f, mode="rev" if mode == "fwd" else "fwd", chunk_size=64)(x)
     onp.testing.assert_allclose(J, expected, rtol=1e-12, atol=1e-12)
     assert peak <= J.nbytes + budget
+
+
+def test_stacked_reductions_are_planned_as_one_concatenation(monkeypatch):
+    """stack([sum(x), mean(x), max(x)]) forward: each reduction leaves k numbers, and the
+    concatenation writes each into its column once (about 3 k x 1 + k x 3 elements), not
+    three k x 3 batches added up; so the forward sweep, a third cheaper here, is taken."""
+    from fastgrad.differential_operators import Linearization, _plans
+
+    n = 2000
+    x, cases = _small_outputs(n)
+    f, expected = cases["stack"]
+    (fwd,) = _plans(Linearization(f, (x,), {}, 0), "fwd")
+    assert fwd.elements <= 12 * n
+    J, direction = _direction_taken(monkeypatch, f, x)
+    assert direction == "fwd"
+    onp.testing.assert_allclose(J, expected, rtol=1e-12, atol=1e-15)
