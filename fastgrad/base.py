@@ -101,27 +101,21 @@ class RulesByArgnum(dict):
         return dict.get(self, argnum)
 
 
-
 # ---------------------------------------------------------------- symbolic seeds
-
-
-# 
-# Owns: `Diagonal`, the seed of a jacobian sweep, and `Rows`, a batch in which
-# only a few rows are nonzero. A jacobian seeds its sweep with
-# the identity over the flattened input (forward) or output (reverse), or a block
-# of its rows when it sweeps in chunks. Materialising it costs a k x N array and,
-# worse, makes the first linear primitive multiply by it: `W @ I` is a full
-# matrix product whose answer is `W`. So the seed stays symbolic while the rules
-# that meet it can keep it so: an elementwise primitive scales its diagonal, a
-# matrix product absorbs it (`W @ diag(d)` is `W * d`). Any other rule sees a
-# dense array (`materialize()`).
+# `Diagonal` is the seed of a jacobian sweep and `Rows` a batch in which only a few rows
+# are nonzero. A jacobian seeds its sweep with the identity over the flattened input
+# (forward) or output (reverse), or a block of its rows when it sweeps in chunks.
+# Materialising it costs a k x N array and, worse, makes the first linear primitive
+# multiply by it: `W @ I` is a full matrix product whose answer is `W`. So the seed stays
+# symbolic while the rules that meet it can keep it so: an elementwise primitive scales
+# its diagonal, a matrix product absorbs it (`W @ diag(d)` is `W * d`). Any other rule
+# sees a dense array (`materialize()`).
 #
-# Indexing one element out of a diagonal seed (`mu, sigma = p[0], p[1]`, the
-# usual way a model unpacks its parameters) leaves a batch with a single nonzero
-# row. `Rows` keeps only those rows, and a rule meeting it is applied to each of
-# them, so a model of a few parameters pushes each parameter's direction only
-# through the computations that depend on it, with no zero rows swept along.
-
+# Indexing one element out of a diagonal seed (`mu, sigma = p[0], p[1]`, the usual way a
+# model unpacks its parameters) leaves a batch with a single nonzero row. `Rows` keeps
+# only those rows, and a rule meeting it is applied to each of them, so a model of a few
+# parameters pushes each parameter's direction only through the computations that depend
+# on it, with no zero rows swept along.
 
 # What a structured rule does with a diagonal seed, told before any sweep runs by the
 # rule's `plan(ans, *args, **kwargs)` attribute (read by planning.py to cost a sweep and
