@@ -22,7 +22,7 @@ which sweep runs. So:
   - `primitive_vjps[f]` / `primitive_jvps[f]` are views of the rules the
     primitive carries, in autograd's calling convention (unbatched).
 
-Imports: core, differential_operators, extend, builtins, tree, util, vspace, NumPy.
+Imports: the engine, linearization, extend, builtins, tree, util, vspace, NumPy.
 """
 
 import sys
@@ -38,7 +38,7 @@ from . import engine
 from . import builtins
 from .engine import Primitive, Trace, isbox, trace_stack
 from .engine import Node as TapeNode
-from .differential_operators import Linearization
+from .linearization import Linearization
 from . import extend
 from .extend import (SparseBox, SparseObject, client_primitives, def_linear, defjvp, defjvp_argnum,
                      defjvp_argnums, defvjp, defvjp_argnum, defvjp_argnums, densify, translate_jvp,

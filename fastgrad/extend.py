@@ -21,7 +21,7 @@ VJP receives the container's values and returns a container cotangent), and
 a container the primitive returns comes back as a plain container of traced
 items (see fastgrad.builtins).
 
-Imports: core, rules, tree, util, vspace, NumPy; builtins, differential_operators
+Imports: the engine, the NumPy base, rules, the NumPy namespace, vspace, builtins, differential_operators, tree, util
 and the numpy namespace only inside functions (they import this module).
 """
 

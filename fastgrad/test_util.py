@@ -9,7 +9,7 @@ its JVP by transposition), so `modes=['fwd', 'rev']` can always be asked for.
 The random directions come from a fixed seed, so a check is reproducible.
 
 `make_vjp` and `make_jvp` here are autograd's unary forms (fastgrad.core's).
-Imports: _autograd_core, tree, vspace, wrap_util, NumPy.
+Imports: _autograd_core, util, tree, vspace, wrap_util, NumPy.
 """
 
 import warnings

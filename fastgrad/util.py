@@ -3,7 +3,7 @@ deprecated quick_grad_check.
 
 `toposort` walks fastgrad's tape nodes (whose `parents` are (argnum, node) pairs) as
 well as any object with a `parents` list, as autograd's does.
-Imports: core; test_util only inside quick_grad_check.
+Imports: the engine and tree (test_util, above it, attaches quick_grad_check).
 """
 
 from .engine import Node

@@ -7,7 +7,7 @@ import pytest
 
 import fastgrad.numpy as np
 from fastgrad import jacobian
-from fastgrad.differential_operators import choose_direction
+from fastgrad.jacobians import choose_direction
 
 SIZES = [1, 10, 100, 1000, 10000]
 GRID = [(n, m) for n in SIZES for m in SIZES if n * m <= 1_000_000]
@@ -49,7 +49,7 @@ def test_plan_follows_the_seed_structure():
     the broadcast after it is dense; reverse, the cotangent turns dense at the scalar and
     stays dense down to x. The plan sees that and prefers forward at equal sizes."""
     from fastgrad import planning
-    from fastgrad.differential_operators import Linearization
+    from fastgrad.linearization import Linearization
 
     n = m = 300
     rng = onp.random.default_rng(0)
@@ -67,7 +67,8 @@ def test_plan_sets_chunks_from_dense_values(monkeypatch):
     """An elementwise chain keeps the seed diagonal: however small the memory budget, it needs
     no chunks; a dense intermediate does."""
     from fastgrad import config
-    from fastgrad.differential_operators import Linearization, _chunk_rows, _plans
+    from fastgrad.jacobians import _chunk_rows, _plans
+    from fastgrad.linearization import Linearization
 
     monkeypatch.setattr(config, "sweep_memory_bytes", 1 << 12)
     x = onp.linspace(0.1, 1.0, 500)
@@ -86,16 +87,16 @@ def test_plan_sets_chunks_from_dense_values(monkeypatch):
 
 def _direction_taken(monkeypatch, f, x, **kwargs):
     """The jacobian of f at x, and the direction its sweeps took ('fwd' or 'rev')."""
-    from fastgrad import differential_operators
+    from fastgrad import jacobians
 
     taken = []
-    sweep_basis = differential_operators._sweep_basis
+    sweep_basis = jacobians._sweep_basis
 
     def spy(lin, sweep, *args, **kw):
         taken.append("fwd" if sweep == lin.jvp else "rev")
         return sweep_basis(lin, sweep, *args, **kw)
 
-    monkeypatch.setattr(differential_operators, "_sweep_basis", spy)
+    monkeypatch.setattr(jacobians, "_sweep_basis", spy)
     J = jacobian(f, **kwargs)(x)
     assert len(set(taken)) == 1
     return J, taken[0]
@@ -137,7 +138,8 @@ def test_small_output_whose_forward_sweep_materialises_is_swept_backward(monkeyp
 def test_plan_counts_a_materialised_seed(name):
     """The forward plan of a rule that turns the identity seed into an n x n array costs
     n * n elements and holds a dense value n wide (which sets its chunks)."""
-    from fastgrad.differential_operators import Linearization, _plans
+    from fastgrad.jacobians import _plans
+    from fastgrad.linearization import Linearization
 
     n = 500
     x, cases = _small_outputs(n)
@@ -242,7 +244,8 @@ def test_stacked_reductions_are_planned_as_one_concatenation(monkeypatch):
     """stack([sum(x), mean(x), max(x)]) forward: each reduction leaves k numbers, and the
     concatenation writes each into its column once (about 3 k x 1 + k x 3 elements), not
     three k x 3 batches added up; so the forward sweep, a third cheaper here, is taken."""
-    from fastgrad.differential_operators import Linearization, _plans
+    from fastgrad.jacobians import _plans
+    from fastgrad.linearization import Linearization
 
     n = 2000
     x, cases = _small_outputs(n)

@@ -13,7 +13,7 @@ import pytest
 import fastgrad
 from fastgrad import make_jvp, make_vjp
 from fastgrad.engine import Primitive, getval
-from fastgrad.differential_operators import Linearization
+from fastgrad.linearization import Linearization
 
 from opspecs import all_specs, nondifferentiable_names
 from test_rules import _problem, _random_like

@@ -25,7 +25,7 @@ import pytest
 
 from fastgrad import jacobian, make_jvp, make_vjp
 from fastgrad.engine import getval
-from fastgrad.differential_operators import Linearization
+from fastgrad.linearization import Linearization
 from fastgrad.base import Diagonal, Rows
 from fastgrad.tree import flatten
 

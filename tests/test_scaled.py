@@ -7,7 +7,7 @@ import pytest
 import fastgrad.numpy as np
 from fastgrad import hessian, jacfwd, jacobian
 from fastgrad.engine import forward_sweep
-from fastgrad.differential_operators import Linearization
+from fastgrad.linearization import Linearization
 from fastgrad.scaled import MIN_ENTRIES, Scaled
 from fastgrad.tangents import add_tangents
 

@@ -15,7 +15,7 @@ from fastgrad import (  # noqa: E402
     hessian, hessian_sparsity, jacobian, jacobian_sparsity, primitive, sparse_hessian, sparse_jacobian,
 )
 from fastgrad import sparsity  # noqa: E402
-from fastgrad.differential_operators import Linearization  # noqa: E402
+from fastgrad.linearization import Linearization  # noqa: E402
 from fastgrad.extend import defvjp  # noqa: E402
 
 

@@ -6,7 +6,7 @@ the same structure, leaf shapes and dtypes from any vector of that length. Both
 are written with fastgrad.numpy, so they can be differentiated through (a traced
 value flattens to a traced vector; unflatten of a traced vector is traced).
 
-Imports: the numpy namespace.
+Imports: the engine, the numpy namespace, builtins, differential_operators.
 """
 
 import numpy as _np

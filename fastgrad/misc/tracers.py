@@ -7,14 +7,14 @@ code for every input (branches are frozen at the first call), and its output mus
 depend on its input. The replay calls the primitives themselves, so it can be
 differentiated.
 
-Imports: core, differential_operators, _autograd_core, util, wrap_util.
+Imports: linearization, _autograd_core, tree, util, wrap_util.
 """
 
 from functools import partial
 from itertools import repeat
 
 from .._autograd_core import Node, trace
-from ..differential_operators import Linearization
+from ..linearization import Linearization
 from ..tree import flatten
 from ..util import subvals, toposort
 from ..wrap_util import wraps

@@ -21,9 +21,9 @@ Transposes, under the pairing Re(sum(g * t)) (no conjugate):
     so it is real-linear, not the transpose of rfftn: its transpose is
     weights * ifftn(g)[..., :s//2 + 1] with weights 1 at k = 0 (and at s/2 for
     even s) and 2 elsewhere.
-Must not import the package namespace or the layers above it at module level;
-autograd's helper names at the end of the file import differential_operators,
-extend, numpy_wrapper and numpy_vjps when first used.
+Imports: the NumPy base and the families before it (elementwise, shape, indexing); never
+the package namespace or a layer above. autograd's helper names for this module
+(fft_grad, ...) are attached by numpy/_autograd_names.py.
 """
 
 import numpy as _np

@@ -62,9 +62,9 @@ eig's eigenvalues, times cond(V), their accuracy by Bauer-Fike).
     the orthogonal complement, and any rotation among them is as valid; the
     rules take that rotation to be zero (they move only to stay orthogonal to
     the leading columns).
-Must not import the package namespace or the layers above it at module level;
-autograd's helper names at the end of the file import differential_operators,
-extend and numpy_wrapper when first used.
+Imports: the NumPy base and the families before it; never the package namespace or a
+layer above. autograd's helper names for this module (grad_solve, norm_jvp, ...) are
+attached by numpy/_autograd_names.py.
 """
 
 import numpy as _np

@@ -5,7 +5,7 @@
 fastgrad's own forward derivative of that fastgrad.numpy function in autograd's
 calling convention, `jvp(g, ans, *args, **kwargs)`.
 
-Imports: the numpy namespace, numpy_vjps, extend, differential_operators (inside functions).
+Imports: the numpy namespace, numpy_vjps, extend, differential_operators, _autograd_core.
 """
 
 import numpy as _np

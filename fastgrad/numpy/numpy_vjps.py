@@ -10,7 +10,7 @@ convention: `maker(ans, *args, **kwargs)` returns `g -> cotangent` (one trace of
 function per call of the maker). All of them are written with fastgrad.numpy, so a
 client's rule built from them can be differentiated again.
 
-Imports: the numpy namespace, extend, differential_operators (inside functions).
+Imports: the numpy namespace, extend, differential_operators, _autograd_core, _autograd_helpers.
 """
 
 import numpy as _np

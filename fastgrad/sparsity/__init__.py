@@ -27,14 +27,15 @@ symmetric pair is stored with one value.
 Layout: `patterns.py` (declarations, propagation, the structural signature),
 `coloring.py` (the colourings), this module (plans, the compressed sweep, the public
 operators).
-Imports: the operators (differential_operators), NumPy; SciPy lazily, inside functions.
+Imports: the operators (linearization, differential_operators), NumPy; SciPy lazily, inside functions.
 Nothing imports this package but fastgrad's top level.
 """
 
 import numpy as _np
 
 from ..engine import Structured, getval
-from ..differential_operators import Linearization, _nary, _wrap, grad
+from ..differential_operators import grad
+from ..linearization import Linearization, _nary, _wrap
 from .coloring import column_coloring, occurs_once, recovery_sources, row_coloring, star_coloring
 from .patterns import DECLARED, _shape_of, _size, _sparse, declared
 from .patterns import pattern_of as _pattern_of

@@ -17,7 +17,8 @@ import inspect
 import numpy as _np
 
 from .. import numpy as _fnp
-from ..differential_operators import Linearization, make_vjp
+from ..differential_operators import make_vjp
+from ..linearization import Linearization
 
 
 def _sparse():
