@@ -239,9 +239,21 @@ cbrt = elementwise(_np.cbrt, lambda ans, x: 1.0 / (3 * ans * ans))
 # d/dy x**y = log(x) x**y; at x == 0 the limit (y > 0) is 0, so log(0) is never formed.
 # d/dx x**y = y x**(y - 1), with the exponent replaced only at x == y == 0 (where 0 * 0**-1
 # would be NaN): replaced wherever y == 0, d/dy of it would be x where it is 1/x.
+def _power_base_partial(ans, x, y):
+    if type(y) is float or type(y) is int:
+        # A constant nonzero exponent, the usual case (x ** 2): `**` takes NumPy's fast paths
+        # for the small exponents it leaves (x ** 1.0 is a copy, x ** 2.0 a square), where
+        # the general power would raise every element by a broadcast array of exponents.
+        if y == 2:
+            return 2 * x
+        if y != 0:
+            return y * x ** (y - 1)
+    return y * power(x, where((y == 0) & (x == 0), 1.0, y - 1))
+
+
 power = elementwise(
     _np.power,
-    lambda ans, x, y: y * power(x, where((y == 0) & (x == 0), 1.0, y - 1)),
+    _power_base_partial,
     lambda ans, x, y: log(_nonzero(x)) * ans,
 )
 float_power = elementwise(
