@@ -7,6 +7,7 @@ cotangent is expanded back over the reduced axes before it is broadcast.
 """
 
 import numpy as _np
+import operator as _operator
 import warnings
 
 from .._shapes import ndim_of, shape_of
@@ -50,16 +51,25 @@ def _masked(a, where_, fill):
     return where(_np.broadcast_to(getval(where_), shape_of(a)), a, fill)
 
 
+def _reduction(prim, np_fun, identity, combine, name, a, axis, dtype, out, keepdims, initial, where):
+    """prim over axis with NumPy's where= (entries left out count as `identity`) and
+    initial= (combined into every result)."""
+    if initial is _np._NoValue and where is _np._NoValue and out is None:
+        return prim(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    _no_out(out, name)
+    if not contains_box((a, initial, where)):
+        return np_fun(a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
+    a = as_traced_array(a)
+    result = prim(_masked(a, where, identity), axis=_axis_arg(axis), dtype=dtype, keepdims=keepdims)
+    return result if initial is _np._NoValue else combine(result, initial)
+
+
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
     """Sum over axis; where= leaves entries out and initial= is added to every result."""
     if initial is _np._NoValue and where is _np._NoValue and out is None:
+        # (the common call, straight to the primitive: sum runs in most traced functions)
         return sum_prim(a, axis=axis, dtype=dtype, keepdims=keepdims)
-    _no_out(out, "sum")
-    if not contains_box((a, initial, where)):
-        return _np.sum(a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
-    a = as_traced_array(a)
-    result = sum_prim(_masked(a, where, 0), axis=_axis_arg(axis), dtype=dtype, keepdims=keepdims)
-    return result if initial is _np._NoValue else result + initial
+    return _reduction(sum_prim, _np.sum, 0, _operator.add, "sum", a, axis, dtype, out, keepdims, initial, where)
 
 
 def _count(x, axis):
@@ -161,14 +171,7 @@ _prod_prim = defrules(
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_np._NoValue, where=_np._NoValue):
     """Product over axis; where= leaves entries out and every result is multiplied by initial=."""
-    if initial is _np._NoValue and where is _np._NoValue and out is None:
-        return _prod_prim(a, axis=axis, dtype=dtype, keepdims=keepdims)
-    _no_out(out, "prod")
-    if not contains_box((a, initial, where)):
-        return _np.prod(a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial, where=where)
-    a = as_traced_array(a)
-    result = _prod_prim(_masked(a, where, 1), axis=_axis_arg(axis), dtype=dtype, keepdims=keepdims)
-    return result if initial is _np._NoValue else result * initial
+    return _reduction(_prod_prim, _np.prod, 1, _operator.mul, "prod", a, axis, dtype, out, keepdims, initial, where)
 
 
 def _extremum_weights(ans, x, axis, keepdims):
