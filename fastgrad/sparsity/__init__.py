@@ -170,6 +170,14 @@ def _jacobian_plan(lin, mode):
     return plan
 
 
+def _hessian_plan(lin):
+    key = _signature(lin)
+    plan = _hessian_plans.get(key)
+    if plan is None:
+        plan = _hessian_plans.remember(key, _HessianPlan(_pattern_of(lin)))
+    return plan
+
+
 # The compressed sweep runs in chunks of colours whose widest batched value stays within
 # this many bytes: a batch that fits the core's cache is swept several times faster per
 # colour than one streamed from memory (a 2-D reaction-diffusion system of 10^5 states:
@@ -324,10 +332,7 @@ def sparse_hessian(fun, argnum=0, *, check=False):
 
     def sparse_hessfun(*args, **kwargs):
         lin = _linearize(gradient, args, kwargs, argnum, "sparse_hessian")
-        key = _signature(lin)
-        plan = _hessian_plans.get(key)
-        if plan is None:
-            plan = _hessian_plans.remember(key, _HessianPlan(_pattern_of(lin)))
+        plan = _hessian_plan(lin)
         result = _assemble(plan, _sweep_into(lin, plan))
         sparse_hessfun.colors, sparse_hessfun.direction = plan.ncolors, plan.direction
         if check:
@@ -364,10 +369,6 @@ def hessian_sparsity(fun, argnum=0):
 
     def sparsity(*args, **kwargs):
         lin = _linearize(gradient, args, kwargs, argnum, "hessian_sparsity")
-        key = _signature(lin)
-        plan = _hessian_plans.get(key)
-        if plan is None:
-            plan = _hessian_plans.remember(key, _HessianPlan(_pattern_of(lin)))
-        return plan.pattern.copy()
+        return _hessian_plan(lin).pattern.copy()
 
     return _wrap(sparsity, fun, argnum, "hessian_sparsity")
