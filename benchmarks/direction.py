@@ -227,6 +227,16 @@ def time_cell(cell, f, x, hand_written, fg, opts, slow=None):
     return cell
 
 
+def _cell(c, missing):
+    """One cell of a grid: auto over the better forced mode, which that was, and a mark
+    where it is over the line; or why it was not timed."""
+    if c is None:
+        return missing
+    if c.get("ok") is None:
+        return c["auto"]["status"]
+    return f"{c['auto_over_best']:.2f} ({c['best_forced']})" + ("" if c["ok"] else " ✗")
+
+
 def write_markdown(data, path: Path):
     cells = data["cells"]
     judged = [c for c in cells if c.get("ok") is not None]
@@ -278,14 +288,7 @@ def write_markdown(data, path: Path):
     for n in sizes:
         row = []
         for m in sizes:
-            c = by.get((n, m))
-            if c is None:
-                row.append("left out")
-            elif c.get("ok") is None:
-                row.append(c["auto"]["status"])
-            else:
-                mark = "" if c["ok"] else " ✗"
-                row.append(f"{c['auto_over_best']:.2f} ({c['best_forced']}){mark}")
+            row.append(_cell(by.get((n, m)), "left out"))
         L.append(f"| {n} | " + " | ".join(row) + " |")
     L.append("")
     L.append("Cell: median time of auto divided by the faster of fwd and rev (in parentheses); "
@@ -344,13 +347,7 @@ def small_output_markdown(cells):
     for name in names:
         row = []
         for n in sizes:
-            c = by.get((name, n))
-            if c is None:
-                row.append("—")
-            elif c.get("ok") is None:
-                row.append(c["auto"]["status"])
-            else:
-                row.append(f"{c['auto_over_best']:.2f} ({c['best_forced']})" + ("" if c["ok"] else " ✗"))
+            row.append(_cell(by.get((name, n)), "—"))
         m = next(c["m"] for c in cells if c["function"] == name)
         L.append(f"| `{name}` ({m}) | " + " | ".join(row) + " |")
     L.append("")
