@@ -1,4 +1,7 @@
-"""Comparison of results that may be nested lists, tuples and dicts of arrays."""
+"""Helpers the tests share: comparing results that may be nested lists, tuples and dicts of
+arrays, and the peak memory of a call."""
+
+import tracemalloc
 
 import numpy as onp
 
@@ -16,3 +19,14 @@ def close(a, b, tol=1e-10):
             close(x, y, tol)
         return
     onp.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+def with_peak(call):
+    """(call(), the tracemalloc peak in bytes while it ran)."""
+    tracemalloc.start()
+    try:
+        result = call()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return result, peak

@@ -6,6 +6,7 @@ import numpy as onp
 import pytest
 
 import fastgrad.numpy as np
+from compare import with_peak
 from fastgrad import jacobian
 from fastgrad.jacobians import choose_direction
 
@@ -154,8 +155,6 @@ def test_plan_counts_a_materialised_seed(name):
 def test_forced_forward_sweep_respects_the_memory_budget(monkeypatch, name):
     """mode='fwd' where the seed is materialised: chunks within sweep_memory_bytes, where a
     single sweep would hold the 2000 x 2000 identity (32 MB)."""
-    import tracemalloc
-
     from fastgrad import config
 
     x, cases = _small_outputs(2000)
@@ -163,12 +162,7 @@ def test_forced_forward_sweep_respects_the_memory_budget(monkeypatch, name):
     budget = 1 << 20
     monkeypatch.setattr(config, "sweep_memory_bytes", budget)
     jac = jacobian(f, mode="fwd")
-    tracemalloc.start()
-    try:
-        J = jac(x)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    J, peak = with_peak(lambda: jac(x))
     onp.testing.assert_allclose(J, expected, rtol=1e-12, atol=1e-15)
     assert peak <= J.nbytes + budget
 
@@ -178,17 +172,10 @@ def test_product_and_reduction_of_a_vector_keep_the_forward_seed(name):
     """x @ w, np.dot(x, w), mean and max over all axes: the forward tangent for the identity
     seed has one entry per row (w itself for x @ w; 1 / n; the share of each maximal
     element), with no n x n identity built (32 MB here)."""
-    import tracemalloc
-
     x, cases = _small_outputs(2000)
     f, expected = cases[name]
     jac = jacobian(f, mode="fwd")
-    tracemalloc.start()
-    try:
-        J = jac(x)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    J, peak = with_peak(lambda: jac(x))
     onp.testing.assert_allclose(J, expected, rtol=1e-12, atol=1e-15)
     assert peak < 20 * x.nbytes
 
@@ -220,8 +207,6 @@ DENSE_CASES = {
 def test_dense_jacobian_peak_is_result_plus_budget(monkeypatch, name, mode):
     """A dense jacobian's peak memory is at most the result plus sweep_memory_bytes,
     whichever the direction: each chunk is written into the result as it arrives."""
-    import tracemalloc
-
     from fastgrad import config
 
     budget = 1 << 20
@@ -229,12 +214,7 @@ def test_dense_jacobian_peak_is_result_plus_budget(monkeypatch, name, mode):
     x = onp.random.default_rng(3).standard_normal(1200)
     f = DENSE_CASES[name]
     jac = jacobian(f, mode=mode)
-    tracemalloc.start()
-    try:
-        J = jac(x)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    J, peak = with_peak(lambda: jac(x))
     expected = jacobian(f, mode="rev" if mode == "fwd" else "fwd", chunk_size=64)(x)
     onp.testing.assert_allclose(J, expected, rtol=1e-12, atol=1e-12)
     assert peak <= J.nbytes + budget

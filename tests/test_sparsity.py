@@ -17,6 +17,7 @@ from fastgrad import (  # noqa: E402
 from fastgrad import sparsity  # noqa: E402
 from fastgrad.linearization import Linearization  # noqa: E402
 from fastgrad.extend import defvjp  # noqa: E402
+from compare import with_peak  # noqa: E402
 
 
 def brusselator(N, alpha=0.02):
@@ -334,12 +335,7 @@ def test_hessian_memory_stays_linear():
     n = 5000  # n x n float64 is 200 MB, n x n booleans 25 MB
     x = onp.random.default_rng(15).standard_normal(n)
     sparsity._hessian_plans.clear()
-    tracemalloc.start()
-    try:
-        H = sparse_hessian(arrowhead)(x)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    H, peak = with_peak(lambda: sparse_hessian(arrowhead)(x))
     assert H.nnz == 5 * n - 6
     assert peak < 12_000_000, f"peak {peak} bytes"
 
@@ -429,12 +425,7 @@ def test_a_dense_row_swept_forward_keeps_only_the_entries():
     x = onp.random.default_rng(18).standard_normal(n)
     jac = sparse_jacobian(f, mode="fwd")
     sparsity._jacobian_plans.clear()
-    tracemalloc.start()
-    try:
-        J = jac(x)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    J, peak = with_peak(lambda: jac(x))
     assert jac.colors == n
     onp.testing.assert_allclose(J[[0], :].toarray()[0], 2 * x, rtol=1e-14)
     onp.testing.assert_allclose(J[1:, :].diagonal(), onp.cos(x), rtol=1e-14)
