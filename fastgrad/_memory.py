@@ -9,7 +9,7 @@ removes that cost, as the caching allocators of other array frameworks do.
 The setting is process-wide. It is applied on import because a jacobian's sweep holds
 more arrays of the output's size at once than the hand-written derivative does (the
 tape keeps each intermediate), enough for glibc to trim and fault them back on every
-call: the seed jacobian called in a loop is 9.2-9.5x the hand-written derivative
+call: the seed jacobian called in a loop is 9.2-9.8x the hand-written derivative
 called in a loop without the setting and 2.5x with it (README, "Memory"). Set
 FASTGRAD_MALLOC_TUNING=0 in the environment before importing fastgrad to leave the
 allocator alone; `fastgrad.tune_allocator(True)` applies it later. Linux with glibc
