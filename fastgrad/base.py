@@ -41,7 +41,8 @@ _PER_ARGUMENT = (("jvp", "jvps"), ("vjp", "vjps"), ("seed_jvp", "seed_jvps"), ("
 _JOINT = (("joint_jvp", "joint_jvp"), ("seed_joint_jvp", "seed_joint_jvp"))
 
 
-def defrules(prim, jvp=None, vjp=None, *, seed_jvp=None, seed_vjp=None, joint_jvp=None, seed_joint_jvp=None):
+def defrules(prim, jvp=None, vjp=None, *, seed_jvp=None, seed_vjp=None, joint_jvp=None, seed_joint_jvp=None,
+             forward_reads_value=True):
     """Attach all of a primitive's rules in one block, the only place they are set.
 
     jvp, vjp: the forward and reverse rule of each argument, `jvp(t, ans, *args, **kwargs)`
@@ -51,6 +52,8 @@ def defrules(prim, jvp=None, vjp=None, *, seed_jvp=None, seed_vjp=None, joint_jv
     joint_jvp(tangents, ans, *args, **kwargs): the output tangent from all arguments'
         tangents at once (tangents[i] None where argument i has none), for n-ary
         primitives that build it once; seed_joint_jvp: the same for symbolic tangents.
+    forward_reads_value: whether the forward rules read the output `ans` beyond its shape and
+        dtype (True, False, or a predicate of the call's arguments; see Primitive).
     The rules given are recorded in `prim.declared_rules`, so a test can tell that
     nothing replaced them later (rules derived from the other mode are added beside them)."""
     given = {"jvp": jvp, "vjp": vjp, "seed_jvp": seed_jvp, "seed_vjp": seed_vjp,
@@ -75,6 +78,8 @@ def defrules(prim, jvp=None, vjp=None, *, seed_jvp=None, seed_vjp=None, joint_jv
             setattr(prim, slot, given[keyword])
             declared[slot] = given[keyword]
     prim.declared_rules = declared
+    if forward_reads_value is not True:
+        prim.forward_reads_value = forward_reads_value
     return prim
 
 

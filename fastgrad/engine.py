@@ -202,6 +202,12 @@ class Primitive:
     # decides how a missing forward rule is derived from them (rules._jvp_from_vjp).
     vjps_traceable = True
 
+    # Whether the forward rules read the primitive's own output (`ans`) beyond its shape
+    # and dtype: True, False, or a predicate of the call's arguments. Where they do not,
+    # a sweep whose caller never sees the function's value (a jacobian) may free an
+    # output's value before sweeping, leaving memory for the result (linearization.py).
+    forward_reads_value = True
+
     # foreign_operands(prim, args, kwargs): set by the layer above that knows array types
     # other than its own; called when a traced call's result is of a type no box holds,
     # returns the call's result, or NotImplemented to let that be an error.

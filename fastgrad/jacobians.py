@@ -220,20 +220,13 @@ def _jacobian_blocks(lin, mode, chunk_size):
     # (loops rather than comprehensions: each of those is a call, on every jacobian)
     # A complex input costs a forward sweep twice as many seeds, and a complex output fed by
     # a real input a reverse sweep (see below): the counts that choose the direction say so.
-    in_shapes, out_shapes, complex_in, complex_out = [], [], [], []
-    n = m = 0
-    for x in lin.in_leaves:
-        shape = shape_of(x)
-        in_shapes.append(shape)
-        is_complex = _is_complex(x)
-        complex_in.append(is_complex)
-        n += prod(shape) * (2 if is_complex else 1)
+    in_shapes, complex_in = _shapes_and_kinds(lin.in_leaves)
+    out_shapes, complex_out = _shapes_and_kinds(lin.out_leaves)
     all_complex_in = all(complex_in)
-    for node, y in zip(lin.out_nodes, lin.out_leaves):
-        shape = shape_of(y)
-        out_shapes.append(shape)
-        is_complex = _is_complex(y)
-        complex_out.append(is_complex)
+    n = m = 0
+    for shape, is_complex in zip(in_shapes, complex_in):
+        n += prod(shape) * (2 if is_complex else 1)
+    for node, shape, is_complex in zip(lin.out_nodes, out_shapes, complex_out):
         if node is not None:
             m += prod(shape) * (2 if is_complex and not all_complex_in else 1)
     if mode not in ("auto", "fwd", "rev"):
@@ -257,6 +250,8 @@ def _jacobian_blocks(lin, mode, chunk_size):
     # input is also pulled back from i e_i (giving -dIm(f_i)/da) and combined likewise.
     blocks = [[None] * len(in_shapes) for _ in out_shapes]
     if mode == "fwd":
+        # (a jacobian never hands out the function's value: its memory can go to the result)
+        lin.free_output_values()
         for j, shape in enumerate(in_shapes):
             swept = _sweep_basis(lin, lin.jvp, fwd_plans[j], len(in_shapes), j, shape, lin.out_leaves,
                                  chunk_size)
@@ -292,6 +287,16 @@ def _jacobian_blocks(lin, mode, chunk_size):
             if getattr(getval(block), "dtype", dtype) != dtype:
                 blocks[i][j] = _delivered(block, dtype)
     return blocks
+
+
+def _shapes_and_kinds(leaves):
+    """The leaves' shapes, and whether each is complex. (A function of its own, so no loop
+    variable of the caller keeps an output leaf alive that the sweep is to free.)"""
+    shapes, kinds = [], []
+    for leaf in leaves:
+        shapes.append(shape_of(leaf))
+        kinds.append(_is_complex(leaf))
+    return shapes, kinds
 
 
 def _unaliased(swept, lin):

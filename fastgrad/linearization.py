@@ -205,6 +205,33 @@ class Linearization:
                 return leaf.copy()
         return leaf
 
+    def free_output_values(self):
+        """For a caller that never hands out the function's value (a jacobian): each large
+        output whose forward rules do not read it (Primitive.forward_reads_value) is replaced,
+        on the tape and among the output leaves, by a read-only stand-in of its shape and
+        dtype. Its memory is then free for the sweep's result: for x / p[1] with x = t * p[0],
+        the tape's x and the result fit in the memory the C heap already holds, where x, the
+        value and the result together would go past glibc's default threshold for handing
+        memory back to the system, to be taken back (and faulted in page by page) at the
+        next call."""
+        leaves = self.out_leaves
+        for i, node in enumerate(self.out_nodes):
+            if node is None or node.prim is None:
+                continue
+            value = node.value
+            if type(value) is not _np.ndarray or value.nbytes < _FREED_ABOVE_BYTES:
+                continue
+            reads = node.prim.forward_reads_value
+            if reads is True or (reads is not False and reads(*node.args, **node.kwargs)):
+                continue
+            stand_in = _np.broadcast_to(_np.zeros((), value.dtype), value.shape)
+            node.value = stand_in
+            for j, leaf in enumerate(leaves):
+                if leaf is value:
+                    leaves[j] = stand_in
+            del value
+        self.out = leaves[0] if self.rebuild_out is only_leaf else self.rebuild_out(leaves)
+
     def widest(self):
         """Size of the largest value on the tape (at least that of the inputs and outputs)."""
         if self._widest is None:
@@ -216,6 +243,10 @@ class Linearization:
                     size = n
             self._widest = size
         return self._widest
+
+
+# Smaller values are not worth a stand-in: the C heap reuses their blocks as they are.
+_FREED_ABOVE_BYTES = 1 << 16
 
 
 def _nary(fun, argnum):

@@ -32,7 +32,7 @@ from .tangents import add_tangents
 
 # ---------------------------------------------------------------- elementwise rules
 
-def elementwise(fun, *derivs, name=None, jvp=None, jvp_into=None, joint_jvp=None):
+def elementwise(fun, *derivs, name=None, jvp=None, jvp_into=None, joint_jvp=None, forward_reads_value=True):
     """A primitive applied elementwise with NumPy broadcasting.
 
     derivs[i] is the partial derivative of the output with respect to argument i,
@@ -44,6 +44,8 @@ def elementwise(fun, *derivs, name=None, jvp=None, jvp_into=None, joint_jvp=None
     Where the derived forward rule has a cheaper form, `jvp` gives it ({argnum: rule}),
     with `jvp_into` ({argnum: into}) writing the same into a given array (see
     _rows_joint_jvp); `joint_jvp` is a rule for all arguments' tangents at once.
+    `forward_reads_value`: False where no derivative and no forward rule reads `ans`
+    (see Primitive), or a predicate of the arguments.
     """
     prim = _ElementwisePrimitive(fun, name)
     jvps, vjps, seed_jvps, seed_vjps = {}, {}, {}, {}
@@ -60,7 +62,8 @@ def elementwise(fun, *derivs, name=None, jvp=None, jvp_into=None, joint_jvp=None
         jvps[i] = rule
         prim.jvp_writers[i] = (rule, jvp_into[i])
     return defrules(prim, jvp=jvps, vjp=vjps, seed_jvp=seed_jvps, seed_vjp=seed_vjps, joint_jvp=joint_jvp,
-                    seed_joint_jvp=_rows_joint_jvp(prim) if len(derivs) > 1 else None)
+                    seed_joint_jvp=_rows_joint_jvp(prim) if len(derivs) > 1 else None,
+                    forward_reads_value=forward_reads_value)
 
 
 class _ElementwisePrimitive(Primitive):

@@ -220,6 +220,22 @@ def test_dense_jacobian_peak_is_result_plus_budget(monkeypatch, name, mode):
     assert peak <= J.nbytes + budget
 
 
+@pytest.mark.parametrize("last", ["divide", "multiply", "add", "subtract"])
+def test_forward_jacobian_frees_the_value_it_does_not_return(last):
+    """The seed model t * p[0] / p[1]: a jacobian never hands out the function's value, and
+    the last step's forward rule does not read it, so the sweep's result takes its place:
+    the peak is the tape's t * p[0] and the result, not those and the value as well."""
+    t = onp.linspace(1.0, 100.0, 40000)
+    x = onp.array([1.5, 2.0])
+    last_step = {"divide": lambda u, p: u / p[1], "multiply": lambda u, p: u * p[1],
+                 "add": lambda u, p: u + p[1], "subtract": lambda u, p: u - p[1]}[last]
+    jac = jacobian(lambda p: last_step(t * p[0], p))
+    J, peak = with_peak(lambda: jac(x))
+    expected = jacobian(lambda p: last_step(t * p[0], p), mode="rev")(x)
+    onp.testing.assert_allclose(J, expected, rtol=1e-14, atol=0)
+    assert peak < J.nbytes + 1.5 * t.nbytes
+
+
 def test_stacked_reductions_are_planned_as_one_concatenation(monkeypatch):
     """stack([sum(x), mean(x), max(x)]) forward: each reduction leaves k numbers, and the
     concatenation writes each into its column once (about 3 k x 1 + k x 3 elements), not

@@ -169,9 +169,9 @@ def _sum_of_tangents(sign):
 
 
 # Both arguments carrying a tangent: t_x ± t_y in one pass (no negated copy to add).
-add = elementwise(_np.add, 1, 1, joint_jvp=_sum_of_tangents(1))
-subtract = elementwise(_np.subtract, 1, -1, joint_jvp=_sum_of_tangents(-1))
-multiply = elementwise(_np.multiply, lambda ans, x, y: y, lambda ans, x, y: x)
+add = elementwise(_np.add, 1, 1, joint_jvp=_sum_of_tangents(1), forward_reads_value=False)
+subtract = elementwise(_np.subtract, 1, -1, joint_jvp=_sum_of_tangents(-1), forward_reads_value=False)
+multiply = elementwise(_np.multiply, lambda ans, x, y: y, lambda ans, x, y: x, forward_reads_value=False)
 
 
 def _reciprocal_of_scalar(y):
@@ -194,11 +194,24 @@ def _divide_jvp_x(t, ans, x, y):
     return broadcast_batch(t / y if r is None else t * r, shape_of(t)[0], shape_of(ans))
 
 
+def _divisor_slope(y):
+    """-1 / y**2 for a scalar divisor whose square's reciprocal is a normal number (|y|
+    between 1e-150 and 1e150), else None: then the divisor's forward rule reads x rather than
+    the output (x * (-1 / y**2) rather than -ans / y), so a jacobian may free the output
+    before its sweep."""
+    r = _reciprocal_of_scalar(y)
+    if r is not None and 1e-150 < abs(float(y)) < 1e150:
+        return -(r * r)
+    return None
+
+
 def _divide_jvp_y(t, ans, x, y):
-    # (t / -y) * ans: with a scalar y (x / p[1]) the division touches the batch of
-    # tangents only, and the output's size is crossed once, not twice.
+    # With a scalar y (x / p[1]) the scalar factor touches the batch of tangents only, and
+    # the output's size is crossed once, not twice.
     t = lift(t, ndim_of(ans))
-    return broadcast_batch((t / -y) * ans, shape_of(t)[0], shape_of(ans))
+    slope = _divisor_slope(y)
+    out = (t / -y) * ans if slope is None else (t * slope) * x
+    return broadcast_batch(out, shape_of(t)[0], shape_of(ans))
 
 
 # The same written into the rows of a joint output (ans is an array there: see rules.py).
@@ -214,23 +227,26 @@ def _divide_jvp_x_into(t, out, ans, x, y):
 
 def _divide_jvp_y_into(t, out, ans, x, y):
     # (elementwise arguments are arrays or numbers here: lists were made arrays when traced)
-    if t is IDENTITY_ROW:
-        # the divisor's own direction: -ans / y, with no batch of ones to divide first
-        r = _reciprocal_of_scalar(y)
-        if r is not None:
-            # (into the row itself: a ufunc broadcasting into its output costs more)
-            _np.multiply(ans, -r, out=out[0])
-            return
-    _np.multiply(lift(t, ans.ndim) / -y, ans, out=out)
+    slope = _divisor_slope(y)
+    if slope is None:
+        _np.multiply(lift(t, ans.ndim) / -y, ans, out=out)
+    elif t is IDENTITY_ROW:
+        # the divisor's own direction: no batch of ones to multiply first
+        # (into the row itself: a ufunc broadcasting into its output costs more)
+        _np.multiply(x, slope, out=out[0])
+    else:
+        _np.multiply(lift(t, ans.ndim) * slope, x, out=out)
 
 
-# -ans / y as ans / (-y): the negation then costs the size of y, not of the output.
+# -ans / y as ans / (-y): the negation then costs the size of y, not of the output. The
+# forward rules read the output only where the divisor is not such a scalar.
 # (true_divide(1.0, y) rather than 1.0 / y: a Python 0.0 divisor gives inf, as in NumPy)
 divide = elementwise(_np.divide, lambda ans, x, y: _np.true_divide(1.0, y), lambda ans, x, y: ans / negative(y),
                      jvp={0: _divide_jvp_x, 1: _divide_jvp_y},
-                     jvp_into={0: _divide_jvp_x_into, 1: _divide_jvp_y_into})
+                     jvp_into={0: _divide_jvp_x_into, 1: _divide_jvp_y_into},
+                     forward_reads_value=lambda x, y: _divisor_slope(y) is None)
 true_divide = divide
-negative = elementwise(_np.negative, -1)
+negative = elementwise(_np.negative, -1, forward_reads_value=False)
 positive = elementwise(_np.positive, 1)
 reciprocal = elementwise(_np.reciprocal, lambda ans, x: -ans * ans)
 square = elementwise(_np.square, lambda ans, x: 2 * x)
