@@ -31,7 +31,9 @@ VARIANTS = (("untuned", "0"), ("tuned", "1"))
 
 
 def probe(repeats: int, target: float) -> dict:
-    """In this process: S1's jacobian and hand-written derivative, round-robin medians."""
+    """In this process: S1's jacobian and hand-written derivative timed two ways, medians:
+    in turn (every call of one, then every call of the other, as a user timing either in a
+    loop sees it) and round-robin (rounds alternating between the two)."""
     import fastgrad
     import fastgrad.numpy as fnp
 
@@ -50,6 +52,14 @@ def probe(repeats: int, target: float) -> dict:
         t0 = time.perf_counter()
         call()
         number[name] = max(1, int(target / max(time.perf_counter() - t0, 1e-9)))
+    in_turn = {}
+    for name, call in calls.items():
+        samples = []
+        for _ in range(repeats * number[name]):
+            t0 = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - t0)
+        in_turn[name] = float(np.median(samples))
     samples = {name: [] for name in calls}
     for _ in range(repeats):
         for name, call in calls.items():
@@ -62,7 +72,8 @@ def probe(repeats: int, target: float) -> dict:
 
     return {"tuned": bool(_memory.tuned), "jacobian_s": medians["jacobian"],
             "hand_written_s": medians["hand-written"],
-            "ratio": medians["jacobian"] / medians["hand-written"]}
+            "ratio": medians["jacobian"] / medians["hand-written"],
+            "in_turn_ratio": in_turn["jacobian"] / in_turn["hand-written"]}
 
 
 def compare(quick: bool = False, processes: int = 0) -> dict:
@@ -88,10 +99,13 @@ def compare(quick: bool = False, processes: int = 0) -> dict:
             out["variants"][name] = {"error": errors.get(name, "no run")}
             continue
         ratios = [r["ratio"] for r in rs]
+        in_turn = [r["in_turn_ratio"] for r in rs]
         out["variants"][name] = {
             "tuned": rs[0]["tuned"],
             "ratio": float(np.median(ratios)),
             "ratio_range": [float(min(ratios)), float(max(ratios))],
+            "in_turn_ratio": float(np.median(in_turn)),
+            "in_turn_range": [float(min(in_turn)), float(max(in_turn))],
             "jacobian_s": float(np.median([r["jacobian_s"] for r in rs])),
             "hand_written_s": float(np.median([r["hand_written_s"] for r in rs])),
             "runs": rs,
@@ -104,19 +118,21 @@ def markdown(result: dict) -> list:
 
     L = ["## S1 with and without the allocator setting", ""]
     L.append(f"Each variant in {result['processes']} fresh processes, alternating; in each, "
-             "fastgrad's `jacobian` and the hand-written derivative timed round-robin (medians). "
+             "fastgrad's `jacobian` and the hand-written derivative timed round-robin and in turn "
+             "(every call of one, then every call of the other; per-call medians). "
              "Median over processes, and the range of the ratio. `tuned` = "
              "`FASTGRAD_MALLOC_TUNING=1` (glibc keeps freed blocks up to 32 MiB in its heap).")
     L.append("")
-    L.append("| variant | fastgrad `jacobian` | hand-written | ratio | ratio range |")
-    L.append("|---|---|---|---|---|")
+    L.append("| variant | fastgrad `jacobian` | hand-written | ratio, round-robin | range | ratio, in turn | range |")
+    L.append("|---|---|---|---|---|---|---|")
     for name, v in result["variants"].items():
         if "error" in v:
-            L.append(f"| {name} | error: {v['error']} | | | |")
+            L.append(f"| {name} | error: {v['error']} | | | | | |")
             continue
         lo, hi = v["ratio_range"]
+        lo2, hi2 = v["in_turn_range"]
         L.append(f"| {name} | {fmt_time(v['jacobian_s'])} | {fmt_time(v['hand_written_s'])} | "
-                 f"{v['ratio']:.2f}× | {lo:.2f}–{hi:.2f}× |")
+                 f"{v['ratio']:.2f}× | {lo:.2f}–{hi:.2f}× | {v['in_turn_ratio']:.2f}× | {lo2:.2f}–{hi2:.2f}× |")
     L.append("")
     return L
 

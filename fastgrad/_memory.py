@@ -1,4 +1,5 @@
-"""An allocator setting for programs that allocate many medium-sized arrays, on by default.
+"""An allocator setting for programs that allocate many medium-sized arrays, off unless
+asked for.
 
 With glibc's default settings, arrays above its mmap threshold (128 KiB until a
 larger block has been freed, when the threshold follows it) are mapped fresh from
@@ -6,14 +7,15 @@ the kernel or trimmed back to it after each free, so each new one pays a page fa
 per 4 KiB. Keeping blocks up to 32 MiB in the heap and not trimming it eagerly
 removes that cost, as the caching allocators of other array frameworks do.
 
-The setting is process-wide. It is applied on import because a jacobian's sweep holds
-more arrays of the output's size at once than the hand-written derivative does (the
-tape keeps each intermediate), enough for glibc to trim and fault them back on every
-call: the seed jacobian called in a loop is 9.2-9.8x the hand-written derivative
-called in a loop without the setting and 2.5x with it (README, "Memory"). Set
-FASTGRAD_MALLOC_TUNING=0 in the environment before importing fastgrad to leave the
-allocator alone; `fastgrad.tune_allocator(True)` applies it later. Linux with glibc
-only; elsewhere it does nothing.
+The setting is process-wide, so fastgrad leaves it to the user: FASTGRAD_MALLOC_TUNING=1
+in the environment before importing fastgrad applies it on import, and
+`fastgrad.tune_allocator(True)` applies it later. It was on by default while the seed
+jacobian's sweep held the function's value beside the tape's intermediate and the
+result, enough for glibc to trim and fault them back on every call (9.2-9.8x the
+hand-written derivative without the setting, 2.5x with it). A forward jacobian now frees
+the value it does not return before sweeping (Linearization.free_output_values), and the
+nine benchmark scenarios run as fast without the setting as with it (README, "Memory").
+Linux with glibc only; elsewhere it does nothing.
 Imports: nothing from fastgrad.
 """
 
@@ -31,10 +33,10 @@ tuned = False
 
 def tune_allocator(apply=None):
     """Apply the settings once, on Linux with glibc; returns whether they are in force.
-    `apply` None (the call at import) applies them unless FASTGRAD_MALLOC_TUNING=0."""
+    `apply` None (the call at import) applies them only if FASTGRAD_MALLOC_TUNING=1."""
     global tuned
     if apply is None:
-        apply = os.environ.get("FASTGRAD_MALLOC_TUNING", "1") != "0"
+        apply = os.environ.get("FASTGRAD_MALLOC_TUNING", "0") == "1"
     if tuned or not apply or not sys.platform.startswith("linux"):
         return tuned
     try:

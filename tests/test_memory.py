@@ -1,5 +1,5 @@
-"""The allocator setting of fastgrad/_memory.py: applied on import, on Linux with glibc,
-unless FASTGRAD_MALLOC_TUNING=0 asks to leave the process's allocator alone."""
+"""The allocator setting of fastgrad/_memory.py: the process's allocator is left alone
+unless FASTGRAD_MALLOC_TUNING=1 asks for the setting (on Linux with glibc)."""
 
 import os
 import platform
@@ -21,12 +21,12 @@ def _tuned_after_import(setting):
     return done.stdout.strip()
 
 
-def test_the_setting_can_be_turned_off():
-    assert _tuned_after_import("0") == "False"
+@pytest.mark.parametrize("setting", [None, "0"])
+def test_the_allocator_is_left_alone_by_default(setting):
+    assert _tuned_after_import(setting) == "False"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
                     reason="the setting exists for glibc on Linux only")
-@pytest.mark.parametrize("setting", [None, "1"])
-def test_the_setting_applies_by_default(setting):
-    assert _tuned_after_import(setting) == "True"
+def test_the_setting_applies_when_asked_for():
+    assert _tuned_after_import("1") == "True"
