@@ -214,23 +214,18 @@ class Linearization:
         value and the result together would go past glibc's default threshold for handing
         memory back to the system, to be taken back (and faulted in page by page) at the
         next call."""
-        leaves = self.out_leaves
-        for i, node in enumerate(self.out_nodes):
-            if node is None or node.prim is None:
-                continue
-            value = node.value
-            if type(value) is not _np.ndarray or value.nbytes < _FREED_ABOVE_BYTES:
-                continue
-            reads = node.prim.forward_reads_value
-            if reads is True or (reads is not False and reads(*node.args, **node.kwargs)):
-                continue
-            stand_in = _np.broadcast_to(_np.zeros((), value.dtype), value.shape)
-            node.value = stand_in
-            for j, leaf in enumerate(leaves):
-                if leaf is value:
-                    leaves[j] = stand_in
-            del value
-        self.out = leaves[0] if self.rebuild_out is only_leaf else self.rebuild_out(leaves)
+        freed = False
+        for node in self.out_nodes:
+            stand_in = _stand_in_if_unread(node)
+            if stand_in is not None:
+                for j, leaf in enumerate(self.out_leaves):
+                    if leaf is node.value:
+                        self.out_leaves[j] = stand_in
+                node.value = stand_in
+                freed = True
+        if freed:
+            leaves = self.out_leaves
+            self.out = leaves[0] if self.rebuild_out is only_leaf else self.rebuild_out(leaves)
 
     def widest(self):
         """Size of the largest value on the tape (at least that of the inputs and outputs)."""
@@ -243,6 +238,20 @@ class Linearization:
                     size = n
             self._widest = size
         return self._widest
+
+
+def _stand_in_if_unread(node):
+    """A read-only array of the shape and dtype of the node's value, where the value is large
+    and its forward rules do not read it; else None."""
+    if node is None or node.prim is None:
+        return None
+    value = node.value
+    if type(value) is not _np.ndarray or value.nbytes < _FREED_ABOVE_BYTES:
+        return None
+    reads = node.prim.forward_reads_value
+    if reads is True or (reads is not False and reads(*node.args, **node.kwargs)):
+        return None
+    return _np.broadcast_to(_np.zeros((), value.dtype), value.shape)
 
 
 # Smaller values are not worth a stand-in: the C heap reuses their blocks as they are.
