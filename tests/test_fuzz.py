@@ -70,8 +70,6 @@ FOUND = [
                                  "stats.t.cdf"}), when=_float32),
     Known("F3: multivariate_normal.logpdf keeps size-1 axes SciPy squeezes", ("",),
           frozenset({"stats.multivariate_normal.logpdf"})),
-    Known("F4: erfcx'' loses digits for large x (relative error 3e-5 at x = 1000)", SECOND_ORDER,
-          frozenset({"special.erfcx"})),
     Known("F5: beta's derivatives lose digits for large a and near a = 0 (cancelling digamma differences)",
           SECOND_ORDER, frozenset({"special.beta"})),
     Known("F13: d/da of gammainc and gammaincc is NaN for a >= 6.7e6 with x near a",
