@@ -65,9 +65,6 @@ KNOWN = []
 # Defects this fuzzer found beyond issue 12, not fixed yet (numbered as in the issue's
 # closing note); remove an entry with its fix.
 FOUND = [
-    Known("F2: scipy.stats norm.cdf/logcdf/sf/logsf and t.cdf keep float32 where SciPy returns float64",
-          ("value",), frozenset({"stats.norm.cdf", "stats.norm.logcdf", "stats.norm.sf", "stats.norm.logsf",
-                                 "stats.t.cdf"}), when=_float32),
     Known("F3: multivariate_normal.logpdf keeps size-1 axes SciPy squeezes", ("",),
           frozenset({"stats.multivariate_normal.logpdf"})),
     Known("F5: beta's derivatives lose digits for large a and near a = 0 (cancelling digamma differences)",

@@ -38,14 +38,22 @@ _PLAIN_SCALARS = (float, int, _onp.float64)
 def standardize(x, loc, scale):
     """(z, log(scale), ok): z = (x - loc) / scale, and whether scale > 0. Where scale is
     not positive, 1 stands in for it so no intermediate warns or is infinite; the
-    caller multiplies its result by nan_unless(ok)."""
+    caller multiplies its result by nan_unless(ok). z is in double precision at least, as
+    SciPy's distributions compute (norm.cdf of float32 values is float64 there)."""
     if type(loc) in _PLAIN_SCALARS and type(scale) in _PLAIN_SCALARS and scale > 0:
         # the defaults (0, 1) and other plain scalars: no traced steps that change nothing
         z = x if loc == 0 else x - loc
-        return (z if scale == 1 else z / scale), _onp.log(scale), True
+        return _in_double(z if scale == 1 else z / scale), _onp.log(scale), True
     ok = _onp.asarray(getval(scale)) > 0
     safe_scale = np.where(ok, scale, 1.0)
-    return (x - loc) / safe_scale, np.log(safe_scale), ok
+    return _in_double((x - loc) / safe_scale), np.log(safe_scale), ok
+
+
+def _in_double(z):
+    dtype = _onp.result_type(getval(z))
+    if dtype.kind == "f" and dtype.itemsize < 8:
+        return np.astype(z, _onp.float64)
+    return z
 
 
 def safe(cond, x, fill):
