@@ -76,8 +76,6 @@ FOUND = [
     Known("F14: logsumexp of float32 values over an empty axis is float64 (SciPy: float32)",
           ("value dtype", "jacobian"), frozenset({"logsumexp", "special.logsumexp_b"}),
           when=lambda program: _float32(program) and _has_size_zero(program)),
-    Known("F8: percentile and insert of float32 values give float64 jacobians (their traced values are float64)",
-          ("grad dtype", "jacobian"), frozenset({"percentile", "insert"}), when=_float32),
 ]
 
 

@@ -144,6 +144,9 @@ def insert(arr, obj, values, axis=None):
     NumPy's own insert is run on integer labels of the entries of arr (positive) and of
     values (negative), which gives the source of every output entry."""
     value = _np.asarray(getval(arr))
+    if values is getval(values):
+        # NumPy casts the values to arr's dtype (0.5 into a float32 array stays float32)
+        values = _np.asarray(values, dtype=value.dtype)
     labels = _np.arange(1, value.size + 1).reshape(value.shape)
     value_labels = -_np.arange(1, _np.size(getval(values)) + 1).reshape(shape_of(getval(values)))
     source = _np.insert(labels, getval(obj), value_labels, axis=axis)

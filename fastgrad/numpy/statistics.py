@@ -247,10 +247,13 @@ def _traced_q(q):
     return q
 
 
-def _percent(q):
-    """q / 100, traced if q is."""
+def _percent(q, a):
+    """q / 100, traced if q is; divided by 100 in the sample's floating type, as NumPy does,
+    so a Python q keeps a float32 sample's percentiles float32."""
     q = _traced_q(q)
-    return q / 100 if isinstance(q, Box) else _np.true_divide(q, 100)
+    dtype = _np.result_type(getval(a))
+    hundred = dtype.type(100) if dtype.kind == "f" else 100
+    return q / hundred if isinstance(q, Box) else _np.true_divide(q, hundred)
 
 
 def _check_weights(method, weights):
@@ -274,7 +277,7 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
                weights=None, interpolation=None):
     _no_out(out, "percentile")
     _check_weights(method, weights)
-    return _quantile(a, _percent(q), axis, interpolation or method, keepdims, ignore_nan=False, weights=weights)
+    return _quantile(a, _percent(q, a), axis, interpolation or method, keepdims, ignore_nan=False, weights=weights)
 
 
 @takes_array_like
@@ -308,7 +311,7 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
     _no_out(out, "nanpercentile")
     _check_weights(method, weights)
     _warn_all_nan(a, axis)
-    return _quantile(a, _percent(q), axis, interpolation or method, keepdims, ignore_nan=True, weights=weights)
+    return _quantile(a, _percent(q, a), axis, interpolation or method, keepdims, ignore_nan=True, weights=weights)
 
 
 @takes_array_like
