@@ -1118,7 +1118,10 @@ def rq(a, overwrite_a=False, lwork=None, mode="full", check_finite=True):
     """(R, Q) with a = R Q, R upper trapezoidal and Q orthogonal ('full': Q (n, n);
     'economic': R (m, k), Q (k, n)); R alone for mode 'r'. From the QR of a's rows
     reversed and transposed; then Q's rows (and R's columns) are turned by the constant
-    orthogonal matrix that makes them SciPy's (signs, and a basis of the complement)."""
+    orthogonal matrix that makes them SciPy's (signs, and a basis of the complement). With
+    fewer rows m than columns n, 'full' Q's first n - m rows are a basis of the complement of
+    the last m: only their span is determined, and so is only its derivative, as for the
+    extra columns of qr's mode 'complete'."""
     if _scipy_for("rq", (a,), raw=mode == "raw"):
         return _sla.rq(a, lwork=lwork, mode=mode, check_finite=check_finite)
     if mode not in ("full", "r", "economic"):
@@ -1264,9 +1267,11 @@ def subspace_angles(A, B):
         rest = qa - np.matmul(qb, np.conj(_T(cross)))
     # SciPy's choice, entry by entry, between the two formulas.
     use_sine = getval(sigma) ** 2 >= 0.5
-    from_cosine = np.arccos(np.clip(sigma[::-1], -1.0, 1.0))
     if not use_sine.any():
-        return from_cosine
+        return np.arccos(np.clip(sigma[::-1], -1.0, 1.0))
+    # (0 stands in where the sine is taken: arccos' is infinite at a cosine of 1, and the
+    # branch not taken must not turn a zero derivative into 0 * inf)
+    from_cosine = np.arccos(np.clip(np.where(use_sine, 0.0, sigma[::-1]), -1.0, 1.0))
     from_sine = np.arcsin(np.clip(_nla.svdvals(rest), -1.0, 1.0))
     return np.where(use_sine, from_sine, from_cosine)
 
