@@ -113,3 +113,31 @@ def test_special_functions_derivative_is_nan_only_where_the_value_is():
     z = onp.linspace(-3.0, 3.0, 7)
     onp.testing.assert_allclose(elementwise_grad(special.ndtr)(z), onp.exp(-z * z / 2) / onp.sqrt(2 * onp.pi),
                                 rtol=1e-14)
+
+
+PRODUCTS = {
+    "square": lambda v: v * v,
+    "square times another": lambda v: (v * v) * v[::-1],
+    "two values": lambda v: np.sin(v) * np.exp(v),
+    "broadcast": lambda v: np.reshape(v, (-1, 1)) * v[:4],
+    "complex": lambda v: (v * (1 + 2j)) * (v * (1 + 2j)),
+}
+
+
+@pytest.mark.parametrize("n", [6, 200])
+@pytest.mark.parametrize("name", list(PRODUCTS))
+def test_a_product_of_two_traced_values_sweeps_forward_as_backward(name, n):
+    """multiply's joint forward rule, where both arguments carry a dense tangent (a square:
+    the same value and tangent twice; a batch of 200 x 200, wide enough that the square's
+    factor is kept for later steps), against the reverse jacobian, then through one more step."""
+    from fastgrad.linearization import Linearization
+
+    x = onp.random.default_rng(n).uniform(0.5, 1.5, n)
+    seeds = onp.random.default_rng(1).standard_normal((n, n))
+    for f in (PRODUCTS[name], lambda v: np.tanh(PRODUCTS[name](v))):
+        lin = Linearization(f, (x,), {}, 0)
+        (t,) = lin.jvp([seeds])
+        t = t.materialize() if hasattr(t, "materialize") else t
+        J = jacobian(f, mode="rev")(x)
+        expected = onp.einsum("...j,kj->k...", J, seeds)
+        onp.testing.assert_allclose(t, expected, rtol=1e-12, atol=1e-12 * onp.abs(expected).max())

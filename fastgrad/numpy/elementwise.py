@@ -15,6 +15,7 @@ from .._shapes import ndim_of, shape_of
 from ..base import IDENTITY_ROW, broadcast_batch, conj, defrules, imag, lift, real
 from ..engine import Box, Primitive, getval
 from ..rules import elementwise, nondifferentiable
+from ..scaled import scaled
 
 
 __all__ = [
@@ -168,10 +169,37 @@ def _sum_of_tangents(sign):
     return joint
 
 
+def _product_of_tangents(tangents, ans, x, y):
+    """t_x y + x t_y for two dense tangents. A square (x * x, one value and one tangent in
+    both places) is t (2x): one product of the batch where the sum of two products crosses
+    it three times. Otherwise the second product is added into the first where that is a
+    fresh array of the result's shape and dtype, with no third array for the sum."""
+    tx, ty = tangents
+    ndim = ndim_of(ans)
+    tx, ty = lift(tx, ndim), lift(ty, ndim)
+    if tangents[0] is tangents[1] and x is y:
+        twice = x + x
+        # (a wide batch keeps the factor for the next steps, as the per-argument rules do)
+        lazy = scaled(tx, twice, shape_of(ans))
+        if lazy is not None:
+            return lazy
+        out = tx * twice
+    else:
+        out = tx * y
+        other = x * ty
+        if type(out) is _np.ndarray and type(other) is _np.ndarray and out.shape == other.shape \
+                and _np.can_cast(other.dtype, out.dtype, "same_kind") and out.dtype == _np.result_type(out, other):
+            out += other
+        else:
+            out = out + other
+    return broadcast_batch(out, shape_of(out)[0], shape_of(ans))
+
+
 # Both arguments carrying a tangent: t_x ± t_y in one pass (no negated copy to add).
 add = elementwise(_np.add, 1, 1, joint_jvp=_sum_of_tangents(1), forward_reads_value=False)
 subtract = elementwise(_np.subtract, 1, -1, joint_jvp=_sum_of_tangents(-1), forward_reads_value=False)
-multiply = elementwise(_np.multiply, lambda ans, x, y: y, lambda ans, x, y: x, forward_reads_value=False)
+multiply = elementwise(_np.multiply, lambda ans, x, y: y, lambda ans, x, y: x, joint_jvp=_product_of_tangents,
+                       forward_reads_value=False)
 
 
 def _reciprocal_of_scalar(y):
