@@ -20,7 +20,7 @@ from . import numpy as fnp
 from ._shapes import ndim_of, shape_of
 from .base import RulesByArgnum
 from .engine import Box, Primitive, getval
-from .jacobians import _check_chunk_size, _jacobian_blocks, choose_direction, config  # noqa: F401
+from .jacobians import OVER_A_GRADIENT, _check_chunk_size, _jacobian_blocks, choose_direction, config  # noqa: F401
 from .linearization import (Linearization, _check_returned, _dense, _derivative_dtype, _nary, _unbatch1,  # noqa: F401
                             _wrap)
 from .tree import flatten, only_leaf
@@ -262,9 +262,11 @@ def jacrev(fun, argnum=0, *, chunk_size=None):
 def hessian(fun, argnum=0, *, chunk_size=None):
     """Returns a function that computes the exact hessian, shaped output.shape +
     input.shape + input.shape: a forward sweep (batched over the input's basis) of the
-    recorded reverse pass."""
+    recorded reverse pass; or a reverse sweep of it where the pass holds a client's
+    primitive known only by its VJP over more elements than that basis (its forward rule
+    would cost a VJP call per element)."""
     inner = jacobian(fun, argnum, mode="rev")
-    return _wrap(jacobian(inner, argnum, mode="fwd", chunk_size=chunk_size), fun, argnum, "hessian")
+    return _wrap(jacobian(inner, argnum, mode=OVER_A_GRADIENT, chunk_size=chunk_size), fun, argnum, "hessian")
 
 
 def make_hvp(fun, argnum=0):

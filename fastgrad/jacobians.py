@@ -229,14 +229,19 @@ def _jacobian_blocks(lin, mode, chunk_size):
     for node, shape, is_complex in zip(lin.out_nodes, out_shapes, complex_out):
         if node is not None:
             m += prod(shape) * (2 if is_complex and not all_complex_in else 1)
-    if mode not in ("auto", "fwd", "rev"):
+    if mode not in ("auto", "fwd", "rev", OVER_A_GRADIENT):
         raise ValueError(f"mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
     fwd_plans = rev_plans = None
-    if mode == "auto":
+    chosen = mode
+    if mode == OVER_A_GRADIENT:
+        mode = "fwd"
+    elif mode == "auto":
         if _obvious(n, m, lin):
             mode = choose_direction(n, m)
         else:
             mode, fwd_plans, rev_plans = _planned_direction(lin, n, m, in_shapes, out_shapes, chunk_size)
+    if chosen in ("auto", OVER_A_GRADIENT) and mode == "fwd" and _forward_meets_untraceable_rules(lin, m):
+        mode, fwd_plans = "rev", None
     if mode == "fwd" and fwd_plans is None:
         fwd_plans = _plans_if_needed(lin, "fwd", n, chunk_size)
     elif mode == "rev" and rev_plans is None:
@@ -287,6 +292,34 @@ def _jacobian_blocks(lin, mode, chunk_size):
             if getattr(getval(block), "dtype", dtype) != dtype:
                 blocks[i][j] = _delivered(block, dtype)
     return blocks
+
+
+# The direction of the outer jacobian of a hessian (over a recorded gradient): forward,
+# whose sweep over a reverse pass is the cheaper one, unless _forward_meets_untraceable_rules.
+OVER_A_GRADIENT = "over a gradient"
+
+
+def _forward_meets_untraceable_rules(lin, seeds):
+    """Whether a forward sweep would meet a step whose forward rule is formed from calls of
+    its VJP, one per element of its output (a client's primitive given only a VJP, which
+    cannot be traced: rules._jvp_by_vjp_calls), on a value of more elements than `seeds`,
+    the rows a reverse sweep pulls through it instead. A direction chosen for the caller
+    is then reverse: a hessian of a model written with such primitives (autograd-gamma's
+    gammaincc over the data, in lifelines) takes reverse over reverse, as autograd does."""
+    for node in lin.trace.nodes:
+        prim = node.prim
+        if prim is None or prim.vjps_traceable:
+            continue
+        for argnum, _ in node.parents:
+            rule = prim.jvps.get(argnum)
+            if (rule is None or getattr(rule, "derived", False)) and _size(node.value) > seeds:
+                return True
+    return False
+
+
+def _size(value):
+    value = getval(value)
+    return value.size if type(value) is _np.ndarray else prod(shape_of(value))
 
 
 def _shapes_and_kinds(leaves):
