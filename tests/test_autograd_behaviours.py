@@ -7,7 +7,7 @@ import numpy as onp
 import pytest
 
 import fastgrad.numpy as np
-from fastgrad import grad
+from fastgrad import elementwise_grad, grad
 from fastgrad.core import make_vjp as core_make_vjp
 
 autograd = pytest.importorskip("autograd")
@@ -103,6 +103,24 @@ def test_pandas_objects_meet_traced_values_as_constants():
     ]
     for f, expected in cases:
         onp.testing.assert_allclose(grad(f)(x), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["dot", "inner", "outer", "vdot", "kron"])
+def test_products_of_plain_pandas_objects_are_numpys(name):
+    """Untraced, the products are NumPy's own: np.dot of a one-row DataFrame and a vector is
+    an array of one element, as NumPy gives it, not the Series that a matrix product through
+    pandas' ufunc protocol makes. lifelines multiplies such a value by a traced vector, which
+    a Series of one row cannot broadcast with."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame([[2.0, 0.5]])
+    vector = onp.array([3.0, -1.0])
+    ours, numpys = getattr(np, name)(frame, vector), getattr(onp, name)(frame, vector)
+    assert type(ours) is type(numpys)
+    onp.testing.assert_array_equal(ours, numpys)
+    if name == "dot":
+        t = onp.linspace(1.0, 2.0, 4)
+        slope = elementwise_grad(lambda t: np.exp(np.dot(frame, vector)) * t ** 2)(t)
+        onp.testing.assert_allclose(slope, onp.exp(5.5) * 2 * t, rtol=1e-12)
 
 
 def test_xarray_containers_hold_traced_values():

@@ -13,7 +13,7 @@ import string
 from .._shapes import ndim_of, shape_of
 from ..base import DENSE, MATERIALISES, Diagonal, defrules, lift, RulesByArgnum, sum_to_shape, unbroadcast
 from ..engine import Primitive
-from ._plain import contains_box
+from ._plain import contains_box, numpy_when_plain
 from .creation import array
 from .elementwise import conj, multiply
 from .shape import broadcast_to, ravel, reshape, swapaxes, transpose
@@ -322,6 +322,7 @@ def _tensordot(a, b, axes):
     return einsum_args("".join(sa) + "," + "".join(sb) + "->" + "".join(out), a, b)
 
 
+@numpy_when_plain(_np.dot)
 def dot(a, b, out=None):
     if out is not None:
         raise TypeError("fastgrad.numpy.dot does not support out=: it cannot trace writes into an array")
@@ -333,20 +334,24 @@ def dot(a, b, out=None):
     return _tensordot(a, b, ([-1], [-2]))
 
 
+@numpy_when_plain(_np.inner)
 def inner(a, b):
     if ndim_of(a) == 0 or ndim_of(b) == 0:
         return multiply(a, b)
     return _tensordot(a, b, ([-1], [-1]))
 
 
+@numpy_when_plain(_np.outer)
 def outer(a, b, out=None):
     return multiply(reshape(a, (-1, 1)), reshape(b, (1, -1)))
 
 
+@numpy_when_plain(_np.vdot)
 def vdot(a, b):
     return matmul(conj(ravel(a)), ravel(b))
 
 
+@numpy_when_plain(_np.kron)
 def kron(a, b):
     na, nb = ndim_of(a), ndim_of(b)
     nd = max(na, nb)
