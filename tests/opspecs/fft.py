@@ -12,6 +12,10 @@ fft = np.fft
 
 ONE_AXIS = [{}, {"n": 6}, {"n": 11}, {"axis": 0}, {"norm": "ortho"}, {"norm": "forward"},
             {"n": 4, "axis": 0, "norm": "ortho"}]
+# NumPy's irfft and hfft of an empty axis padded to n points read memory they never wrote:
+# the value is arbitrary (it differs from run to run), so there is nothing to compare with.
+_EMPTY_PADDED = "NumPy pads an empty axis to n points from uninitialized memory: its value is arbitrary"
+
 HALF_INPUT = [{}, {"n": 7}, {"n": 10}, {"n": 3}, {"axis": 0}, {"norm": "ortho"}, {"norm": "forward"},
               {"n": 5, "axis": 0, "norm": "forward"}]
 TWO_AXES = [{}, {"s": (3, 8)}, {"axes": (0, -1)}, {"axes": (-1, -2), "s": (5, 3)}, {"norm": "ortho"},
@@ -31,12 +35,12 @@ SPECS = [
            rejects={"size0": "NumPy: Invalid number of FFT data points (0) specified.",
                     "0d": "NumPy: tuple index out of range"}),
     OpSpec("irfft", fft.irfft, shapes=[((5,),), ((4, 5),)], kwargs=HALF_INPUT, complex=True,
-           rejects={"size0": "NumPy: Invalid number of FFT data points (-2) specified.",
-                    "size1@5": "NumPy: Invalid number of FFT data points (0) specified.",
+           skips={"size0": _EMPTY_PADDED},
+           rejects={"size1@5": "NumPy: Invalid number of FFT data points (0) specified.",
                     "0d": "NumPy: tuple index out of range"}),
     OpSpec("hfft", fft.hfft, shapes=[((5,),), ((4, 5),)], kwargs=HALF_INPUT, complex=True,
-           rejects={"size0": "NumPy: Invalid number of FFT data points (-2) specified.",
-                    "size1@5": "NumPy: Invalid number of FFT data points (0) specified.",
+           skips={"size0": _EMPTY_PADDED},
+           rejects={"size1@5": "NumPy: Invalid number of FFT data points (0) specified.",
                     "0d": "NumPy: tuple index out of range"}),
     OpSpec("ihfft", fft.ihfft, shapes=[((8,),), ((3, 5),)], kwargs=ONE_AXIS,
            rejects={"size0": "NumPy: Invalid number of FFT data points (0) specified.",
