@@ -293,17 +293,24 @@ def sparse_jacobian(fun, argnum=0, *, mode="auto", check=False):
         raise ValueError(f"mode must be 'auto', 'fwd' or 'rev', not {mode!r}")
     _sparse()
 
-    def sparse_jacfun(*args, **kwargs):
-        lin = _linearize(fun, args, kwargs, argnum, "sparse_jacobian")
-        plan = _jacobian_plan(lin, mode)
+    return _wrap(_compressed_operator(fun, argnum, lambda lin: _jacobian_plan(lin, mode), "sparse_jacobian", check),
+                 fun, argnum, "sparse_jacobian")
+
+
+def _compressed_operator(traced, argnum, plan_of, what, check):
+    """The function that traces `traced`, finds its plan (cached by structure), sweeps one
+    seed per colour and assembles the csr_array; `colors` and `direction` say what was done."""
+    def operator(*args, **kwargs):
+        lin = _linearize(traced, args, kwargs, argnum, what)
+        plan = plan_of(lin)
         result = _assemble(plan, _sweep_into(lin, plan))
-        sparse_jacfun.colors, sparse_jacfun.direction = plan.ncolors, plan.direction
+        operator.colors, operator.direction = plan.ncolors, plan.direction
         if check:
             _check(lin, result)
         return result
 
-    sparse_jacfun.colors = sparse_jacfun.direction = None
-    return _wrap(sparse_jacfun, fun, argnum, "sparse_jacobian")
+    operator.colors = operator.direction = None
+    return operator
 
 
 def _gradient_fun(fun, argnum):
@@ -328,19 +335,8 @@ def sparse_hessian(fun, argnum=0, *, check=False):
     """
     _nary(fun, argnum)
     _sparse()
-    gradient = _gradient_fun(fun, argnum)
-
-    def sparse_hessfun(*args, **kwargs):
-        lin = _linearize(gradient, args, kwargs, argnum, "sparse_hessian")
-        plan = _hessian_plan(lin)
-        result = _assemble(plan, _sweep_into(lin, plan))
-        sparse_hessfun.colors, sparse_hessfun.direction = plan.ncolors, plan.direction
-        if check:
-            _check(lin, result)
-        return result
-
-    sparse_hessfun.colors = sparse_hessfun.direction = None
-    return _wrap(sparse_hessfun, fun, argnum, "sparse_hessian")
+    return _wrap(_compressed_operator(_gradient_fun(fun, argnum), argnum, _hessian_plan, "sparse_hessian", check),
+                 fun, argnum, "sparse_hessian")
 
 
 def jacobian_sparsity(fun, argnum=0):
