@@ -836,30 +836,54 @@ def qr(a, mode="reduced"):
 
 
 # ---------------------------------------------------------------- pinv
-def _pinv(a, rcond=1e-15, hermitian=False):
+def _pinv(a, rcond=1e-15, hermitian=False, full_rank=(False, False)):
     return _np.linalg.pinv(a, rcond=rcond, hermitian=hermitian)
 
 
 # The derivative of the pseudo-inverse P of A at constant rank (Golub and Pereyra 1973):
 # dP = -P dA P + P P^H dA^H (I - A P) + (I - P A) dA^H P^H P.
-def _pinv_jvp(t, ans, a, rcond=1e-15, hermitian=False):
+# At full column rank P A = I, and at full row rank A P = I: those terms vanish, and are
+# left out rather than computed as rounding errors that the conditioning amplifies (a
+# hessian through the pinv of a square matrix of condition 170 was asymmetric by 4e-10).
+# full_rank = (full column rank, full row rank), for every matrix of the stack.
+def _pinv_jvp(t, ans, a, rcond=1e-15, hermitian=False, full_rank=(False, False)):
     if hermitian:
         t = _herm_from_lower(t)
     P, tH = ans, _H(t)
-    return (-(P @ t @ P) + (P @ _H(P)) @ (tH - (tH @ a) @ P)
-            + (tH - P @ (a @ tH)) @ (_H(P) @ P))
+    out = -(P @ t @ P)
+    if not full_rank[1]:
+        out = out + (P @ _H(P)) @ (tH - (tH @ a) @ P)
+    if not full_rank[0]:
+        out = out + (tH - P @ (a @ tH)) @ (_H(P) @ P)
+    return out
 
 
-def _pinv_vjp(g, ans, a, rcond=1e-15, hermitian=False):
+def _pinv_vjp(g, ans, a, rcond=1e-15, hermitian=False, full_rank=(False, False)):
     P, gT = ans, _T(g)
-    ga = -(_T(P) @ g @ _T(P)) + _conj((gT - a @ (P @ gT)) @ (P @ _H(P))
-                                      + (_H(P) @ P) @ (gT - (gT @ P) @ a))
+    ga = -(_T(P) @ g @ _T(P))
+    if not full_rank[1]:
+        ga = ga + _conj((gT - a @ (P @ gT)) @ (P @ _H(P)))
+    if not full_rank[0]:
+        ga = ga + _conj((_H(P) @ P) @ (gT - (gT @ P) @ a))
     if hermitian:
         ga = _herm_from_lower_T(ga)
     return unbroadcast(ga, a)
 
 
 _pinv_prim = defrules(Primitive(_pinv, "pinv"), jvp=[_pinv_jvp], vjp=[_pinv_vjp])
+
+
+def _full_rank(a, rcond, hermitian):
+    """(full column rank, full row rank) of every matrix of the stack a, with NumPy's
+    cutoff: singular values above rcond times the largest."""
+    a = _np.asarray(getval(a))
+    m, n = a.shape[-2:]
+    if a.size == 0:
+        return (False, False)
+    s = _np.abs(_np.linalg.eigvalsh(a)) if hermitian else _np.linalg.svd(a, compute_uv=False)
+    rank = _np.sum(s > _np.asarray(rcond)[..., None] * _np.max(s, axis=-1, keepdims=True), axis=-1)
+    return (bool(_np.all(rank == n)), bool(_np.all(rank == m)))
+
 
 _NO_VALUE = getattr(_np, "_NoValue", object())
 
@@ -877,7 +901,9 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=_NO_VALUE):
             rcond = rtol
     elif rtol is not _NO_VALUE:
         raise ValueError("`rtol` and `rcond` can't be both set.")
-    return _pinv_prim(a, rcond=rcond, hermitian=hermitian)
+    if not isbox(a):
+        return _pinv(a, rcond=rcond, hermitian=hermitian)
+    return _pinv_prim(a, rcond=rcond, hermitian=hermitian, full_rank=_full_rank(a, rcond, hermitian))
 
 
 # ---------------------------------------------------------------- composed: least squares
