@@ -73,9 +73,6 @@ FOUND = [
           ("",), frozenset({"special.gammainc", "special.gammaincc"}), message="nan"),
     Known("F7: take, einsum and scipy.stats functions return other memory layouts than NumPy's, which order='K' "
           "and 'A' then read", ("",), when=_reads_layout),
-    Known("F14: logsumexp of float32 values over an empty axis is float64 (SciPy: float32)",
-          ("value dtype", "jacobian"), frozenset({"logsumexp", "special.logsumexp_b"}),
-          when=lambda program: _float32(program) and _has_size_zero(program)),
 ]
 
 

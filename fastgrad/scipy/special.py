@@ -433,7 +433,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     if b is not None:
         b_val = _onp.asarray(getval(b))
         a_val = _onp.where(b_val != 0, a_val, -_onp.inf)
-    shift = _onp.max(a_val, axis=axis, keepdims=True) if a_val.size else _onp.zeros((1,) * a_val.ndim)
+    shift = _onp.max(a_val, axis=axis, keepdims=True) if a_val.size else _onp.zeros((1,) * a_val.ndim, a_val.dtype)
     shift = _onp.where(_onp.isfinite(shift), shift, 0.0)
     terms = np.exp(a - shift)
     if b is not None:
