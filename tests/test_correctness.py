@@ -702,3 +702,49 @@ def test_multivariate_normal_squeezes_its_result_as_scipy(shape):
     theirs = scipy.stats.multivariate_normal.logpdf(x, mean, cov)
     assert onp.shape(ours) == onp.shape(theirs)
     onp.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_pinv_of_an_invertible_matrix_has_the_inverse_s_second_derivatives():
+    # The terms of pinv's derivative that vanish at full rank are left out rather than
+    # computed as rounding errors, which the conditioning (170 here) amplifies: with them
+    # this hessian was asymmetric by 1e-9.
+    import fastgrad.numpy as np
+    from fastgrad import hessian
+    from fastgrad.scipy import linalg as fsl
+
+    x = onp.array([[-2.0, -1.0, 1.0], [-2.0, 2.0, 1.0], [1.0, -2.0, -1.0]])
+    H = hessian(lambda x: np.linalg.det(np.linalg.pinv(fsl.expm(x))))(x).reshape(9, 9)
+    H_inv = hessian(lambda x: np.linalg.det(np.linalg.inv(fsl.expm(x))))(x).reshape(9, 9)
+    onp.testing.assert_allclose(H, H.T, rtol=0, atol=1e-12)
+    onp.testing.assert_allclose(H, H_inv, rtol=0, atol=1e-11)
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5)])
+def test_pinv_of_a_full_rank_rectangle_matches_its_normal_equations(shape):
+    # Full column rank: P = (A^T A)^-1 A^T; full row rank: P = A^T (A A^T)^-1.
+    import fastgrad.numpy as np
+    from fastgrad import hessian, jacobian
+
+    a = onp.random.default_rng(47).standard_normal(shape)
+    if shape[0] > shape[1]:
+        normal = lambda a: np.linalg.solve(a.T @ a, a.T)  # noqa: E731
+    else:
+        normal = lambda a: np.linalg.solve(a @ a.T, a).T  # noqa: E731
+    for op in (jacobian, hessian):
+        onp.testing.assert_allclose(op(lambda a: np.linalg.pinv(a)[1, 2])(a), op(lambda a: normal(a)[1, 2])(a),
+                                    rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["logsumexp", "softmax", "log_softmax"])
+@pytest.mark.parametrize("shape, axis", [((0, 1), -1), ((1, 0), 0), ((2, 0), 0), ((0, 3), 1)])
+def test_logsumexp_family_of_empty_float32_values_is_float32(name, shape, axis):
+    import scipy.special as ss
+
+    import fastgrad
+    from fastgrad.scipy import special
+
+    x = onp.zeros(shape, dtype=onp.float32)
+    expected = getattr(ss, name)(x, axis=axis)
+    got = getattr(special, name)(x, axis=axis)
+    assert got.dtype == expected.dtype == onp.float32 and got.shape == expected.shape
+    assert fastgrad.jacobian(lambda x: getattr(special, name)(x, axis=axis))(x).dtype == onp.float32
