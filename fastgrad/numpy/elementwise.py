@@ -171,19 +171,22 @@ def _sum_of_tangents(sign):
 
 def _product_of_tangents(tangents, ans, x, y):
     """t_x y + x t_y for two dense tangents. A square (x * x, one value and one tangent in
-    both places) is t (2x): one product of the batch where the sum of two products crosses
-    it three times. Otherwise the second product is added into the first where that is a
-    fresh array of the result's shape and dtype, with no third array for the sum."""
+    both places) is t (2x): one product of the batch, doubled in place, where the sum of
+    two products crosses it three times. Otherwise the second product is added into the
+    first where that is a fresh array of the result's shape and dtype, with no third array
+    for the sum."""
     tx, ty = tangents
     ndim = ndim_of(ans)
     tx, ty = lift(tx, ndim), lift(ty, ndim)
     if tangents[0] is tangents[1] and x is y:
-        twice = x + x
-        # (a wide batch keeps the factor for the next steps, as the per-argument rules do)
-        lazy = scaled(tx, twice, shape_of(ans))
-        if lazy is not None:
-            return lazy
-        out = tx * twice
+        if type(tx) is _np.ndarray and tx.shape[0] > 1:
+            # (a wide batch keeps the factor for the next steps, as the per-argument rules do)
+            lazy = scaled(tx, x + x, shape_of(ans))
+            if lazy is not None:
+                return lazy
+        # (t x doubled in place: no array for 2x; doubling is exact, so this is t (2x))
+        out = tx * x
+        out *= 2
     else:
         out = tx * y
         other = x * ty
