@@ -401,7 +401,7 @@ def missing_rule(prim, argnum, mode):
 def forward_sweep(nodes, seeds, ends, add):
     """Push batched tangents through the tape.
 
-    seeds: {root node: tangent}; ends: the nodes whose tangents are wanted.
+    seeds: {node: tangent}, usually the roots; ends: the nodes whose tangents are wanted.
     Returns the tangents of `ends` (None where the end does not depend on a seed).
     A tangent is freed once its last consumer has run, so memory follows the
     widest live set rather than the whole tape.
@@ -423,14 +423,15 @@ def forward_sweep(nodes, seeds, ends, add):
     # sweep over a recorded reverse pass) the tangent of the function's own value is never
     # used, and neither is any step that only led to it. Walking back from the ends finds
     # them, and for each step the tangents it is the last to read (dropped after it runs;
-    # an end's tangent is kept).
+    # an end's tangent is kept). A seeded step is not run: its tangent is given (a sparse
+    # jacobian seeds the values its affine part ends in, sparsity/affine.py).
     last_use = [-1] * stop
     for node in ends:
         last_use[node.index] = stop
     schedule = []
     for node in reversed(nodes[start:stop]):
         i = node.index
-        if last_use[i] < 0 or node.prim is None:
+        if last_use[i] < 0 or node.prim is None or tangents[i] is not None:
             continue
         done = []
         for _, parent in node.parents:

@@ -236,6 +236,123 @@ def test_an_ode_time_does_not_change_the_signature():
     assert sparsity._signature(lin1) == sparsity._signature(lin2)
 
 
+# ---------------------------------------------------------------- the affine part, kept between calls
+
+def _plan(f, x, *rest):
+    return sparsity._jacobian_plan(Linearization(f, (x,) + rest, {}, 0), "auto")
+
+
+def test_the_affine_part_is_kept_and_gives_the_jacobian_at_a_new_point():
+    N = 8
+    f = brusselator(N)
+    rng = onp.random.default_rng(40)
+    sparsity._jacobian_plans.clear()
+    jac = sparse_jacobian(f)
+    jac(rng.standard_normal(2 * N * N))
+    part = _plan(f, rng.standard_normal(2 * N * N)).affine
+    # u, v, 4.4 u, alpha lap(u), 3.4 u and alpha lap(v): where the stencil meets u * u * v
+    assert [node.prim.name for node in part.frontier] == ["reshape", "reshape", "multiply", "multiply",
+                                                           "multiply", "multiply"]
+    assert part.reads_seed is False and list(part.tangents) == [(0, jac.colors)]
+    for _ in range(3):
+        x = rng.standard_normal(2 * N * N)
+        onp.testing.assert_allclose(jac(x).toarray(), _dense(f, x), rtol=1e-13, atol=1e-13)
+
+
+def test_a_product_of_two_traced_values_is_not_affine():
+    def f(x):
+        return np.roll(x * x, 1) + np.roll(x, 2) * x
+
+    rng = onp.random.default_rng(41)
+    sparsity._jacobian_plans.clear()
+    jac = sparse_jacobian(f)
+    for _ in range(3):
+        x = rng.standard_normal(30)
+        onp.testing.assert_allclose(jac(x).toarray(), _dense(f, x), rtol=1e-14)
+    part = _plan(f, x).affine
+    assert [node.prim.name for node in part.frontier] == ["roll"] and part.reads_seed
+
+
+@pytest.mark.parametrize("change", ["value", "in place", "dtype"])
+def test_a_changed_coefficient_is_not_read_from_the_kept_tangents(change):
+    # c scales the stencil; the signature leaves elementwise constants out, so the kept
+    # tangents must be checked against c at every call.
+    def f(x, c):
+        w = c * (np.roll(x, 1) - 2 * x + np.roll(x, -1))
+        return w + np.sin(x)
+
+    rng = onp.random.default_rng(42)
+    sparsity._jacobian_plans.clear()
+    jac = sparse_jacobian(f)
+    c = rng.random(40) + 0.5
+    x = rng.standard_normal(40)
+    onp.testing.assert_allclose(jac(x, c).toarray(), _dense(lambda x: f(x, c), x), rtol=1e-14)
+    if change == "value":
+        c = c + 1.0
+    elif change == "in place":
+        c *= 3.0
+    else:
+        c = c.astype(onp.float32)
+    x = rng.standard_normal(40)
+    onp.testing.assert_allclose(jac(x, c).toarray(), _dense(lambda x: f(x, c), x), rtol=1e-14)
+
+
+def test_an_input_of_another_dtype_is_not_read_from_the_kept_tangents():
+    def f(x):
+        return 0.1 * np.roll(x, 1) * np.exp(x)
+
+    sparsity._jacobian_plans.clear()
+    jac = sparse_jacobian(f)
+    x = onp.random.default_rng(43).standard_normal(20)
+    J32 = jac(x.astype(onp.float32))
+    assert J32.dtype == onp.float32
+    J = jac(x)
+    assert J.dtype == onp.float64
+    onp.testing.assert_array_equal(J.toarray(), _dense(f, x))
+
+
+def test_an_affine_function_is_its_kept_tangents():
+    def f(x):
+        return np.roll(x, 1) - 2 * x + np.roll(x, -1) + 5.0
+
+    sparsity._jacobian_plans.clear()
+    jac = sparse_jacobian(f)
+    x = onp.random.default_rng(44).standard_normal(12)
+    expected = _dense(f, x)
+    onp.testing.assert_array_equal(jac(x).toarray(), expected)
+    part = _plan(f, x).affine
+    assert part.frontier[-1].index == Linearization(f, (x,), {}, 0).out_nodes[0].index
+    onp.testing.assert_array_equal(jac(x + 1.0).toarray(), expected)
+
+
+def test_kept_tangents_stay_within_their_budget(monkeypatch):
+    monkeypatch.setattr(sparsity, "_AFFINE_RATIO", 2)
+    N = 16
+    f = brusselator(N)
+    rng = onp.random.default_rng(45)
+    sparsity._jacobian_plans.clear()
+    jac = sparse_jacobian(f)
+    monkeypatch.setattr(sparsity, "_CHUNK_BYTES", 1)  # one colour per chunk
+    for _ in range(2):
+        x = rng.standard_normal(2 * N * N)
+        J = jac(x)
+        onp.testing.assert_allclose(J.toarray(), _dense(f, x), rtol=1e-13, atol=1e-13)
+    part = _plan(f, x).affine
+    assert 0 < len(part.tangents) < jac.colors
+    assert part.nbytes <= 2 * J.nnz * 8
+
+
+def test_only_the_last_few_plans_keep_tangents():
+    sparsity._jacobian_plans.clear()
+    sparsity._affine_kept.clear()
+    rng = onp.random.default_rng(46)
+    for n in range(4, 4 + sparsity._AFFINE_PLANS + 3):
+        sparse_jacobian(brusselator(n))(rng.standard_normal(2 * n * n))
+    holding = [plan for plan in sparsity._jacobian_plans.values() if plan.affine and plan.affine.tangents]
+    assert len(holding) == sparsity._AFFINE_PLANS
+    assert set(holding) == set(sparsity._affine_kept)
+
+
 # ---------------------------------------------------------------- colourings
 
 def _random_pattern(rng, m, n, density):

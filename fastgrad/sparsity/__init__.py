@@ -24,18 +24,24 @@ which lets every entry be read directly from the compressed product (Gebremedhin
 Manne and Pothen, "What color is your Jacobian?", SIAM Review 47, 2005), and each
 symmetric pair is stored with one value.
 
+A later call of the same structure starts each colour's forward sweep where the
+function's affine part (a stencil, sums, scalings by constants) meets the rest: those
+tangents are the same at every point, and the first call keeps them (affine.py).
+
 Layout: `patterns.py` (declarations, propagation, the structural signature),
-`coloring.py` (the colourings), this module (plans, the compressed sweep, the public
-operators).
+`coloring.py` (the colourings), `affine.py` (the affine part and its kept tangents), this
+module (plans, the compressed sweep, the public operators).
 Imports: the operators (linearization, differential_operators), NumPy; SciPy lazily, inside functions.
 Nothing imports this package but fastgrad's top level.
 """
 
 import numpy as _np
 
-from ..engine import Structured, getval
+from ..engine import Structured, forward_sweep, getval
 from ..differential_operators import grad
 from ..linearization import Linearization, _nary, _wrap
+from ..tangents import add_tangents
+from .affine import AffinePart
 from .coloring import column_coloring, occurs_once, recovery_sources, row_coloring, star_coloring
 from .patterns import DECLARED, _shape_of, _size, _sparse, declared
 from .patterns import pattern_of as _pattern_of
@@ -67,7 +73,7 @@ class _JacobianPlan:
     """A pattern with its colouring and the index arrays that decompress a sweep."""
 
     __slots__ = ("pattern", "direction", "color", "ncolors", "take", "by_color", "by_color_bounds",
-                 "entry_order", "entry_bounds", "take_by_color")
+                 "entry_order", "entry_bounds", "take_by_color", "affine")
 
     def __init__(self, pattern, mode):
         pattern = pattern.tocsr()
@@ -103,7 +109,7 @@ class _HessianPlan:
     H times the colours' seeds holds it (one place per symmetric pair)."""
 
     __slots__ = ("pattern", "color", "ncolors", "take", "by_color", "by_color_bounds",
-                 "entry_order", "entry_bounds", "take_by_color", "direction")
+                 "entry_order", "entry_bounds", "take_by_color", "direction", "affine")
 
     def __init__(self, pattern):
         n = pattern.shape[0]
@@ -135,7 +141,9 @@ class _HessianPlan:
 
 def _group_by_color(plan, size):
     """The seeded indices sorted by colour and where each colour's run starts; likewise the
-    entries of the pattern by the colour whose sweep (of `size` values) holds them."""
+    entries of the pattern by the colour whose sweep (of `size` values) holds them. (And no
+    tangents of the affine part kept yet.)"""
+    plan.affine = None
     plan.by_color = _np.argsort(plan.color, kind="stable")
     plan.by_color_bounds = _np.searchsorted(plan.color[plan.by_color], _np.arange(plan.ncolors + 1))
     plan.entry_order = _np.argsort(plan.take, kind="stable")
@@ -203,6 +211,56 @@ def _swept(t, k, like):
     return _np.asarray(getval(t)).reshape(k, -1)
 
 
+# The tangents of a function's affine part kept for a plan (affine.py) take at most this
+# many times the bytes of the jacobian's entries, for the _AFFINE_PLANS plans that kept
+# tangents last.
+_AFFINE_RATIO = 8
+_AFFINE_PLANS = 4
+_affine_kept = []
+
+
+def _keeping(plan):
+    if plan in _affine_kept:
+        _affine_kept.remove(plan)
+    _affine_kept.append(plan)
+    while len(_affine_kept) > _AFFINE_PLANS:
+        _affine_kept.pop(0).affine.forget()
+
+
+def _chunk_sweep(lin, plan, dtype):
+    """sweep(start, stop): the swept batch of the colours start..stop. A forward sweep
+    starts from the tangents of the function's affine part kept from an earlier call of
+    the same plan where they still hold, and keeps them where it finds them."""
+    seeded = lin.in_leaves[0] if plan.direction == "fwd" else getval(lin.out_leaves[0])
+
+    def seed(start, stop):
+        return _seed(plan, start, stop, _size(seeded), _shape_of(seeded), dtype)
+
+    if plan.direction == "rev":
+        return lambda start, stop: lin.vjp([seed(start, stop)])[0]
+    part = plan.affine
+    if part is None:
+        part = plan.affine = AffinePart(lin)
+    elif part.tangents and not part.holds(lin):
+        part.forget()
+    nodes, root, out = lin.trace.nodes, lin.roots[0], lin.out_nodes[0]
+    budget = _AFFINE_RATIO * len(plan.take) * _np.dtype(dtype).itemsize
+
+    def sweep(start, stop):
+        kept = part.tangents.get((start, stop))
+        if kept is not None:
+            seeds = dict(zip(part.frontier, kept))
+            if part.reads_seed:
+                seeds[root] = seed(start, stop)
+            return forward_sweep(nodes, seeds, [out], add_tangents)[0]
+        swept = forward_sweep(nodes, {root: seed(start, stop)}, [out] + part.frontier, add_tangents)
+        if part.frontier and part.keep((start, stop), swept[1:], budget):
+            _keeping(plan)
+        return swept[0]
+
+    return sweep
+
+
 def _sweep_into(lin, plan):
     """The compressed sweep, one seed per colour in the plan's direction, in chunks of
     colours. Returns the jacobian's values in the pattern's order. The compressed result
@@ -211,24 +269,20 @@ def _sweep_into(lin, plan):
     x, y = lin.in_leaves[0], getval(lin.out_leaves[0])
     dtype = _np.result_type(x, y, _np.float32)
     c = plan.ncolors
-    if plan.direction == "fwd":
-        sweep, seeded, result = lin.jvp, x, y
-    else:
-        sweep, seeded, result = lin.vjp, y, x
+    result = y if plan.direction == "fwd" else x
     size = _size(result)
     if c == 0 or len(plan.take) == 0:
         return _np.zeros(len(plan.take), dtype=dtype)
+    sweep = _chunk_sweep(lin, plan, dtype)
     step = max(1, _CHUNK_BYTES // (8 * max(lin.widest(), 1)))
     if step >= c:
-        (t,) = sweep([_seed(plan, 0, c, _size(seeded), _shape_of(seeded), dtype)])
-        return _swept(t, c, result).ravel().take(plan.take)
+        return _swept(sweep(0, c), c, result).ravel().take(plan.take)
     if c * size <= 8 * len(plan.take):
         # The compressed result is about the size of the entries: kept whole, one gather.
         compressed = _np.empty((c, size), dtype=dtype)
         for start in range(0, c, step):
             stop = min(start + step, c)
-            (t,) = sweep([_seed(plan, start, stop, _size(seeded), _shape_of(seeded), dtype)])
-            part = _swept(t, stop - start, result)
+            part = _swept(sweep(start, stop), stop - start, result)
             if part.dtype != compressed.dtype and _np.result_type(part, compressed) != compressed.dtype:
                 compressed = compressed.astype(_np.result_type(part, compressed))
             compressed[start:stop] = part
@@ -238,8 +292,7 @@ def _sweep_into(lin, plan):
     by_color = _np.empty(len(plan.take), dtype=dtype)
     for start in range(0, c, step):
         stop = min(start + step, c)
-        (t,) = sweep([_seed(plan, start, stop, _size(seeded), _shape_of(seeded), dtype)])
-        part = _swept(t, stop - start, result).ravel()
+        part = _swept(sweep(start, stop), stop - start, result).ravel()
         if part.dtype != by_color.dtype and _np.result_type(part, by_color) != by_color.dtype:
             by_color = by_color.astype(_np.result_type(part, by_color))
         lo, hi = plan.entry_bounds[start], plan.entry_bounds[stop]
