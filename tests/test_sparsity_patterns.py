@@ -84,7 +84,9 @@ PROGRAMS = 1000
 
 def test_random_programs_sparse_equals_dense():
     """Random straight-line programs over the whole namespace (the fuzzer's): the sparse
-    jacobian equals the dense one and the pattern holds each of its nonzeros."""
+    jacobian equals the dense one and the pattern holds each of its nonzeros, at the
+    program's point and at a second point (where the tangents of the program's affine part
+    kept by the first call are read)."""
     import warnings
 
     import fuzzing
@@ -114,9 +116,17 @@ def test_random_programs_sparse_equals_dense():
             pattern = jacobian_sparsity(flat)(x).toarray()
             missed = (dense != 0) & ~pattern
             assert not missed.any(), f"pattern misses entries of\n{program.source()}"
-            sparse = sparse_jacobian(flat)(x).toarray()
-        scale = max(1.0, float(onp.max(onp.abs(dense), initial=0.0)))
+            jac = sparse_jacobian(flat)
+            sparse = jac(x).toarray()
+            x2 = (x * 0.9 + 0.05).astype(x.dtype)
+            try:
+                dense2 = onp.asarray(jacobian(flat)(x2)).reshape(y.size, x.size)
+                sparse2 = jac(x2).toarray() if onp.all(onp.isfinite(dense2)) else None
+            except Exception:
+                sparse2 = None
         tol = 1e-5 if x.dtype == onp.float32 else 1e-10
-        onp.testing.assert_allclose(sparse, dense, rtol=tol, atol=tol * scale, err_msg=program.source())
+        for got, expected in [(sparse, dense)] + ([(sparse2, dense2)] if sparse2 is not None else []):
+            scale = max(1.0, float(onp.max(onp.abs(expected), initial=0.0)))
+            onp.testing.assert_allclose(got, expected, rtol=tol, atol=tol * scale, err_msg=program.source())
         checked += 1
     assert checked > PROGRAMS // 2
