@@ -253,7 +253,7 @@ def test_the_affine_part_is_kept_and_gives_the_jacobian_at_a_new_point():
     # u, v, 4.4 u, alpha lap(u), 3.4 u and alpha lap(v): where the stencil meets u * u * v
     assert [node.prim.name for node in part.frontier] == ["reshape", "reshape", "multiply", "multiply",
                                                            "multiply", "multiply"]
-    assert part.reads_seed is False and list(part.tangents) == [(0, jac.colors)]
+    assert part.reads_seed is False and list(part.kept.tangents) == [(0, jac.colors)]
     for _ in range(3):
         x = rng.standard_normal(2 * N * N)
         onp.testing.assert_allclose(jac(x).toarray(), _dense(f, x), rtol=1e-13, atol=1e-13)
@@ -297,6 +297,19 @@ def test_a_changed_coefficient_is_not_read_from_the_kept_tangents(change):
     onp.testing.assert_allclose(jac(x, c).toarray(), _dense(lambda x: f(x, c), x), rtol=1e-14)
 
 
+def test_coefficients_that_change_back_are_read_afresh():
+    # c = 1, 2, 1: the third call must not take the tangents kept for c = 2.
+    def f(x, c):
+        return c * np.roll(x, 1) + x ** 3
+
+    sparsity._jacobian_plans.clear()
+    jac = sparse_jacobian(f)
+    rng = onp.random.default_rng(48)
+    for c in (1.0, 2.0, 1.0, 2.0, 2.0):
+        x = rng.standard_normal(10)
+        onp.testing.assert_allclose(jac(x, c).toarray(), _dense(lambda x: f(x, c), x), rtol=1e-14)
+
+
 def test_an_input_of_another_dtype_is_not_read_from_the_kept_tangents():
     def f(x):
         return 0.1 * np.roll(x, 1) * np.exp(x)
@@ -338,8 +351,8 @@ def test_kept_tangents_stay_within_their_budget(monkeypatch):
         J = jac(x)
         onp.testing.assert_allclose(J.toarray(), _dense(f, x), rtol=1e-13, atol=1e-13)
     part = _plan(f, x).affine
-    assert 0 < len(part.tangents) < jac.colors
-    assert part.nbytes <= 2 * J.nnz * 8
+    assert 0 < len(part.kept.tangents) < jac.colors
+    assert part.kept.nbytes <= 2 * J.nnz * 8
 
 
 def test_only_the_last_few_plans_keep_tangents():
@@ -348,7 +361,7 @@ def test_only_the_last_few_plans_keep_tangents():
     rng = onp.random.default_rng(46)
     for n in range(4, 4 + sparsity._AFFINE_PLANS + 3):
         sparse_jacobian(brusselator(n))(rng.standard_normal(2 * n * n))
-    holding = [plan for plan in sparsity._jacobian_plans.values() if plan.affine and plan.affine.tangents]
+    holding = [plan for plan in sparsity._jacobian_plans.values() if plan.affine and plan.affine.kept]
     assert len(holding) == sparsity._AFFINE_PLANS
     assert set(holding) == set(sparsity._affine_kept)
 

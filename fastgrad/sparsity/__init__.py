@@ -224,7 +224,7 @@ def _keeping(plan):
         _affine_kept.remove(plan)
     _affine_kept.append(plan)
     while len(_affine_kept) > _AFFINE_PLANS:
-        _affine_kept.pop(0).affine.forget()
+        _affine_kept.pop(0).affine.kept = None
 
 
 def _chunk_sweep(lin, plan, dtype):
@@ -238,23 +238,22 @@ def _chunk_sweep(lin, plan, dtype):
 
     if plan.direction == "rev":
         return lambda start, stop: lin.vjp([seed(start, stop)])[0]
+    if plan.affine is None:
+        plan.affine = AffinePart(lin)
     part = plan.affine
-    if part is None:
-        part = plan.affine = AffinePart(lin)
-    elif part.tangents and not part.holds(lin):
-        part.forget()
+    kept = part.kept_for(lin)
     nodes, root, out = lin.trace.nodes, lin.roots[0], lin.out_nodes[0]
     budget = _AFFINE_RATIO * len(plan.take) * _np.dtype(dtype).itemsize
 
     def sweep(start, stop):
-        kept = part.tangents.get((start, stop))
-        if kept is not None:
-            seeds = dict(zip(part.frontier, kept))
+        tangents = kept.tangents.get((start, stop))
+        if tangents is not None:
+            seeds = dict(zip(part.frontier, tangents))
             if part.reads_seed:
                 seeds[root] = seed(start, stop)
             return forward_sweep(nodes, seeds, [out], add_tangents)[0]
         swept = forward_sweep(nodes, {root: seed(start, stop)}, [out] + part.frontier, add_tangents)
-        if part.frontier and part.keep((start, stop), swept[1:], budget):
+        if part.frontier and kept.keep((start, stop), swept[1:], budget):
             _keeping(plan)
         return swept[0]
 

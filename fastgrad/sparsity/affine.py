@@ -15,8 +15,9 @@ dtypes, and the same coefficients: the constants an elementwise step multiplies 
 divides by, which the signature leaves out, are compared at every call.
 
 Owns: `AFFINE` (which primitives are affine in which arguments, found by recording one
-call of each), `affine_coefficients`, and `AffinePart` (the frontier of a tape, its kept
-tangents per chunk of colours, and the check that they still hold).
+call of each), `affine_coefficients`, `AffinePart` (the frontier of a tape and the check
+that what is kept still holds) and `Kept` (the tangents per chunk of colours, with the
+coefficients and dtypes they were swept with).
 Imports: NumPy; the engine (Structured), the numpy namespace and patterns.py (the
 declarations it extends).
 """
@@ -108,62 +109,21 @@ def _kept(value):
     return _np.array(value, copy=True) if isinstance(value, _np.ndarray) else value
 
 
-class AffinePart:
-    """The frontier of a tape's affine part (the affine values other than the input that a
-    step outside the part reads, or the output itself; `reads_seed` if such a step reads
-    the input), what it was found with, and its tangents per chunk of colours."""
+class Kept:
+    """Tangents of the frontier per chunk of colours (start, stop), and the coefficients and
+    dtypes of the call that swept them."""
 
-    __slots__ = ("frontier", "reads_seed", "coefficients", "dtypes", "tangents", "nbytes")
+    __slots__ = ("coefficients", "dtypes", "tangents", "nbytes")
 
-    def __init__(self, lin):
-        nodes = lin.trace.nodes
-        root, out = lin.roots[0], lin.out_nodes[0]
-        wanted = [False] * (out.index + 1)
-        wanted[out.index] = True
-        for node in reversed(nodes[root.index:out.index + 1]):
-            if wanted[node.index]:
-                for _, parent in node.parents:
-                    wanted[parent.index] = True
-        affine = {root.index}
-        frontier = set()
-        self.coefficients = []
-        # (the input's dtype too: the signature holds shapes, and the seeds take its dtype)
-        self.dtypes = [(root.index, _np.result_type(root.value))]
-        for node in nodes[root.index + 1:out.index + 1]:
-            if not wanted[node.index] or node.prim is None or not node.parents:
-                continue
-            traced = [argnum for argnum, _ in node.parents]
-            if all(parent.index in affine for _, parent in node.parents):
-                coefficients = affine_coefficients(node, traced)
-                if coefficients is not None:
-                    affine.add(node.index)
-                    self.coefficients.extend((node.index, k, _kept(node.args[k])) for k in coefficients)
-                    self.dtypes.append((node.index, _np.result_type(node.value)))
-                    continue
-            frontier.update(parent.index for _, parent in node.parents if parent.index in affine)
-        if out.index in affine:
-            frontier.add(out.index)
-        # (the input's own tangent is the seed, made again more cheaply than kept)
-        self.reads_seed = root.index in frontier
-        frontier.discard(root.index)
-        self.frontier = [nodes[i] for i in sorted(frontier)]
+    def __init__(self, coefficients, dtypes):
+        self.coefficients = coefficients
+        self.dtypes = dtypes
         self.tangents = {}
         self.nbytes = 0
 
-    def holds(self, lin):
-        """Whether the kept tangents hold for this tape (of the same signature)."""
-        nodes = lin.trace.nodes
-        for i, dtype in self.dtypes:
-            if _np.result_type(nodes[i].value) != dtype:
-                return False
-        for i, k, kept in self.coefficients:
-            if not _same(kept, nodes[i].args[k]):
-                return False
-        return True
-
     def keep(self, chunk, tangents, budget):
-        """Keep the frontier's tangents for the chunk of colours `chunk` (start, stop) (formed and
-        read-only) if all the kept tangents stay within `budget` bytes; says whether it did."""
+        """Keep the frontier's tangents for `chunk` (formed and read-only) if all the kept
+        tangents stay within `budget` bytes; says whether it did."""
         tangents = [t.materialize() if isinstance(t, Structured) else t for t in tangents]
         buffers = {}
         for t in tangents:
@@ -182,6 +142,59 @@ class AffinePart:
         self.nbytes += size
         return True
 
-    def forget(self):
-        self.tangents = {}
-        self.nbytes = 0
+
+class AffinePart:
+    """The frontier of a tape's affine part (the affine values other than the input that a
+    step outside the part reads, or the output itself; `reads_seed` if such a step reads
+    the input), where its coefficients and dtypes are read, and what is kept (a `Kept`, or
+    None)."""
+
+    __slots__ = ("frontier", "reads_seed", "coefficient_slots", "dtype_slots", "kept")
+
+    def __init__(self, lin):
+        nodes = lin.trace.nodes
+        root, out = lin.roots[0], lin.out_nodes[0]
+        wanted = [False] * (out.index + 1)
+        wanted[out.index] = True
+        for node in reversed(nodes[root.index:out.index + 1]):
+            if wanted[node.index]:
+                for _, parent in node.parents:
+                    wanted[parent.index] = True
+        affine = {root.index}
+        frontier = set()
+        self.coefficient_slots = []
+        # (the input's dtype too: the signature holds shapes, and the seeds take its dtype)
+        self.dtype_slots = [root.index]
+        for node in nodes[root.index + 1:out.index + 1]:
+            if not wanted[node.index] or node.prim is None or not node.parents:
+                continue
+            traced = [argnum for argnum, _ in node.parents]
+            if all(parent.index in affine for _, parent in node.parents):
+                coefficients = affine_coefficients(node, traced)
+                if coefficients is not None:
+                    affine.add(node.index)
+                    self.coefficient_slots.extend((node.index, k) for k in coefficients)
+                    self.dtype_slots.append(node.index)
+                    continue
+            frontier.update(parent.index for _, parent in node.parents if parent.index in affine)
+        if out.index in affine:
+            frontier.add(out.index)
+        # (the input's own tangent is the seed, made again more cheaply than kept)
+        self.reads_seed = root.index in frontier
+        frontier.discard(root.index)
+        self.frontier = [nodes[i] for i in sorted(frontier)]
+        self.kept = None
+
+    def kept_for(self, lin):
+        """What is kept for this tape (of the plan's signature): the kept tangents if they
+        were swept with its coefficients and dtypes, else a new, empty `Kept` for them."""
+        nodes = lin.trace.nodes
+        kept = self.kept
+        if kept is not None and all(_np.result_type(nodes[i].value) == dtype
+                                    for i, dtype in zip(self.dtype_slots, kept.dtypes)) \
+                and all(_same(value, nodes[i].args[k])
+                        for (i, k), value in zip(self.coefficient_slots, kept.coefficients)):
+            return kept
+        kept = self.kept = Kept([_kept(nodes[i].args[k]) for i, k in self.coefficient_slots],
+                                [_np.result_type(nodes[i].value) for i in self.dtype_slots])
+        return kept
