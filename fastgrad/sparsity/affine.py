@@ -97,12 +97,21 @@ def affine_coefficients(node, traced):
     return None
 
 
+def _plain(value):
+    """A number or a NumPy array: a coefficient that can be kept and compared (a value of
+    an outer trace, or an object of another library, is neither)."""
+    return type(value) in (int, float, complex, bool) or isinstance(value, _np.generic) \
+        or type(value) is _np.ndarray
+
+
 def _same(kept, value):
+    if not _plain(value):
+        return False
     if isinstance(kept, _np.ndarray) or isinstance(value, _np.ndarray):
         value = _np.asarray(value)
         return (isinstance(kept, _np.ndarray) and kept.dtype == value.dtype and kept.shape == value.shape
                 and bool(_np.array_equal(kept, value)))
-    return type(kept) is type(value) and kept == value
+    return type(kept) is type(value) and bool(kept == value)
 
 
 def _kept(value):
@@ -171,7 +180,7 @@ class AffinePart:
             traced = [argnum for argnum, _ in node.parents]
             if all(parent.index in affine for _, parent in node.parents):
                 coefficients = affine_coefficients(node, traced)
-                if coefficients is not None:
+                if coefficients is not None and all(_plain(node.args[k]) for k in coefficients):
                     affine.add(node.index)
                     self.coefficient_slots.extend((node.index, k) for k in coefficients)
                     self.dtype_slots.append(node.index)
