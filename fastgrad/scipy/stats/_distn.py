@@ -9,6 +9,7 @@ import numpy as _onp
 
 from ... import numpy as np
 from ...engine import getval
+from ..special import _in_double
 
 _LOG_2PI = _onp.log(2 * _onp.pi)
 
@@ -47,13 +48,6 @@ def standardize(x, loc, scale):
     ok = _onp.asarray(getval(scale)) > 0
     safe_scale = np.where(ok, scale, 1.0)
     return _in_double((x - loc) / safe_scale), np.log(safe_scale), ok
-
-
-def _in_double(z):
-    dtype = _onp.result_type(getval(z))
-    if dtype.kind == "f" and dtype.itemsize < 8:
-        return np.astype(z, _onp.float64)
-    return z
 
 
 def safe(cond, x, fill):
