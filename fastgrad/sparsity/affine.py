@@ -26,7 +26,7 @@ import numpy as _np
 
 from .. import numpy as _fnp
 from ..engine import Structured
-from .patterns import _recorded, declared
+from .patterns import _recorded, declared, wanted_steps
 
 
 def _shift(node, traced):
@@ -163,12 +163,7 @@ class AffinePart:
     def __init__(self, lin):
         nodes = lin.trace.nodes
         root, out = lin.roots[0], lin.out_nodes[0]
-        wanted = [False] * (out.index + 1)
-        wanted[out.index] = True
-        for node in reversed(nodes[root.index:out.index + 1]):
-            if wanted[node.index]:
-                for _, parent in node.parents:
-                    wanted[parent.index] = True
+        wanted = wanted_steps(lin)
         affine = {root.index}
         frontier = set()
         self.coefficient_slots = []

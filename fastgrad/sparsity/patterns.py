@@ -331,6 +331,19 @@ _RULES = {
 }
 
 
+def wanted_steps(lin):
+    """For each step up to the output, whether the output depends on it (walking back
+    from the output)."""
+    nodes, root, out = lin.trace.nodes, lin.roots[0], lin.out_nodes[0]
+    wanted = [False] * (out.index + 1)
+    wanted[out.index] = True
+    for node in reversed(nodes[root.index:out.index + 1]):
+        if wanted[node.index]:
+            for _, parent in node.parents:
+                wanted[parent.index] = True
+    return wanted
+
+
 def pattern_of(lin):
     """The (output size, input size) boolean pattern of lin's jacobian."""
     nodes = lin.trace.nodes
@@ -340,13 +353,7 @@ def pattern_of(lin):
     m = _size(lin.out_leaves[0])
     if out_node is None:
         return _csr(_np.zeros(m + 1, dtype=_np.int64), _np.zeros(0, dtype=_np.int32), (m, n))
-    # Only the steps the output depends on (walking back from it).
-    wanted = [False] * (out_node.index + 1)
-    wanted[out_node.index] = True
-    for node in reversed(nodes[root.index:out_node.index + 1]):
-        if wanted[node.index]:
-            for _, parent in node.parents:
-                wanted[parent.index] = True
+    wanted = wanted_steps(lin)
     patterns = {root.index: _identity(n)}
     for node in nodes[root.index + 1:out_node.index + 1]:
         if not wanted[node.index] or node.prim is None:
