@@ -106,10 +106,9 @@ def multigammaln(a, d):
     raises SciPy's ValueError where a <= (d - 1) / 2, as SciPy does."""
     _sc.multigammaln(getval(a), d)
     d = int(d)
-    out = d * (d - 1) / 4.0 * _onp.log(_onp.pi)
-    for j in range(d):
-        out = out + gammaln(a - 0.5 * j)
-    return out
+    # (SciPy's order: the terms summed in a's precision, then the constant added)
+    terms = np.sum(np.stack([gammaln(a - 0.5 * j) for j in range(d)]), axis=0)
+    return d * (d - 1) * 0.25 * _onp.log(_onp.pi) + terms
 
 
 beta = elementwise(
