@@ -780,3 +780,14 @@ def test_multigammaln_is_scipys_to_the_bit(a, d):
     got = special.multigammaln(a, d)
     assert onp.asarray(got).dtype == onp.asarray(expected).dtype
     onp.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("n", range(-5, 9))
+def test_matrix_power_of_a_traced_matrix_is_numpys_to_the_bit(n):
+    # NumPy multiplies a cube as (a a) a; the binary powers give a (a a), a rounding apart.
+    from fastgrad.linearization import Linearization
+    import fastgrad.numpy as np
+
+    a = onp.random.default_rng(49).standard_normal((2, 4, 4))
+    traced = Linearization(lambda a: np.linalg.matrix_power(a, n) + 0.0, (a,), {}, 0).out_leaves[0]
+    onp.testing.assert_array_equal(traced, onp.linalg.matrix_power(a, n))

@@ -1093,6 +1093,9 @@ def matrix_power(a, n):
                                 _np.shape(a)).copy()
     if n < 0:
         a, n = inv(a), -n
+    if n == 3:
+        # (NumPy's own order for a cube, (a a) a, where the binary powers give a (a a))
+        return (a @ a) @ a
     result, power_of_a = None, a
     while True:
         if n & 1:
