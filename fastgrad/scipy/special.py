@@ -327,7 +327,20 @@ def _erfcx_slope(ans, x):
 erfcx = elementwise(_sc.erfcx, _erfcx_slope)
 erfinv = elementwise(_sc.erfinv, lambda ans, y: (_SQRT_PI / 2) * np.exp(ans * ans))
 erfcinv = elementwise(_sc.erfcinv, lambda ans, y: (-_SQRT_PI / 2) * np.exp(ans * ans))
-ndtr = elementwise(_sc.ndtr, lambda ans, x: np.exp(-0.5 * x * x) / _SQRT_2PI)
+def _normal_density(x):
+    """exp(-x^2 / 2) / sqrt(2 pi). For a plain array, in one buffer: each fresh temporary of
+    an array past glibc's mmap threshold is paged in anew, which made the four passes
+    cost 3.6x the in-place ones at 40,000 points."""
+    if type(x) is not _onp.ndarray or x.dtype.kind != "f":
+        return np.exp(-0.5 * x * x) / _SQRT_2PI
+    d = x * x
+    d *= -0.5
+    _onp.exp(d, out=d)
+    d /= _SQRT_2PI
+    return d
+
+
+ndtr = elementwise(_sc.ndtr, lambda ans, x: _normal_density(x))
 ndtri = elementwise(_sc.ndtri, lambda ans, p: _SQRT_2PI * np.exp(0.5 * ans * ans))
 
 
