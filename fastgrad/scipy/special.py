@@ -331,7 +331,7 @@ def _normal_density(x):
     """exp(-x^2 / 2) / sqrt(2 pi). For a plain array, in one buffer: each fresh temporary of
     an array past glibc's mmap threshold is paged in anew, which made the four passes
     cost 3.6x the in-place ones at 40,000 points."""
-    if type(x) is not _onp.ndarray or x.dtype.kind != "f":
+    if type(x) is not _onp.ndarray or x.dtype.kind != "f" or x.ndim == 0:
         return np.exp(-0.5 * x * x) / _SQRT_2PI
     d = x * x
     d *= -0.5
