@@ -327,6 +327,8 @@ def _erfcx_slope(ans, x):
 erfcx = elementwise(_sc.erfcx, _erfcx_slope)
 erfinv = elementwise(_sc.erfinv, lambda ans, y: (_SQRT_PI / 2) * np.exp(ans * ans))
 erfcinv = elementwise(_sc.erfcinv, lambda ans, y: (-_SQRT_PI / 2) * np.exp(ans * ans))
+
+
 def _normal_density(x):
     """exp(-x^2 / 2) / sqrt(2 pi). For a plain array, in one buffer: each fresh temporary of
     an array past glibc's mmap threshold is paged in anew, which made the four passes
