@@ -791,3 +791,25 @@ def test_matrix_power_of_a_traced_matrix_is_numpys_to_the_bit(n):
     a = onp.random.default_rng(49).standard_normal((2, 4, 4))
     traced = Linearization(lambda a: np.linalg.matrix_power(a, n) + 0.0, (a,), {}, 0).out_leaves[0]
     onp.testing.assert_array_equal(traced, onp.linalg.matrix_power(a, n))
+
+
+@pytest.mark.parametrize("a, b", [(1e7, 3.0), (1e5, 0.5), (50.0, 1e-3), (0.5, 1e-6), (2.0, 1e7), (3.0, 4.0)])
+def test_betaln_derivatives_keep_their_digits_where_digammas_cancel(a, b):
+    # psi(a) - psi(a + b) for b small beside a shares most digits of its two terms: as a
+    # difference of digammas d/da betaln(1e7, 3) kept 1e-8 of its own.
+    import mpmath
+
+    import fastgrad
+    from fastgrad.scipy import special
+
+    mpmath.mp.dps = 40
+    A, B = mpmath.mpf(a), mpmath.mpf(b)
+    da = fastgrad.grad(special.betaln, 0)(a, b)
+    daa = fastgrad.hessian(special.betaln, 0)(a, b)
+    dab = fastgrad.jacobian(fastgrad.grad(special.betaln, 0), 1)(a, b)
+    db = fastgrad.grad(special.betaln, 1)(a, b)
+    for got, exact in [(da, mpmath.digamma(A) - mpmath.digamma(A + B)),
+                       (daa, mpmath.polygamma(1, A) - mpmath.polygamma(1, A + B)),
+                       (dab, -mpmath.polygamma(1, A + B)),
+                       (db, mpmath.digamma(B) - mpmath.digamma(A + B))]:
+        assert abs(float(got) - float(exact)) <= 1e-14 * abs(float(exact))

@@ -54,6 +54,11 @@ SPECS = [] if sp is None else [
     OpSpec("multigammaln", lambda a: sp.multigammaln(a, 3), domain="gt1"),
     binary("beta", "positive"),
     binary("betaln", "positive"),
+    # psi^(n)(a + b) - psi^(n)(a), the digits of beta's derivatives: both of its branches
+    # (|b| < a by the asymptotic series, else the direct difference)
+    OpSpec("polygamma_step", lambda a, b, n=0: sp._polygamma_step(n, a, b), domain="positive",
+           shapes=BINARY_SHAPES[:3], kwargs=[{"n": 0}, {"n": 1}],
+           special=[(30.0, 0.5), (0.4, 0.1), (2.0, 7.0), (1e6, 2.0)]),
     # incomplete gamma: both arguments, both regions, and the shape-derivative primitive
     binary("gammainc", [shape_param, incomplete_x],
            special=[(2.0, 0.0), (2.0, 3.0), (0.5, 100.0), (50.0, 51.0)]),
