@@ -56,8 +56,6 @@ def _reads_layout(program):
     return any(step.op == "ravel" and step.params.get("_order") in ("'K'", "'A'") for step in program.steps)
 
 
-SECOND_ORDER = ("hessian", "grad of make_jvp", "make_jvp of grad")
-
 # Each entry names the item of issue 12 it stands for; remove it when that item is fixed.
 # (Items 8, 9 and 16, which the fuzzer met, are fixed: the list is empty.)
 KNOWN = []
@@ -65,10 +63,6 @@ KNOWN = []
 # Defects this fuzzer found beyond issue 12, not fixed yet (numbered as in the issue's
 # closing note); remove an entry with its fix.
 FOUND = [
-    Known("F3: multivariate_normal.logpdf keeps size-1 axes SciPy squeezes", ("",),
-          frozenset({"stats.multivariate_normal.logpdf"})),
-    Known("F5: beta's derivatives lose digits for large a and near a = 0 (cancelling digamma differences)",
-          SECOND_ORDER, frozenset({"special.beta"})),
     Known("F13: d/da of gammainc and gammaincc is NaN for a >= 6.7e6 with x near a",
           ("",), frozenset({"special.gammainc", "special.gammaincc"}), message="nan"),
     Known("F7: take, einsum and scipy.stats functions return other memory layouts than NumPy's, which order='K' "
