@@ -2,7 +2,8 @@
 conventions for invalid parameters (nan, with nan derivatives) and for points
 outside the support (constant values, zero derivatives).
 
-Imports the numpy namespace and the core only.
+Imports the numpy namespace, the core, and `special` (for `_in_double`, which its densities
+share).
 """
 
 import numpy as _onp
