@@ -42,7 +42,7 @@ _JOINT = (("joint_jvp", "joint_jvp"), ("seed_joint_jvp", "seed_joint_jvp"))
 
 
 def defrules(prim, jvp=None, vjp=None, *, seed_jvp=None, seed_vjp=None, joint_jvp=None, seed_joint_jvp=None,
-             forward_reads_value=True):
+             forward_reads_value=True, passes_derivative=()):
     """Attach all of a primitive's rules in one block, the only place they are set.
 
     jvp, vjp: the forward and reverse rule of each argument, `jvp(t, ans, *args, **kwargs)`
@@ -54,6 +54,8 @@ def defrules(prim, jvp=None, vjp=None, *, seed_jvp=None, seed_vjp=None, joint_jv
         primitives that build it once; seed_joint_jvp: the same for symbolic tangents.
     forward_reads_value: whether the forward rules read the output `ans` beyond its shape and
         dtype (True, False, or a predicate of the call's arguments; see Primitive).
+    passes_derivative: the argument numbers whose derivative the output is, unchanged, where
+        that argument is the only traced one (x + c; see Primitive).
     The rules given are recorded in `prim.declared_rules`, so a test can tell that
     nothing replaced them later (rules derived from the other mode are added beside them)."""
     given = {"jvp": jvp, "vjp": vjp, "seed_jvp": seed_jvp, "seed_vjp": seed_vjp,
@@ -80,6 +82,8 @@ def defrules(prim, jvp=None, vjp=None, *, seed_jvp=None, seed_vjp=None, joint_jv
     prim.declared_rules = declared
     if forward_reads_value is not True:
         prim.forward_reads_value = forward_reads_value
+    if passes_derivative:
+        prim.passes_derivative = tuple(passes_derivative)
     return prim
 
 

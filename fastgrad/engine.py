@@ -59,12 +59,17 @@ class Node:
 class Trace:
     """A recording: the tape of nodes in the order they ran (a topological order)."""
 
-    __slots__ = ("level", "nodes", "active", "__weakref__")
+    __slots__ = ("level", "nodes", "active", "shares_nodes", "__weakref__")
 
     def __init__(self, level):
         self.level = level
         self.nodes = []
         self.active = True
+        # Whether a step that passes its argument's derivative on unchanged (x + c: see
+        # Primitive.passes_derivative) may give its result that argument's node rather than
+        # a node of its own. True only where the tape is swept and nothing more; a tape that
+        # is also replayed for values (autograd's const_graph) needs every step.
+        self.shares_nodes = False
 
     def root(self, value):
         return Node(None, (), {}, value, (), self)
@@ -213,6 +218,14 @@ class Primitive:
     # returns the call's result, or NotImplemented to let that be an error.
     foreign_operands = None
 
+    # The argument numbers whose derivative the output is, unchanged, where that argument is
+    # the only traced one and the output is a value of its space (add's two, subtract's
+    # first: x + c has the derivative of x). On a trace that allows it (Trace.shares_nodes)
+    # such a step records no node: its result carries its argument's node, so no sweep
+    # runs a step that would only pass a tangent or cotangent on. `same_space` (installed
+    # from above) says whether the output is of the argument's space.
+    passes_derivative = ()
+
     def __init__(self, fun, name=None):
         self.fun = fun
         self.name = name or getattr(fun, "__name__", repr(fun))
@@ -280,16 +293,20 @@ class Primitive:
         box_type = _box_types.get(type(ans))
         if box_type is None:
             return self._foreign(ans, args, argvals, kwargs, parents, trace)
-        # Node(...) written out: slot stores cost less than a call of its __init__
-        node = _new_node(Node)
-        node.prim = self
-        node.args = argvals
-        node.kwargs = kwargs
-        node.value = ans
-        node.parents = tuple(parents)
-        nodes = trace.nodes
-        node.index = len(nodes)
-        nodes.append(node)
+        if self.passes_derivative and trace.shares_nodes and len(parents) == 1 and not kwargs \
+                and parents[0][0] in self.passes_derivative and same_space(ans, argvals[parents[0][0]]):
+            node = parents[0][1]
+        else:
+            # Node(...) written out: slot stores cost less than a call of its __init__
+            node = _new_node(Node)
+            node.prim = self
+            node.args = argvals
+            node.kwargs = kwargs
+            node.value = ans
+            node.parents = tuple(parents)
+            nodes = trace.nodes
+            node.index = len(nodes)
+            nodes.append(node)
         if box_type.__init__ is not _box_init:
             return box_type(ans, trace, node)
         # (the same for the box, whose type keeps Box's __init__)
@@ -591,6 +608,17 @@ def fit_to_value(t, value):
 # it themselves, as elementwise rules do when they undo broadcasting): the sweep skips
 # fit_to_value for them, a call saved per node of every reverse sweep. Filled from above.
 fitted_vjps = set()
+
+
+def same_space(ans, value):
+    """Hook: whether `ans` is a value of `value`'s space (type, shape, dtype); installed by
+    rules.py. Until then no step shares a node."""
+    return False
+
+
+def set_same_space_hook(same):
+    global same_space
+    same_space = same
 
 
 def set_fit_hook(fit):

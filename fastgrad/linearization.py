@@ -76,13 +76,14 @@ class Linearization:
 
     in_leaves / out_leaves: the plain values of the input and output leaves.
     jvp(tangents) and vjp(cotangents) take and return lists of batched leaves
-    (leading batch axis k); None stands for a zero.
+    (leading batch axis k); None stands for a zero. `replayed`: the tape will also be replayed
+    for values (const_graph), so every step keeps a node of its own.
     """
 
     __slots__ = ("multi", "in_leaves", "rebuild_in", "roots", "trace", "_widest", "rebuild_out",
                  "out_nodes", "out_leaves", "out")
 
-    def __init__(self, fun, args, kwargs, argnum, check=True):
+    def __init__(self, fun, args, kwargs, argnum, check=True, replayed=False):
         self.multi = isinstance(argnum, (tuple, list))
         argnums = tuple(argnum) if self.multi else (argnum,)
         for i in argnums:
@@ -107,6 +108,9 @@ class Linearization:
                 self.in_leaves[i] = _differentiable(leaf)
         call_args = list(args)
         trace = trace_stack.open()
+        # a tape that is only swept lets x + c carry x's node; one replayed for values keeps
+        # every step
+        trace.shares_nodes = not replayed
         try:
             self.roots = roots = []
             boxed = []

@@ -32,7 +32,8 @@ from .tangents import add_tangents
 
 # ---------------------------------------------------------------- elementwise rules
 
-def elementwise(fun, *derivs, name=None, jvp=None, jvp_into=None, joint_jvp=None, forward_reads_value=True):
+def elementwise(fun, *derivs, name=None, jvp=None, jvp_into=None, joint_jvp=None, forward_reads_value=True,
+                passes_derivative=()):
     """A primitive applied elementwise with NumPy broadcasting.
 
     derivs[i] is the partial derivative of the output with respect to argument i,
@@ -45,7 +46,8 @@ def elementwise(fun, *derivs, name=None, jvp=None, jvp_into=None, joint_jvp=None
     with `jvp_into` ({argnum: into}) writing the same into a given array (see
     _rows_joint_jvp); `joint_jvp` is a rule for all arguments' tangents at once.
     `forward_reads_value`: False where no derivative and no forward rule reads `ans`
-    (see Primitive), or a predicate of the arguments.
+    (see Primitive), or a predicate of the arguments. `passes_derivative`: the arguments
+    whose derivative is the output's where they are the only traced one (see Primitive).
     """
     prim = _ElementwisePrimitive(fun, name)
     jvps, vjps, seed_jvps, seed_vjps = {}, {}, {}, {}
@@ -63,7 +65,7 @@ def elementwise(fun, *derivs, name=None, jvp=None, jvp_into=None, joint_jvp=None
         prim.jvp_writers[i] = (rule, jvp_into[i])
     return defrules(prim, jvp=jvps, vjp=vjps, seed_jvp=seed_jvps, seed_vjp=seed_vjps, joint_jvp=joint_jvp,
                     seed_joint_jvp=_rows_joint_jvp(prim) if len(derivs) > 1 else None,
-                    forward_reads_value=forward_reads_value)
+                    forward_reads_value=forward_reads_value, passes_derivative=passes_derivative)
 
 
 class _ElementwisePrimitive(Primitive):
@@ -478,3 +480,15 @@ def _real(x):
 
 
 engine.set_fit_hook(_fit_to_value)
+
+
+
+def _same_space(ans, value):
+    """Whether `ans` is a value of `value`'s space: the same type, shape and dtype."""
+    if type(ans) is _np.ndarray:
+        return type(value) is _np.ndarray and ans.shape == value.shape and ans.dtype is value.dtype
+    return type(ans) is type(value) and type(ans) in _SCALAR_TYPES
+
+
+_SCALAR_TYPES = (float, complex, _np.float64, _np.float32, _np.complex128, _np.complex64)
+engine.set_same_space_hook(_same_space)

@@ -441,6 +441,89 @@ def test_a_scalar_divisor_gives_numpys_quotient_in_the_forward_rules(divisor):
                                         if divisor else onp.full(3, onp.inf), rtol=1e-15)
 
 
+# ---------------------------------------------------------------- a constant added: no step of its own
+
+def _steps(f, x):
+    from fastgrad.linearization import Linearization
+
+    lin = Linearization(f, (x,), {}, 0)
+    return [node.prim.name for node in lin.trace.nodes if node.prim is not None]
+
+
+_X = onp.array([[0.3, -1.2, 2.0], [0.7, 1.1, -0.4]])
+
+
+@pytest.mark.parametrize("f, steps", [
+    (lambda x: np.sin(x) + 1.0, ["sin"]),
+    (lambda x: 2 + np.sin(x), ["sin"]),
+    (lambda x: np.sin(x) - onp.arange(3.0), ["sin"]),      # a constant row broadcast along x
+    (lambda x: np.add(np.sin(x), 0.5), ["sin"]),
+    (lambda x: 1.0 - np.sin(x), ["sin", "subtract"]),      # -sin(x) + 1: a derivative of its own
+    (lambda x: np.sin(x) + onp.ones((4, 2, 3)), ["sin", "add"]),   # a wider result
+    (lambda x: np.sin(x) + 1j, ["sin", "add"]),            # a complex result of a real value
+    (lambda x: np.add(np.sin(x), 1.0, dtype=onp.float64), ["sin", "add"]),   # a keyword
+    (lambda x: np.sin(x) + np.cos(x), ["sin", "cos", "add"]),
+])
+def test_a_constant_added_records_no_step_and_keeps_every_derivative(f, steps):
+    assert _steps(lambda x: f(x), _X) == steps
+    # the derivatives of the whole, in every mode, against the value's own differences
+    h = 1e-6
+    J = onp.stack([(onp.asarray(f(_X + h * e), dtype=complex) - onp.asarray(f(_X - h * e), dtype=complex)) / (2 * h)
+                   for e in onp.eye(_X.size).reshape((_X.size,) + _X.shape)], axis=-1)
+    J = J.reshape(onp.shape(f(_X)) + _X.shape)
+    if onp.iscomplexobj(f(_X)):
+        J = J.real  # autograd's convention for a real input: the real part's derivative
+        g = lambda x: np.real(f(x))
+    else:
+        g = f
+    for how in (jacfwd, jacrev, jacobian):
+        onp.testing.assert_allclose(how(g)(_X), J, rtol=1e-7, atol=1e-8)
+    # second order: the hessian of a scalar reduction
+    w = onp.linspace(0.5, 1.5, onp.size(f(_X)))
+    scalar = lambda x: np.sum(np.real(f(x)) ** 3 * w.reshape(onp.shape(f(_X))))
+    H = hessian(scalar)(_X)
+    eps = 1e-5
+    flat = onp.eye(_X.size).reshape((_X.size,) + _X.shape)
+    H_fd = onp.stack([(grad(scalar)(_X + eps * e) - grad(scalar)(_X - eps * e)) / (2 * eps) for e in flat], axis=-1)
+    onp.testing.assert_allclose(H, H_fd.reshape(H.shape), rtol=1e-6, atol=1e-6)
+
+
+def test_a_constant_added_to_the_input_gives_the_identity_and_the_value():
+    x = onp.array([1.0, 2.0, 3.0])
+    assert _steps(lambda x: x + 1.0, x) == []
+    onp.testing.assert_array_equal(jacobian(lambda x: x + 1.0)(x), onp.eye(3))
+    onp.testing.assert_array_equal(jacrev(lambda x: x - 1.0)(x), onp.eye(3))
+    pullback, value = make_vjp(lambda x: x + 1.0)(x)
+    onp.testing.assert_array_equal(value, x + 1.0)
+    onp.testing.assert_array_equal(pullback(onp.array([1.0, 2.0, 3.0])), [1.0, 2.0, 3.0])
+    assert grad(lambda x: np.sum((x + 2.0) ** 2))(x).tolist() == (2 * (x + 2.0)).tolist()
+    # a float32 value stays float32 and so does its derivative
+    x32 = x.astype(onp.float32)
+    assert _steps(lambda x: x * x + 1.0, x32) == ["multiply"]
+    assert grad(lambda x: np.sum(x * x + 1.0))(x32).dtype == onp.float32
+    # ... and a float64 constant makes a float64 result: a step of its own
+    assert _steps(lambda x: x * x + onp.ones(3), x32) == ["multiply", "add"]
+    J = jacobian(lambda x: x * x + onp.ones(3))(x32)
+    assert J.dtype == onp.float64
+    onp.testing.assert_array_equal(J, onp.diag(2 * x))
+
+
+def test_a_replayed_tape_keeps_every_step():
+    from fastgrad.misc import const_graph
+
+    calls = []
+
+    def f(x):
+        calls.append(None)
+        return np.sin(x) + 1.0
+
+    replayed = const_graph(f)
+    x = onp.array([0.1, 0.2])
+    onp.testing.assert_array_equal(replayed(x), onp.sin(x) + 1.0)
+    onp.testing.assert_array_equal(replayed(x + 1), onp.sin(x + 1) + 1.0)
+    assert len(calls) == 1
+
+
 # ---------------------------------------------------------------- one rules block per primitive
 
 _RULE_SLOTS = ("jvps", "vjps", "seed_jvps", "seed_vjps", "joint_jvp", "seed_joint_jvp")

@@ -64,7 +64,7 @@ def const_graph_unary(fun):
             leaves, _ = flatten(x)
             return _replay(nodes, lin.roots, lin.out_nodes, lin.out_leaves, lin.rebuild_out,
                            lin.rebuild_in, leaves)
-        lin = Linearization(pending.pop(), (x,), {}, 0)
+        lin = Linearization(pending.pop(), (x,), {}, 0, replayed=True)
         ends = [node for node in lin.out_nodes if node is not None]
         if not ends:
             raise ValueError("Output is independent of input")

@@ -199,8 +199,10 @@ def _product_of_tangents(tangents, ans, x, y):
 
 
 # Both arguments carrying a tangent: t_x ± t_y in one pass (no negated copy to add).
-add = elementwise(_np.add, 1, 1, joint_jvp=_sum_of_tangents(1), forward_reads_value=False)
-subtract = elementwise(_np.subtract, 1, -1, joint_jvp=_sum_of_tangents(-1), forward_reads_value=False)
+add = elementwise(_np.add, 1, 1, joint_jvp=_sum_of_tangents(1), forward_reads_value=False,
+                  passes_derivative=(0, 1))
+subtract = elementwise(_np.subtract, 1, -1, joint_jvp=_sum_of_tangents(-1), forward_reads_value=False,
+                       passes_derivative=(0,))
 multiply = elementwise(_np.multiply, lambda ans, x, y: y, lambda ans, x, y: x, joint_jvp=_product_of_tangents,
                        forward_reads_value=False)
 

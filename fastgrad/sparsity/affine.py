@@ -68,8 +68,10 @@ def _declarations():
         if prim is not None:
             found.setdefault(prim, coefficients)
 
-    declare(_shift, lambda a: a + 1.0)
-    declare(_shift, lambda a: a - 1.0)
+    # (both arguments traced: a constant added to one is no step of its own, see
+    # Primitive.passes_derivative)
+    declare(_shift, lambda a: a + a)
+    declare(_shift, lambda a: a - a)
     declare(_shift, lambda a: -a)
     declare(_sum, lambda a: _fnp.sum(a, axis=0))
     declare(_scale, lambda a: a * 2.0)
