@@ -35,7 +35,7 @@ class Node:
     `args` holds the arguments with this trace's boxes removed (boxes of outer
     traces stay, so rules evaluated during a sweep are traced by those outer
     traces: that is what makes every order of derivative work).
-    `parents` is a tuple of (argnum, parent node) for the traced arguments.
+    `parents` is a sequence of (argnum, parent node) for the traced arguments.
     A root node (an input of the trace) has `prim` None and no parents.
     """
 
@@ -293,17 +293,20 @@ class Primitive:
         box_type = _box_types.get(type(ans))
         if box_type is None:
             return self._foreign(ans, args, argvals, kwargs, parents, trace)
-        if self.passes_derivative and trace.shares_nodes and len(parents) == 1 and not kwargs \
-                and parents[0][0] in self.passes_derivative and same_space(ans, argvals[parents[0][0]]):
-            node = parents[0][1]
-        else:
+        node = None
+        if self.passes_derivative and len(parents) == 1:
+            argnum, parent = parents[0]
+            if argnum in self.passes_derivative and trace.shares_nodes and not kwargs \
+                    and same_space(ans, argvals[argnum]):
+                node = parent
+        if node is None:
             # Node(...) written out: slot stores cost less than a call of its __init__
             node = _new_node(Node)
             node.prim = self
             node.args = argvals
             node.kwargs = kwargs
             node.value = ans
-            node.parents = tuple(parents)
+            node.parents = parents
             nodes = trace.nodes
             node.index = len(nodes)
             nodes.append(node)

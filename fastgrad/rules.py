@@ -485,10 +485,11 @@ engine.set_fit_hook(_fit_to_value)
 
 def _same_space(ans, value):
     """Whether `ans` is a value of `value`'s space: the same type, shape and dtype."""
-    if type(ans) is _np.ndarray:
-        return type(value) is _np.ndarray and ans.shape == value.shape and ans.dtype is value.dtype
+    if type(ans) is _ndarray:
+        return type(value) is _ndarray and ans.shape == value.shape and ans.dtype is value.dtype
     return type(ans) is type(value) and type(ans) in _SCALAR_TYPES
 
 
+_ndarray = _np.ndarray
 _SCALAR_TYPES = (float, complex, _np.float64, _np.float32, _np.complex128, _np.complex64)
 engine.set_same_space_hook(_same_space)
