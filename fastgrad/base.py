@@ -255,6 +255,10 @@ class Rows(Structured):
         if result is None:
             return None
         if isinstance(result, Structured):
+            if len(self.index) == self.k and self.index == tuple(range(self.k)):
+                # every row present: the batch is the result itself, kept symbolic (a
+                # Scaled product waits for the next steps' factors, 1 - ndtr(z)'s sign)
+                return result
             result = result.materialize()
         elif isinstance(result, (list, tuple, dict)):
             # A rule with a container output: rows cannot hold it, so take the dense route.

@@ -52,6 +52,36 @@ def test_elementwise_chain_on_a_wide_batch_stays_scaled():
     onp.testing.assert_allclose(out.materialize(), expected, rtol=1e-12, atol=1e-12)
 
 
+def test_compact_rows_of_every_parameter_stay_scaled():
+    # the survival function of a location-scale model: after x / exp(p[1]) every parameter
+    # has its row, so the factors of ndtr and of 1 - ndtr meet the rows once, at the end
+    from fastgrad.base import Rows
+    from fastgrad.scipy.special import ndtr
+
+    t = onp.linspace(1.0, 100.0, MIN_ENTRIES)
+
+    def survival(p):
+        return 1.0 - ndtr((np.log(t) - p[0]) / np.exp(p[1]))
+
+    p = onp.array([3.5, 0.2])
+    lin = Linearization(survival, (p,), {}, 0)
+    seed = Rows(2, (2,), (0, 1), onp.eye(2))
+    out = forward_sweep(lin.trace.nodes, {lin.roots[0]: seed}, lin.out_nodes, add_tangents)[0]
+    assert type(out) is Scaled
+    sigma = onp.exp(p[1])
+    z = (onp.log(t) - p[0]) / sigma
+    density = onp.exp(-z * z / 2) / onp.sqrt(2 * onp.pi)
+    expected = onp.stack([density / sigma, density * z])
+    onp.testing.assert_allclose(out.materialize(), expected, rtol=1e-13, atol=1e-15)
+    for how in (jacfwd, jacobian):
+        onp.testing.assert_allclose(how(survival)(p), expected.T, rtol=1e-13, atol=1e-15)
+    # a row missing (p[1]'s direction not swept) keeps the rows compact, not scaled
+    seed = Rows(2, (2,), (0,), onp.eye(2)[:1])
+    out = forward_sweep(lin.trace.nodes, {lin.roots[0]: seed}, lin.out_nodes, add_tangents)[0]
+    assert type(out) is Rows and out.index == (0,)
+    onp.testing.assert_allclose(out.values, expected[:1], rtol=1e-13, atol=1e-15)
+
+
 def test_scaled_matches_the_eager_product_through_broadcasting_and_sums():
     # the output of x * y with y of shape (1, N) has leading ones added (the batch is the
     # same); the sum then reads it whole
