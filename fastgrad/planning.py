@@ -26,12 +26,14 @@ the safe assumption. Values reached by dense batches stay dense.
 Each node also costs a fixed overhead per sweep (per chunk). The cheaper direction
 is swept, and the widest dense batched value, not the widest value of the tape,
 sets how many basis vectors fit in one chunk.
-Imports: base, for the names of the outcomes (it reads the tape, it computes nothing).
+Imports: base, for the names of the outcomes, and scaled, for the batch it keeps (it reads
+the tape, it computes nothing).
 """
 
 from math import prod
 
 from .base import DENSE, MATERIALISES, ZERO, KEEPS_DIAGONAL as DIAGONAL
+from .scaled import MIN_ENTRIES
 
 # What one primitive's bookkeeping costs per sweep, in element operations: more backward,
 # where cotangents are accumulated and structured ones merged, than forward.
@@ -126,7 +128,10 @@ def plan_forward(nodes, root, ends, k):
                     cost += _width(result, k) * size
             else:
                 result = incoming
-                cost += _width(result, k) * (prod(_shape(node.args[argnum])) if joint else size)
+                if result == DENSE and _waits_for_the_batch(node, k, size):
+                    cost += size
+                else:
+                    cost += _width(result, k) * (prod(_shape(node.args[argnum])) if joint else size)
             if kind is not None and not joint:
                 cost += _width(_merge(kind, result, k), k) * size  # adding the contributions
             kind = _merge(kind, result, k)
@@ -141,6 +146,19 @@ def plan_forward(nodes, root, ends, k):
             dense_width = max(dense_width, size)
         state[node.index] = kind
     return SweepPlan("fwd", cost, visited, dense_width)
+
+
+def _waits_for_the_batch(node, k, size):
+    """Whether an elementwise step multiplies a wide dense batch of k rows by its factor at
+    the value's size and leaves the batch alone (scaled.py): one traced argument of the
+    output's shape, a real value, a batch of MIN_ENTRIES or more. A hessian's forward sweep
+    over the recorded gradient is mostly such steps; counted at k rows each, they made
+    forward look dearer than the reverse sweep it beats threefold (logistic regression)."""
+    if getattr(node.prim, "sparsity", None) != "elementwise" or len(node.parents) != 1 or node.kwargs:
+        return False
+    if k < 2 or k * size < MIN_ENTRIES or getattr(getattr(node.value, "dtype", None), "kind", None) != "f":
+        return False
+    return _shape(node.args[node.parents[0][0]]) == _shape(node.value)
 
 
 def plan_reverse(nodes, end, roots, k):

@@ -64,6 +64,50 @@ def test_plan_follows_the_seed_structure():
     assert choose_direction(n, m, fwd.cost(), rev.cost()) == "fwd"
 
 
+def test_elementwise_steps_on_a_wide_batch_are_planned_at_the_values_size():
+    """tanh(W @ x) forward: the product makes a dense batch of n rows, which tanh only
+    scales by its factor, at the value's size (scaled.py); complex values and batches too
+    small to keep that way are multiplied at once, n rows each."""
+    from fastgrad import planning
+    from fastgrad.linearization import Linearization
+    from fastgrad.scaled import MIN_ENTRIES
+
+    def elements(f, x):
+        lin = Linearization(f, (x,), {}, 0)
+        return planning.plan_forward(lin.trace.nodes, lin.roots[0], lin.out_nodes, x.size).elements
+
+    rng = onp.random.default_rng(3)
+    for n, waits in ((200, True), (100, False)):  # 200 x 200 entries against MIN_ENTRIES
+        assert (n * n >= MIN_ENTRIES) == waits
+        W, x = rng.standard_normal((n, n)), rng.standard_normal(n)
+        product = elements(lambda x: W @ x, x)
+        assert elements(lambda x: np.tanh(W @ x), x) - product == (n if waits else n * n)
+        Wc = W + 1j
+        product = elements(lambda x: Wc @ x, x)
+        assert elements(lambda x: np.exp(Wc @ x), x) - product == n * n
+
+
+def test_a_hessian_through_the_recorded_gradient_is_swept_forward():
+    """jacobian(grad(nll)) for logistic regression: the forward sweep ends in one weighted
+    product (scaled.py) and beats the reverse sweep severalfold; its plan must say so."""
+    from fastgrad import grad, jacobians
+    from fastgrad.linearization import Linearization
+
+    rng = onp.random.default_rng(7)
+    X, w = rng.standard_normal((5000, 100)), rng.standard_normal(100) * 0.1
+    y = (rng.random(5000) < 0.5).astype(float)
+
+    def nll(w):
+        z = np.dot(X, w)
+        return np.sum(np.logaddexp(0.0, z) - y * z)
+
+    lin = Linearization(grad(nll), (w,), {}, 0)
+    mode, _, _ = jacobians._planned_direction(lin, 100, 100, [(100,)], [(100,)], None)
+    assert mode == "fwd"
+    s = 1 / (1 + onp.exp(-(X @ w)))
+    onp.testing.assert_allclose(jacobian(grad(nll))(w), (X.T * (s * (1 - s))) @ X, rtol=1e-10)
+
+
 def test_plan_sets_chunks_from_dense_values(monkeypatch):
     """An elementwise chain keeps the seed diagonal: however small the memory budget, it needs
     no chunks; a dense intermediate does."""
