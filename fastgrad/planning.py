@@ -153,10 +153,14 @@ def _waits_for_the_batch(node, k, size):
     the value's size and leaves the batch alone (scaled.py): one traced argument of the
     output's shape, a real value, a batch of MIN_ENTRIES or more. A hessian's forward sweep
     over the recorded gradient is mostly such steps; counted at k rows each, they made
-    forward look dearer than the reverse sweep it beats threefold (logistic regression)."""
+    forward look dearer than the reverse sweep it beats threefold (logistic regression).
+    Only a value at least as wide as the batch is deep counts so: for a sum's scalar over
+    n rows (a norm) the product the steps defer is the whole of their work, paid where
+    the batch is read."""
     if getattr(node.prim, "sparsity", None) != "elementwise" or len(node.parents) != 1 or node.kwargs:
         return False
-    if k < 2 or k * size < MIN_ENTRIES or getattr(getattr(node.value, "dtype", None), "kind", None) != "f":
+    if k < 2 or size < k or k * size < MIN_ENTRIES or \
+            getattr(getattr(node.value, "dtype", None), "kind", None) != "f":
         return False
     return _shape(node.args[node.parents[0][0]]) == _shape(node.value)
 

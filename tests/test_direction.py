@@ -85,6 +85,10 @@ def test_elementwise_steps_on_a_wide_batch_are_planned_at_the_values_size():
         Wc = W + 1j
         product = elements(lambda x: Wc @ x, x)
         assert elements(lambda x: np.exp(Wc @ x), x) - product == n * n
+    # a value narrower than the batch is deep (a sum's scalar over n rows) is counted at n rows
+    x = rng.standard_normal(4 * MIN_ENTRIES)
+    total = elements(lambda x: np.sum(x * x), x)
+    assert elements(lambda x: np.sqrt(np.sum(x * x)), x) - total == x.size
 
 
 def test_a_hessian_through_the_recorded_gradient_is_swept_forward():
