@@ -482,7 +482,6 @@ def _real(x):
 engine.set_fit_hook(_fit_to_value)
 
 
-
 def _same_space(ans, value):
     """Whether `ans` is a value of `value`'s space: the same type, shape and dtype."""
     if type(ans) is _ndarray:
