@@ -293,13 +293,8 @@ class Primitive:
         box_type = _box_types.get(type(ans))
         if box_type is None:
             return self._foreign(ans, args, argvals, kwargs, parents, trace)
-        node = None
-        if self.passes_derivative and len(parents) == 1:
-            argnum, parent = parents[0]
-            if argnum in self.passes_derivative and trace.shares_nodes and not kwargs \
-                    and same_space(ans, argvals[argnum]):
-                node = parent
-        if node is None:
+        # (one attribute read for every primitive but add and subtract)
+        if not self.passes_derivative or (node := self._passed_node(argvals, kwargs, ans, parents, trace)) is None:
             # Node(...) written out: slot stores cost less than a call of its __init__
             node = _new_node(Node)
             node.prim = self
@@ -318,6 +313,16 @@ class Primitive:
         box._trace = trace
         box._node = node
         return box
+
+    def _passed_node(self, argvals, kwargs, ans, parents, trace):
+        """The node of the one traced argument whose derivative this step passes on unchanged,
+        where the result may carry it (see passes_derivative); else None."""
+        if len(parents) != 1 or kwargs or not trace.shares_nodes:
+            return None
+        argnum, parent = parents[0]
+        if argnum in self.passes_derivative and same_space(ans, argvals[argnum]):
+            return parent
+        return None
 
     def _bind_nested(self, args, kwargs):
         # Boxes of several traces, a box holding a box, a list to read as an array or a
