@@ -524,6 +524,34 @@ def test_a_replayed_tape_keeps_every_step():
     assert len(calls) == 1
 
 
+@pytest.mark.parametrize("dtype, shape", [(onp.float64, (40000,)), (onp.float32, (150, 200)),
+                                          (onp.complex128, (3, 2000))])
+def test_a_jacobian_frees_an_unread_output_for_a_stand_in(dtype, shape):
+    """Before a forward sweep a jacobian replaces a large output that no forward rule reads
+    (x / p[1]) by a read-only zero of its shape and dtype holding one element, and the
+    jacobian is the same."""
+    from fastgrad.linearization import Linearization
+
+    t = onp.linspace(1, 2, int(onp.prod(shape))).reshape(shape).astype(dtype)
+    if onp.iscomplexobj(t):
+        t = t * (1 + 0.5j)
+    p = onp.array([1.5, 2.0])
+
+    def f(p):
+        return t * p[0] / p[1]
+
+    lin = Linearization(f, (p,), {}, 0)
+    kept = lin.out
+    lin.free_output_values()
+    stand_in = lin.out_nodes[0].value
+    assert stand_in is lin.out and stand_in is not kept
+    assert stand_in.shape == shape and stand_in.dtype == kept.dtype
+    assert not stand_in.flags.writeable and stand_in.strides == (0,) * len(shape)
+    assert stand_in.base.nbytes == kept.itemsize and not stand_in.any()
+    expected = onp.stack([t / p[1], -t * p[0] / p[1] ** 2], axis=-1)
+    onp.testing.assert_allclose(jacfwd(f)(p), expected, rtol=1e-6 if dtype == onp.float32 else 1e-13)
+
+
 # ---------------------------------------------------------------- one rules block per primitive
 
 _RULE_SLOTS = ("jvps", "vjps", "seed_jvps", "seed_vjps", "joint_jvp", "seed_joint_jvp")
