@@ -468,9 +468,10 @@ def forward_sweep(nodes, seeds, ends, add):
     for node, done in reversed(schedule):
         prim = node.prim
         out = NotImplemented
-        if prim.joint_jvp is not None and _joint_applies(prim, node, tangents):
+        several = len(node.parents) > 1
+        if prim.joint_jvp is not None and (several or not prim.jvps) and _joint_applies(prim, node, tangents):
             out = _joint_jvp(prim, node, tangents)
-        elif prim.seed_joint_jvp is not None and len(node.parents) > 1:
+        elif several and prim.seed_joint_jvp is not None:
             out = _structured_joint_jvp(prim, node, tangents)
         if out is NotImplemented:
             out = None
@@ -482,7 +483,8 @@ def forward_sweep(nodes, seeds, ends, add):
                 if isinstance(t, Structured):
                     contrib = _structured(rule, prim.seed_jvps, argnum, t, node)
                 else:
-                    contrib = rule(t, node.value, *node.args, **node.kwargs)
+                    contrib = rule(t, node.value, *node.args, **node.kwargs) if node.kwargs else \
+                        rule(t, node.value, *node.args)
                 out = contrib if out is None else add(out, contrib)
         if out is not None:
             tangents[node.index] = fit_to_value(out, node.value)
