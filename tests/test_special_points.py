@@ -317,7 +317,10 @@ def _defined(row, point):
     """The function itself is finite at point in float64 (else it has no derivative there)."""
     args = point if row.arity == 2 else (point,)
     with onp.errstate(all="ignore"):
-        value = row.fun(*[onp.float64(a) for a in args])
+        try:
+            value = row.fun(*[onp.float64(a) for a in args])
+        except ValueError:
+            return False  # outside the domain SciPy checks (multigammaln's a > (d - 1) / 2)
     return onp.isfinite(value)
 
 
@@ -343,6 +346,51 @@ def test_higher_derivatives_at_special_points(name, mode):
         if not abs(got - want) <= row.rtol * abs(want) + ATOL * _magnitude(name, point):
             wrong.append(f"{orders} at {point}: {got!r}, mpmath {want!r}")
     assert not wrong, f"{name} ({mode} over {mode}):\n" + "\n".join(wrong)
+
+
+# Single precision: the points of each one-argument row, and for those defined on the whole
+# line a few more where a slope formed from the rounded output would cancel (tanh(9) is 1.0
+# in float32, with slope 6e-8).
+SINGLE_POINTS = [0.0, 0.5, -0.5, 2.0, -2.0, 4.0, -4.0, 9.0, -9.0, 12.0, -12.0, 20.0, -20.0, 40.0, -40.0]
+SINGLE_RTOL = 1e-4
+# Where the true derivative itself is a difference that single precision cannot resolve.
+SINGLE_KNOWN = {
+    "sinc": "pi * x rounded to float32 moves cos(pi x) by 1e-4 of x at |x| = 30",
+    "i0e": "i1e(x) - i0e(x) for large x: two equal leading terms",
+    "i1e": "the same difference as i0e's",
+    "ive": "the same difference as i0e's",
+    "erfcx": "2 x erfcx(x) - 2 / sqrt(pi) for large x: two equal leading terms",
+    "cbrt": "infinite at 0",
+}
+
+
+@pytest.mark.filterwarnings("ignore:Output seems independent of input")
+@pytest.mark.parametrize("mode", ["fwd", "rev"])
+def test_first_and_second_derivatives_in_single_precision(mode):
+    """A float32 argument's derivatives are accurate to float32's precision wherever the true
+    derivative is a normal float32 number: a slope is formed so that it does not cancel
+    (tanh's, expm1's and expit's near their asymptotes)."""
+    wrong = []
+    for row in ROWS:
+        if row.arity != 1 or row.name in SINGLE_KNOWN:
+            continue
+        for point in sorted(set(row.points) | set(SINGLE_POINTS if row.points is TAILS else ())):
+            x = onp.float32(point)
+            if not onp.isfinite(x) or not _defined(row, x):
+                continue
+            for order in (1, 2):
+                with mp.workdps(40):
+                    try:
+                        want = float(mp.diff(row.ref, _mp(x), order))
+                    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+                        continue
+                if not 1e-37 < abs(want) < 1e38:
+                    continue  # not a normal float32 number
+                with onp.errstate(all="ignore"):
+                    got = _derivative(row.fun, (order,), mode)(x)
+                if not abs(float(got) - want) <= SINGLE_RTOL * abs(want):
+                    wrong.append(f"{row.name} order {order} at {point}: {float(got)!r}, mpmath {want!r}")
+    assert not wrong, f"{mode} over {mode}:\n" + "\n".join(wrong)
 
 
 def _boolean_or_integer(fun):

@@ -489,7 +489,9 @@ logit = elementwise(
     _sc.logit,
     lambda ans, x: 1.0 / (x * (1 - x)) * _nan_unless((getval(x) >= 0) & (getval(x) <= 1)),
 )
-expit = elementwise(_sc.expit, lambda ans, x: ans * (1 - ans))
+# ans * expit(-x), not ans * (1 - ans): expit(x) rounds to 1 from x = 37 (17 in single precision),
+# and 1 - ans would be 0 there.
+expit = elementwise(_sc.expit, lambda ans, x: ans * expit(-x))
 log_expit = elementwise(_sc.log_expit, lambda ans, x: expit(-x))
 
 
