@@ -342,19 +342,23 @@ cosh = elementwise(_np.cosh, lambda ans, x: sinh(x))
 
 def _tanh_slope(ans, x):
     """1 - tanh(x)**2. Formed from the output it keeps only the digits of 1 that tanh(x)
-    does not round away: in single precision tanh(x) is 1.0 from |x| = 9 (where the slope
-    is still 6e-8) and the slope is off by 3e-4 at |x| = 4. There it is formed from x as
-    4 e / (1 + e)**2 with e = exp(-2|x|), which neither cancels nor overflows. |x| is
-    written x * s with the sign s of the value taken as a constant, so every higher
-    derivative is that of the smooth sech**2, at 0 too (an abs would make the third
-    derivative of tanh vanish there). Double precision keeps the cheaper form: it loses
-    digits only past |x| = 12, where the slope is below 2e-10."""
+    does not round away: in single precision tanh(x) is 1.0 from |x| = 9, where the slope
+    is still 6e-8, and the slope is off by 3e-4 at |x| = 4. There it is sech(x)**2, with x
+    clipped where cosh(x)**2 would overflow; past that point the slope is below the
+    smallest normal number. Double precision keeps the cheaper form: it loses digits only
+    past |x| = 12, where the slope is below 2e-10."""
     dtype = getattr(x, "dtype", None)
     if dtype is None or dtype.kind != "f" or dtype.itemsize > 4:
         return 1 - ans * ans
-    sign = _np.copysign(_np.ones((), dtype), getval(x))
-    e = exp(x * (-2 * sign))
-    return 4 * e / ((1 + e) * (1 + e))
+    bound = _COSH_SQUARED_FINITE_BELOW[dtype.itemsize]
+    # (1 / cosh) squared rather than 1 / cosh**2: the second derivative then forms
+    # sinh / cosh**2, not sinh / cosh**3, which overflows from |x| = 30)
+    sech = 1 / cosh(_clip(x, -bound, bound))
+    return sech * sech
+
+
+# |x| below which cosh(x)**2 is finite, by itemsize: half and single precision.
+_COSH_SQUARED_FINITE_BELOW = {2: 6.0, 4: 44.0}
 
 
 tanh = elementwise(_np.tanh, _tanh_slope)
