@@ -349,8 +349,8 @@ def test_higher_derivatives_at_special_points(name, mode):
 
 
 # Single precision: the points of each one-argument row, and for those defined on the whole
-# line a few more where a slope formed from the rounded output would cancel (tanh(9) is 1.0
-# in float32, with slope 6e-8).
+# line a few more where a slope formed from the rounded output would cancel (in float32,
+# 1 - tanh(9)**2 is 1.2e-7, twice the slope).
 SINGLE_POINTS = [0.0, 0.5, -0.5, 2.0, -2.0, 4.0, -4.0, 9.0, -9.0, 12.0, -12.0, 20.0, -20.0, 40.0, -40.0]
 SINGLE_RTOL = 1e-4
 # Where the true derivative itself is a difference that single precision cannot resolve.
