@@ -342,17 +342,17 @@ cosh = elementwise(_np.cosh, lambda ans, x: sinh(x))
 
 def _tanh_slope(ans, x):
     """1 - tanh(x)**2. Formed from the output it keeps only the digits of 1 that tanh(x)
-    does not round away: in single precision it is off by 8e-4 at |x| = 6, by 6% at 8 and
-    twice the slope at 9, and 0 from 10 (where the slope is 8e-9). There it is sech(x)**2, with x
-    clipped where cosh(x)**2 would overflow; past that point the slope is below the
+    does not round away: in single precision it is off by 8e-4 at |x| = 6, by 6% at 8,
+    twice the slope at 9 and 0 from 10 (where the slope is 8e-9). There it is sech(x)**2,
+    with x clipped where cosh(x)**2 would overflow; past that point the slope is below the
     smallest normal number. Double precision keeps the cheaper form, which is off by 3e-7
     at |x| = 12, where the slope is 1.5e-10, and by 2e-4 at 15."""
     dtype = getattr(x, "dtype", None)
     if dtype is None or dtype.kind != "f" or dtype.itemsize > 4:
         return 1 - ans * ans
     bound = _COSH_SQUARED_FINITE_BELOW[dtype.itemsize]
-    # (1 / cosh) squared rather than 1 / cosh**2: the second derivative then forms
-    # sinh / cosh**2, not sinh / cosh**3, which overflows from |x| = 30)
+    # sech squared, not 1 / cosh**2: the second derivative then forms sinh / cosh**2 rather
+    # than sinh / cosh**3, which overflows from |x| = 30
     sech = 1 / cosh(_clip(x, -bound, bound))
     return sech * sech
 
