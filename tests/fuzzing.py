@@ -483,8 +483,9 @@ OPS = [
     Op("sub_operator", B, "{a} - {b}", _same_shape, complex=True),
     # scipy.special, elementwise
     *[Op("special." + n, U, S.format(n), _shape_only) for n in [
-        "erf", "erfc", "ndtr", "log_ndtr", "expit", "log_expit", "i0e", "i1", "i1e", "j0", "j1", "erfcx",
-        "rgamma"]],
+        "erf", "erfc", "ndtr", "log_ndtr", "expit", "log_expit", "i1", "j0", "j1", "erfcx", "rgamma"]],
+    # exp(-|x|) I(x): i0e has a kink at 0, i1e's second derivative a jump
+    *[Op("special." + n, U, S.format(n), _shape_only, kink=_ABS) for n in ["i0e", "i1e"]],
     *[Op("special." + n, U, f"special.{n}({{a}} * {{a}} + 0.5)", _shape_only) for n in [
         "gamma", "gammaln", "digamma", "entr", "y0", "y1"]],
     Op("special.erfinv", U, "special.erfinv(np.tanh({a}) * 0.9)", _shape_only),
@@ -1021,7 +1022,7 @@ class Checker:
 
         x64 = x.astype(onp.float64)
         fd = None
-        if smooth:
+        if smooth and (not single or self.resolved_in_single(f, y, x64)):
             # differences of fastgrad's own values: SciPy's are not always smooth at the
             # 1e-9 level (beta(65000, 0.5) switches between approximations)
             fd = self.finite_differences(lambda z: onp.asarray(f(z), dtype=complex if onp.iscomplexobj(y_ref)
@@ -1153,6 +1154,24 @@ class Checker:
         if ag is not None and onp.shape(ag) == x.shape:
             self.compare_masked("complex grad vs autograd", onp.asarray(g).ravel(), ag.ravel(), unchecked, 1e-7)
         return self.failures
+
+    def resolved_in_single(self, f, y, x64):
+        """Whether the float32 program computes its value to float32's precision, so that its
+        derivative may be held to the float64 one at the same point: where rounding an
+        intermediate to float32 moves the value itself (arctanh(cos(v)) for v = 4e-4, whose
+        cosine float32 rounds to 1 - 6e-8), the derivative moves with it, and only the modes'
+        agreement with each other is compared."""
+        try:
+            with warnings.catch_warnings(), onp.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                y64 = onp.asarray(f(x64))
+        except Exception:
+            return False
+        y = onp.asarray(y)
+        if y64.shape != y.shape:
+            return False
+        bound = 1e-4 * (onp.abs(y64) + _scale(y64))
+        return bool(onp.all(onp.abs(y - y64) <= bound))
 
     def finite_differences(self, fun, x, shift=None):
         """Central differences at two steps: (jacobian with inputs last, mask of entries where
